@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * strutil.h - bounded string helpers for text that came out of a dump.
+ */
+#ifndef OC_STRUTIL_H
+#define OC_STRUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Copy @src into @dst (size @n), always NUL terminating when n > 0.
+ * Returns strlen(src); a result >= n means the copy was cut.
+ */
+size_t oc_strlcpy(char *dst, const char *src, size_t n);
+
+/*
+ * Render @n untrusted bytes as printable ASCII: bytes 0x20..0x7e pass
+ * through except backslash (written `\\`) and the quotes " and ' (written
+ * `\x22` and `\x27`); every other byte, NUL included, is written `\xNN`.
+ * @out is always NUL terminated (if outsz > 0) and an escape sequence is
+ * never cut in half.  Returns the length the full result needs (without
+ * the NUL); a return >= outsz means the output was cut.
+ */
+size_t oc_escape_text(const unsigned char *in, size_t n, char *out,
+		      size_t outsz);
+
+/*
+ * One hexdump line per 16 bytes: `<base+i, 16 hex digits>: xx xx ...  |ascii|`,
+ * non-printable ascii shown as '.'.  Same return convention as
+ * oc_escape_text; lines are cut only at line boundaries.
+ */
+size_t oc_hexdump(const unsigned char *in, size_t n, uint64_t base,
+		  char *out, size_t outsz);
+
+#endif /* OC_STRUTIL_H */
