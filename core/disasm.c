@@ -218,33 +218,42 @@ static void strip_comment(char *s)
 	rtrim(s);
 }
 
-/* Skip raw instruction bytes (gdb /r): `0f 1f 44 00 00\t` or `d503201f\t`. */
+/*
+ * Skip raw instruction bytes (gdb /r): `0f 1f 44 00 00\t`, `c3\tret` or
+ * `d503201f\t`.  A single two-digit token is only taken as a byte when
+ * what follows has no comma (so `dc\tcivac, x0` stays an instruction).
+ */
 static const char *skip_raw_bytes(const char *p)
 {
 	const char *tab = strchr(p, '\t');
-	const char *q;
-	int tokens = 0, toklen = 0, maxlen = 0;
+	const char *q, *rest;
+	int tokens = 0, toklen = 0, all2 = 1, len8 = 0;
 
 	if (!tab || tab == p)
 		return p;
-	for (q = p; q < tab; q++) {
-		if (*q == ' ') {
-			if (toklen)
+	for (q = p; q <= tab; q++) {
+		if (*q == ' ' || q == tab) {
+			if (toklen) {
 				tokens++;
+				if (toklen != 2)
+					all2 = 0;
+				if (toklen == 8)
+					len8 = 1;
+			}
 			toklen = 0;
 			continue;
 		}
 		if (!isxdigit((unsigned char)*q))
 			return p;
-		if (++toklen > maxlen)
-			maxlen = toklen;
+		toklen++;
 	}
-	if (toklen)
-		tokens++;
-	if (tokens < 2 && maxlen < 4)
+	rest = skip_ws(tab);
+	if (!*rest)
 		return p;
-	q = skip_ws(tab);
-	return *q ? q : p;
+	if ((tokens >= 2 && all2) || (tokens == 1 && len8) ||
+	    (tokens == 1 && all2 && !strchr(rest, ',')))
+		return rest;
+	return p;
 }
 
 static int is_word_char(int c)

@@ -1,0 +1,88 @@
+# ovscrash - top-level Makefile
+#
+#   make            build extension/ovscrash.so against the project's crash
+#   make demo       install deps, build, make the lockup fixture, triage it
+#   make check      unit + integration tests (builds crash and fixtures, cached)
+#   make install    install ovscrash.so where crash's `extend ovscrash.so` finds it
+#   make bench      start-up and command timings against a baseline
+#
+# Against an installed crash instead:  make CRASH_INCLUDE=/usr/include/crash
+#                                      (GDB_DEFINE defaults from that crash's version)
+SHELL := /bin/bash
+PREFIX ?= /usr
+OVSCRASH_CACHE ?= /var/cache/ovscrash
+export OVSCRASH_CACHE
+TARGET ?= X86_64
+VERSION := 0.1.0
+
+# The project's own crash (built from Debian's source package, cached)
+CRASH_DIR ?= $(shell ls -d $(OVSCRASH_CACHE)/crash/$(shell echo $(TARGET) | tr A-Z a-z)-sid-* 2>/dev/null | tail -n1)
+CRASH_INCLUDE ?= $(CRASH_DIR)
+GDB_DEFINE ?= $(shell cat $(CRASH_INCLUDE)/gdb-define 2>/dev/null || \
+	(crash --version 2>/dev/null | awk '/^crash /{split($$2,v,"."); if (v[1] >= 9) print "GDB_16_3"; else print "GDB_10_2"}'))
+
+CC ?= gcc
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers -Wno-format-truncation
+CORE_SRCS := $(wildcard core/*.c)
+EXT_SRCS := $(wildcard extension/*.c)
+LIBS := -ljson-c -lelf -ldw -llzma -lzstd
+
+BUILD := build
+CORE_OBJS := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRCS))
+EXT_OBJS := $(patsubst extension/%.c,$(BUILD)/ext/%.o,$(EXT_SRCS))
+
+.PHONY: all crash crash-arm64 fixtures demo check unit integration install bench clean deps
+
+all: extension/ovscrash.so
+
+deps:
+	./scripts/install-deps.sh
+
+crash:
+	./scripts/build-crash.sh $(TARGET) >/dev/null
+
+$(BUILD)/core/%.o: core/%.c $(wildcard core/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -fPIC -std=gnu11 -c -o $@ $<
+
+$(BUILD)/ext/%.o: extension/%.c $(wildcard extension/*.h core/*.h)
+	@test -f "$(CRASH_INCLUDE)/defs.h" || { echo "no crash defs.h in '$(CRASH_INCLUDE)': run 'make crash' or set CRASH_INCLUDE" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -Wno-unused-function -fPIC -D$(TARGET) -D$(GDB_DEFINE) \
+		-DOVSCRASH_VERSION='"$(VERSION)"' -I$(CRASH_INCLUDE) -c -o $@ $<
+
+extension/ovscrash.so: $(CORE_OBJS) $(EXT_OBJS)
+	$(CC) -shared -rdynamic -o $@ $^ $(LIBS)
+
+install: extension/ovscrash.so
+	install -D -m 0644 extension/ovscrash.so $(DESTDIR)$(PREFIX)/lib64/crash/extensions/ovscrash.so
+	install -D -m 0644 extension/ovscrash.so $(DESTDIR)$(PREFIX)/lib/crash/extensions/ovscrash.so
+	install -D -m 0755 scripts/ovscrash-triage $(DESTDIR)$(PREFIX)/bin/ovscrash-triage
+
+fixtures:
+	./fixtures/mkfixture.sh amd64 >/dev/null
+
+unit:
+	$(MAKE) -C tests/unit check
+
+integration: all
+	./tests/integration/run.sh
+
+check: deps crash
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) fixtures
+	./tests/integration/run.sh
+
+demo: deps crash
+	$(MAKE) all
+	$(MAKE) fixtures
+	./scripts/ovscrash-triage --default
+
+bench: all fixtures
+	./tests/bench.sh
+
+clean:
+	rm -rf $(BUILD) extension/ovscrash.so
+	$(MAKE) -C tests/unit clean

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * elfinfo.c - ELF build-id and debuginfo checks with libelf, module
+ * decompression with liblzma and libzstd (Debian's maintained libraries,
+ * not hand-written parsers or decoders).
+ */
+#include "elfinfo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <lzma.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#ifndef NT_GNU_BUILD_ID
+#define NT_GNU_BUILD_ID 3
+#endif
+
+int oc_notes_build_id(const unsigned char *notes, size_t len, unsigned char *id, size_t idmax)
+{
+	size_t off = 0;
+
+	while (off + 12 <= len) {
+		uint32_t namesz, descsz, type;
+		size_t name_off, desc_off, next;
+
+		memcpy(&namesz, notes + off, 4);
+		memcpy(&descsz, notes + off + 4, 4);
+		memcpy(&type, notes + off + 8, 4);
+		name_off = off + 12;
+		desc_off = name_off + ((namesz + 3) & ~3u);
+		next = desc_off + ((descsz + 3) & ~3u);
+		if (namesz > len || descsz > len || next > len || desc_off > len)
+			return -1;
+		if (type == NT_GNU_BUILD_ID && namesz == 4 &&
+		    !memcmp(notes + name_off, "GNU", 4)) {
+			if (descsz > idmax || descsz == 0)
+				return -1;
+			memcpy(id, notes + desc_off, descsz);
+			return (int)descsz;
+		}
+		off = next;
+	}
+	return -1;
+}
+
+char *oc_hex(const unsigned char *id, size_t len, char *out, size_t outsz)
+{
+	size_t i;
+
+	if (outsz)
+		out[0] = '\0';
+	for (i = 0; i < len && 2 * i + 2 < outsz; i++)
+		sprintf(out + 2 * i, "%02x", id[i]);
+	return out;
+}
+
+int oc_elf_info(const char *path, unsigned char *id, size_t *idlen, int *has_debug,
+		char *err, size_t errsz)
+{
+	Elf *e;
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	int fd, found = 0;
+
+	*idlen = 0;
+	*has_debug = 0;
+	elf_version(EV_CURRENT);
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	e = elf_begin(fd, ELF_C_READ, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF || elf_getshdrstrndx(e, &shstrndx)) {
+		snprintf(err, errsz, "%s: not an ELF file", path);
+		if (e)
+			elf_end(e);
+		close(fd);
+		return -1;
+	}
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		name = elf_strptr(e, shstrndx, sh.sh_name);
+		if (name && !strcmp(name, ".debug_info") && sh.sh_type != SHT_NOBITS && sh.sh_size)
+			*has_debug = 1;
+		if (sh.sh_type == SHT_NOTE && !found) {
+			Elf_Data *d = elf_getdata(scn, NULL);
+			int n;
+
+			if (d && d->d_buf &&
+			    (n = oc_notes_build_id(d->d_buf, d->d_size, id, OC_BUILD_ID_MAX)) > 0) {
+				*idlen = n;
+				found = 1;
+			}
+		}
+	}
+	elf_end(e);
+	close(fd);
+	if (!found) {
+		snprintf(err, errsz, "%s: no GNU build-id note", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+
+	return a >= b && !strcmp(s + a - b, suf);
+}
+
+static int unxz(FILE *in, FILE *out, char *err, size_t errsz)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	uint8_t ib[65536], ob[65536];
+	lzma_ret r;
+
+	if (lzma_stream_decoder(&s, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
+		snprintf(err, errsz, "liblzma init failed");
+		return -1;
+	}
+	s.avail_in = 0;
+	do {
+		if (!s.avail_in && !feof(in)) {
+			s.next_in = ib;
+			s.avail_in = fread(ib, 1, sizeof(ib), in);
+		}
+		s.next_out = ob;
+		s.avail_out = sizeof(ob);
+		r = lzma_code(&s, feof(in) && !s.avail_in ? LZMA_FINISH : LZMA_RUN);
+		fwrite(ob, 1, sizeof(ob) - s.avail_out, out);
+	} while (r == LZMA_OK);
+	lzma_end(&s);
+	if (r != LZMA_STREAM_END) {
+		snprintf(err, errsz, "xz data corrupt (liblzma error %d)", r);
+		return -1;
+	}
+	return 0;
+}
+
+static int unzstd(FILE *in, FILE *out, char *err, size_t errsz)
+{
+	ZSTD_DStream *z = ZSTD_createDStream();
+	static uint8_t ib[131072], ob[131072];
+	size_t r = 1, n;
+
+	if (!z) {
+		snprintf(err, errsz, "libzstd init failed");
+		return -1;
+	}
+	ZSTD_initDStream(z);
+	while ((n = fread(ib, 1, sizeof(ib), in)) > 0) {
+		ZSTD_inBuffer i = { ib, n, 0 };
+
+		while (i.pos < i.size) {
+			ZSTD_outBuffer o = { ob, sizeof(ob), 0 };
+
+			r = ZSTD_decompressStream(z, &o, &i);
+			if (ZSTD_isError(r)) {
+				snprintf(err, errsz, "zstd data corrupt (%s)", ZSTD_getErrorName(r));
+				ZSTD_freeDStream(z);
+				return -1;
+			}
+			fwrite(ob, 1, o.pos, out);
+		}
+	}
+	ZSTD_freeDStream(z);
+	if (r != 0) {
+		snprintf(err, errsz, "zstd data truncated");
+		return -1;
+	}
+	return 0;
+}
+
+int oc_decompress_to_temp(const char *path, char *out, size_t outsz, char *err, size_t errsz)
+{
+	int xz = ends_with(path, ".xz"), zst = ends_with(path, ".zst");
+	FILE *in, *o;
+	int fd, rc;
+
+	if (!xz && !zst) {
+		snprintf(out, outsz, "%s", path);
+		return 0;
+	}
+	in = fopen(path, "rb");
+	if (!in) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	snprintf(out, outsz, "%s/ovscrash-ko-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	fd = mkstemp(out);
+	if (fd < 0 || !(o = fdopen(fd, "wb"))) {
+		snprintf(err, errsz, "cannot create temporary file: %s", strerror(errno));
+		fclose(in);
+		return -1;
+	}
+	rc = xz ? unxz(in, o, err, errsz) : unzstd(in, o, err, errsz);
+	fclose(in);
+	fclose(o);
+	if (rc) {
+		unlink(out);
+		return -1;
+	}
+	return 1;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * loopfind.h - find, from the disassembly of netdev_pick_tx and the
+ * interrupted PC, the registers of skb_tx_hash's
+ *	while (unlikely(hash >= qcount))
+ *		hash -= qcount;
+ * loop that the PC is spinning in.
+ */
+#ifndef OC_LOOPFIND_H
+#define OC_LOOPFIND_H
+
+#include <stddef.h>
+
+#include "arch.h"
+#include "disasm.h"
+
+#define OC_LOOP_MAX_INSNS	4096
+#define OC_LOOP_MAX_CAND	4
+
+struct oc_loop {
+	int found;
+	long pc_off;
+	char hash_reg[OC_REGNAME_MAX];		/* canonical, e.g. "x2" */
+	char qcount_reg[OC_REGNAME_MAX];	/* e.g. "x25" */
+	char qoffset_reg[OC_REGNAME_MAX];	/* "" if not found */
+	long qoffset_off;			/* its sub, or -1 */
+	/* copies of the 1st/2nd argument in callee-saved registers */
+	char dev_regs[OC_LOOP_MAX_CAND][OC_REGNAME_MAX];
+	int ndev_regs;				/* dev_regs[0] preferred */
+	char skb_regs[OC_LOOP_MAX_CAND][OC_REGNAME_MAX];
+	int nskb_regs;
+	long loop_start_off, loop_end_off;	/* min/max offset in loop */
+	int loop_insns;				/* instructions in the loop */
+	long sub_off, cmp_off, exit_off;	/* exit_off: the cond. branch */
+	const char *src_file;			/* of the sub; NULL if unknown */
+	int src_line;
+	char why[256];				/* reason when !found */
+};
+
+/*
+ * @insns: the instructions of one function (any order), @pc_off: offset
+ * of the interrupted instruction.  Returns 0 when the loop was found,
+ * 1 when not (loop->why says why), -1 on allocation failure.
+ */
+int oc_loop_find(const struct oc_arch *arch, const struct oc_insn *insns,
+		 size_t n, long pc_off, struct oc_loop *loop);
+/* Same, with the PC given as an address. */
+int oc_loop_find_addr(const struct oc_arch *arch,
+		      const struct oc_insn *insns, size_t n, uint64_t pc,
+		      struct oc_loop *loop);
+
+/*
+ * Registers holding copies of C argument @argno (0 or 1) made in the
+ * function prologue, in the order the copies are made.  Returns the count.
+ */
+int oc_prologue_arg_copies(const struct oc_arch *arch,
+			   const struct oc_insn *insns, size_t n, int argno,
+			   char out[][OC_REGNAME_MAX], int max);
+
+#endif /* OC_LOOPFIND_H */

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netdev.c - walk net_namespace_list and each namespace's dev_base_head
+ * into plain oc_netdev records.  No printing here.
+ */
+#include "netdev.h"
+#include "walk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const reg_state_enums[] = {
+	"NETREG_UNINITIALIZED", "NETREG_REGISTERED", "NETREG_UNREGISTERING",
+	"NETREG_UNREGISTERED", "NETREG_RELEASED", "NETREG_DUMMY",
+};
+
+static const char *const link_state_enums[] = {
+	"__LINK_STATE_START", "__LINK_STATE_PRESENT", "__LINK_STATE_NOCARRIER",
+	"__LINK_STATE_LINKWATCH_PENDING", "__LINK_STATE_DORMANT", "__LINK_STATE_TESTING",
+};
+
+static const char *const operstate_names[] = {
+	"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP",
+};
+
+/* Enumerator names come from the kernel's debuginfo, so a kernel that
+ * renumbers them still decodes right; unknown values print as numbers. */
+const char *oc_nd_reg_state_name(long v)
+{
+	long val;
+	size_t i;
+
+	for (i = 0; i < sizeof(reg_state_enums) / sizeof(reg_state_enums[0]); i++)
+		if (!oc_enum_value(reg_state_enums[i], &val) && val == v)
+			return reg_state_enums[i];
+	return NULL;
+}
+
+const char *oc_state_names(unsigned long state, char *buf, size_t n)
+{
+	size_t i, len = 0;
+	long bit;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(link_state_enums) / sizeof(link_state_enums[0]); i++) {
+		if (oc_enum_value(link_state_enums[i], &bit) || bit < 0 || bit > 63)
+			continue;
+		if (!(state & (1UL << bit)))
+			continue;
+		len += snprintf(buf + len, len < n ? n - len : 0, "%s%s",
+				len ? "|" : "", link_state_enums[i] + strlen("__LINK_STATE_"));
+		state &= ~(1UL << bit);
+	}
+	if (state)
+		len += snprintf(buf + len, len < n ? n - len : 0, "%s0x%lx", len ? "|" : "", state);
+	if (!len)
+		snprintf(buf, n, "0");
+	return buf;
+}
+
+const char *oc_operstate_name(int v)
+{
+	if (v >= 0 && v < (int)(sizeof(operstate_names) / sizeof(operstate_names[0])))
+		return operstate_names[v];
+	return "?";
+}
+
+static long read_member(oc_addr base, long off, long size, long *val)
+{
+	if (off < 0)
+		return -1;
+	return oc_read_int_sized(base + off, size, val);
+}
+
+/* netdev_master_upper_dev_get(): first entry of adj_list.upper if master */
+static oc_addr read_master(oc_addr dev)
+{
+	oc_addr head, first, adj, mdev;
+	uint8_t is_master;
+
+	if (!OC_HAVE(nd_adj_list) || !OC_HAVE(adjl_upper) || !OC_HAVE(nadj_list) ||
+	    !OC_HAVE(nadj_dev) || !OC_HAVE(nadj_master))
+		return 0;
+	head = dev + oc_off.adjl_upper;
+	if (oc_read_ulong(head, &first) || first == head || !first)
+		return 0;
+	adj = first - oc_off.nadj_list;
+	if (oc_read_u8(adj + oc_off.nadj_master, &is_master) || !is_master)
+		return 0;
+	if (oc_read_ulong(adj + oc_off.nadj_dev, &mdev))
+		return 0;
+	return mdev;
+}
+
+static long read_refcnt(oc_addr dev)
+{
+	oc_addr pcpu;
+	long sum = 0, v;
+	int cpu;
+
+	if (OC_HAVE(nd_pcpu_refcnt) && !oc_read_ulong(dev + oc_off.nd_pcpu_refcnt, &pcpu) && pcpu) {
+		for (cpu = 0; cpu < oc_cpu_count(); cpu++) {
+			if (oc_read_int_sized(pcpu + oc_percpu_offset(cpu), 4, &v))
+				return -1;
+			sum += (int)v;
+		}
+		return sum;
+	}
+	if (OC_HAVE(nd_dev_refcnt) && !oc_read_int_sized(dev + oc_off.nd_dev_refcnt, 4, &v))
+		return (int)v;
+	return -1;
+}
+
+int oc_netdev_read(oc_addr addr, struct oc_netdev *nd)
+{
+	long v;
+
+	oc_offsets_resolve();
+	memset(nd, 0, sizeof(*nd));
+	nd->addr = addr;
+	nd->reg_state = nd->num_tx = nd->real_num_tx = nd->num_rx = nd->real_num_rx = -1;
+	nd->operstate = -1;
+	nd->refcnt = -1;
+	if (!OC_HAVE(nd_name) || oc_read(addr + oc_off.nd_name, nd->name, OC_IFNAMSIZ, "net_device.name")) {
+		snprintf(nd->err, sizeof(nd->err), "net_device %lx: name unreadable", addr);
+		return -1;
+	}
+	nd->name[OC_IFNAMSIZ] = '\0';
+	if (!read_member(addr, oc_off.nd_ifindex, 4, &v))
+		nd->ifindex = (int)v;
+	if (!read_member(addr, oc_off.nd_reg_state,
+			 oc_off.nd_reg_state_size > 0 ? oc_off.nd_reg_state_size : 1, &v))
+		nd->reg_state = v;
+	if (!read_member(addr, oc_off.nd_state, sizeof(long), &v))
+		nd->state = (unsigned long)v;
+	if (!read_member(addr, oc_off.nd_flags, 4, &v))
+		nd->flags = (unsigned int)v;
+	if (!read_member(addr, oc_off.nd_priv_flags, 8, &v))
+		nd->priv_flags = (unsigned long long)v;
+	if (!read_member(addr, oc_off.nd_num_tx_queues, 4, &v))
+		nd->num_tx = (unsigned int)v;
+	if (!read_member(addr, oc_off.nd_real_num_tx_queues, 4, &v))
+		nd->real_num_tx = (unsigned int)v;
+	if (!read_member(addr, oc_off.nd_num_rx_queues, 4, &v))
+		nd->num_rx = (unsigned int)v;
+	if (!read_member(addr, oc_off.nd_real_num_rx_queues, 4, &v))
+		nd->real_num_rx = (unsigned int)v;
+	if (!read_member(addr, oc_off.nd_operstate, 1, &v))
+		nd->operstate = (int)v;
+	if (OC_HAVE(nd_netdev_ops) && !oc_read_ulong(addr + oc_off.nd_netdev_ops, &nd->netdev_ops))
+		oc_addr_to_sym(nd->netdev_ops, nd->ops_sym, sizeof(nd->ops_sym));
+	if (OC_HAVE(nd_rx_handler) && !oc_read_ulong(addr + oc_off.nd_rx_handler, &nd->rx_handler))
+		oc_addr_to_sym(nd->rx_handler, nd->rx_handler_sym, sizeof(nd->rx_handler_sym));
+	if (OC_HAVE(nd_rx_handler_data))
+		oc_read_ulong(addr + oc_off.nd_rx_handler_data, &nd->rx_handler_data);
+	if (OC_HAVE(nd_nd_net) && !oc_read_ulong(addr + oc_off.nd_nd_net, &nd->net) &&
+	    nd->net && OC_HAVE(net_ns) && OC_HAVE(ns_inum)) {
+		uint32_t inum;
+
+		if (!oc_read_u32(nd->net + oc_off.net_ns + oc_off.ns_inum, &inum))
+			nd->netns_inum = inum;
+	}
+	nd->master = read_master(addr);
+	nd->refcnt = read_refcnt(addr);
+	return 0;
+}
+
+int oc_netdev_plausible(oc_addr addr)
+{
+	struct oc_netdev nd;
+	int i;
+
+	if (!oc_is_kvaddr(addr) || oc_netdev_read(addr, &nd))
+		return 0;
+	if (!nd.name[0])
+		return 0;
+	for (i = 0; nd.name[i]; i++)
+		if (nd.name[i] < 0x20 || nd.name[i] > 0x7e)
+			return 0;
+	/* a real device's ops pointer names a *_ops symbol */
+	return nd.ops_sym[0] && strstr(nd.ops_sym, "ops") != NULL;
+}
+
+int oc_netdev_list_add(struct oc_netdev_list *l, const struct oc_netdev *nd)
+{
+	if (l->n == l->cap) {
+		int cap = l->cap ? l->cap * 2 : 32;
+		struct oc_netdev *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *nd;
+	return 0;
+}
+
+struct oc_netdev *oc_netdev_list_find(struct oc_netdev_list *l, oc_addr addr)
+{
+	int i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].addr == addr)
+			return &l->v[i];
+	return NULL;
+}
+
+void oc_netdev_list_free(struct oc_netdev_list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+struct ns_walk {
+	struct oc_netdev_list *out;
+};
+
+static int add_dev(oc_addr node, void *arg)
+{
+	struct ns_walk *w = arg;
+	struct oc_netdev nd;
+
+	if (oc_netdev_read(node - oc_off.nd_dev_list, &nd)) {
+		snprintf(w->out->warn, sizeof(w->out->warn), "%s", nd.err);
+		return 0;
+	}
+	nd.listed = 1;
+	nd.via = OC_VIA_NETNS;
+	if (!oc_netdev_list_find(w->out, nd.addr))
+		oc_netdev_list_add(w->out, &nd);
+	return 0;
+}
+
+static int walk_ns(oc_addr node, void *arg)
+{
+	struct ns_walk *w = arg;
+	oc_addr net = node - oc_off.net_list;
+	char why[128];
+
+	if (oc_list_walk(net + oc_off.net_dev_base_head, add_dev, w, why, sizeof(why)) < 0)
+		snprintf(w->out->warn, sizeof(w->out->warn), "netns %lx: %s", net, why);
+	return 0;
+}
+
+int oc_netdev_walk(struct oc_netdev_list *out)
+{
+	struct ns_walk w = { out };
+	char why[128];
+	oc_addr head;
+
+	oc_offsets_resolve();
+	if (!OC_HAVE(net_list) || !OC_HAVE(net_dev_base_head) || !OC_HAVE(nd_dev_list)) {
+		snprintf(out->warn, sizeof(out->warn),
+			 "struct net.list/dev_base_head or net_device.dev_list not in debuginfo");
+		return -1;
+	}
+	if (!(head = oc_sym_value("net_namespace_list"))) {
+		snprintf(out->warn, sizeof(out->warn), "symbol net_namespace_list not found");
+		return -1;
+	}
+	if (oc_list_walk(head, walk_ns, &w, why, sizeof(why)) < 0)
+		snprintf(out->warn, sizeof(out->warn), "net_namespace_list: %s", why);
+	return out->n;
+}
+
+/* A device that OVS or a register still points at for transmit, whose
+ * tx queue count is zero: skb_tx_hash() would divide by nothing. */
+int oc_netdev_anomalous(const struct oc_netdev *nd, char *why, size_t n)
+{
+	const char *rs = oc_nd_reg_state_name(nd->reg_state);
+
+	if (nd->real_num_tx == 0) {
+		snprintf(why, n, "real_num_tx_queues=0%s%s", rs ? " reg_state=" : "", rs ? rs : "");
+		return 1;
+	}
+	if (rs && strcmp(rs, "NETREG_REGISTERED") && !nd->listed) {
+		snprintf(why, n, "unlisted and %s", rs);
+		return 1;
+	}
+	return 0;
+}

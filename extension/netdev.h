@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* netdev.h - net_device records, walked from every network namespace */
+#ifndef OVSCRASH_NETDEV_H
+#define OVSCRASH_NETDEV_H
+
+#include "target.h"
+
+#define OC_IFNAMSIZ 16
+
+enum oc_found_via { OC_VIA_NETNS, OC_VIA_VPORT, OC_VIA_REGS };
+
+struct oc_netdev {
+	oc_addr addr;
+	unsigned char name[OC_IFNAMSIZ + 1];	/* raw, untrusted bytes */
+	int ifindex;
+	oc_addr net;
+	unsigned int netns_inum;	/* 0 = unknown */
+	long reg_state;			/* -1 = unknown */
+	unsigned long state;
+	unsigned int flags;
+	unsigned long long priv_flags;
+	long num_tx, real_num_tx, num_rx, real_num_rx;	/* -1 = unknown */
+	int operstate;			/* -1 = unknown */
+	oc_addr netdev_ops, rx_handler, rx_handler_data, master;
+	char ops_sym[64], rx_handler_sym[64];
+	long refcnt;			/* -1 = unknown */
+	int listed;			/* on its netns' dev_base_head */
+	enum oc_found_via via;
+	char err[128];			/* why a field could not be read */
+};
+
+struct oc_netdev_list {
+	struct oc_netdev *v;
+	int n, cap;
+	char warn[256];			/* walk problems (bounds, cycles) */
+};
+
+/* Fill one record from dump memory; 0 on success (err says what failed) */
+int oc_netdev_read(oc_addr addr, struct oc_netdev *nd);
+/* Is addr plausibly a net_device? (readable, name printable, ops symbol) */
+int oc_netdev_plausible(oc_addr addr);
+/* Every device of every namespace; returns number of devices */
+int oc_netdev_walk(struct oc_netdev_list *out);
+int oc_netdev_list_add(struct oc_netdev_list *l, const struct oc_netdev *nd);
+struct oc_netdev *oc_netdev_list_find(struct oc_netdev_list *l, oc_addr addr);
+void oc_netdev_list_free(struct oc_netdev_list *l);
+
+const char *oc_nd_reg_state_name(long v);
+/* "START|PRESENT|..." of net_device.state into buf */
+const char *oc_state_names(unsigned long state, char *buf, size_t n);
+const char *oc_operstate_name(int v);
+int oc_netdev_anomalous(const struct oc_netdev *nd, char *why, size_t n);
+
+#endif

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ovs.c - OVS datapaths (ovs_net.dps per namespace) and their vports
+ * (datapath.ports[] hash) into plain records; marks vports whose netdev
+ * is in the unregister window.  No printing here.
+ */
+#include "ovs.h"
+#include "modsyms.h"
+#include "walk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* DP_VPORT_HASH_BUCKETS in net/openvswitch/datapath.h: a #define, so not
+ * in debuginfo; unchanged since the vport hash was introduced (2012). */
+#define OC_DP_VPORT_HASH_BUCKETS 1024
+
+static const char *const vport_type_enums[] = {
+	"OVS_VPORT_TYPE_UNSPEC", "OVS_VPORT_TYPE_NETDEV", "OVS_VPORT_TYPE_INTERNAL",
+	"OVS_VPORT_TYPE_GRE", "OVS_VPORT_TYPE_VXLAN", "OVS_VPORT_TYPE_GENEVE",
+};
+
+static void vport_type_name(long type, char *buf, size_t n)
+{
+	size_t i;
+	long v;
+
+	for (i = 0; i < sizeof(vport_type_enums) / sizeof(vport_type_enums[0]); i++) {
+		if (!oc_enum_value(vport_type_enums[i], &v) && v == type) {
+			const char *s = vport_type_enums[i] + strlen("OVS_VPORT_TYPE_");
+			size_t k;
+
+			for (k = 0; s[k] && k + 1 < n; k++)
+				buf[k] = s[k] >= 'A' && s[k] <= 'Z' ? s[k] - 'A' + 'a' : s[k];
+			buf[k] = '\0';
+			return;
+		}
+	}
+	snprintf(buf, n, "%ld", type);
+}
+
+struct walk_ctx {
+	struct oc_ovs *o;
+	int dp_index;
+	oc_addr hook;
+};
+
+static int add_vport(oc_addr node, void *arg)
+{
+	struct walk_ctx *w = arg;
+	struct oc_ovs *o = w->o;
+	struct oc_vport vp, *nv;
+	oc_addr ops;
+	uint16_t port;
+	long type;
+
+	memset(&vp, 0, sizeof(vp));
+	vp.addr = node - oc_off.vport_dp_hash_node;
+	vp.dp = o->dps[w->dp_index].addr;
+	vp.dp_index = w->dp_index;
+	vp.port_no = oc_read_u16(vp.addr + oc_off.vport_port_no, &port) ? -1 : port;
+	vp.type = -1;
+	if (OC_HAVE(vport_ops) && OC_HAVE(vops_type) &&
+	    !oc_read_ulong(vp.addr + oc_off.vport_ops, &ops) &&
+	    !oc_read_int_sized(ops + oc_off.vops_type, 4, &type)) {
+		vp.type = type;
+		vport_type_name(type, vp.type_name, sizeof(vp.type_name));
+	} else {
+		snprintf(vp.type_name, sizeof(vp.type_name), "?");
+	}
+	if (!oc_read_ulong(vp.addr + oc_off.vport_dev, &vp.nd.addr) && vp.nd.addr) {
+		oc_addr dev = vp.nd.addr;
+
+		vp.dev_ok = !oc_netdev_read(dev, &vp.nd);
+		vp.nd.via = OC_VIA_VPORT;
+	}
+	if (vp.dev_ok) {
+		const char *rs = oc_nd_reg_state_name(vp.nd.reg_state);
+
+		vp.rx_hook_attached = w->hook && vp.nd.rx_handler == w->hook;
+		if ((rs && strcmp(rs, "NETREG_REGISTERED")) || vp.nd.real_num_tx == 0) {
+			vp.race_window = 1;
+			snprintf(vp.race_why, sizeof(vp.race_why),
+				 "still in datapath while dev is %s with real_num_tx_queues=%ld%s",
+				 rs ? rs : "in an unknown reg_state", vp.nd.real_num_tx,
+				 vp.rx_hook_attached ? "" : ", OVS rx handler detached");
+		}
+	}
+	if (vp.port_no == 0 && vp.dev_ok)	/* the local port names the datapath */
+		memcpy(o->dps[w->dp_index].name, vp.nd.name, sizeof(vp.nd.name));
+	nv = realloc(o->vports, (o->nvports + 1) * sizeof(*nv));
+	if (!nv)
+		return 1;
+	o->vports = nv;
+	o->vports[o->nvports++] = vp;
+	o->dps[w->dp_index].nports++;
+	return o->nvports >= OC_MAX_WALK;
+}
+
+static int add_dp(oc_addr node, void *arg)
+{
+	struct walk_ctx *w = arg;
+	struct oc_ovs *o = w->o;
+	struct oc_datapath *nd;
+	oc_addr ports;
+	char why[128];
+	int b;
+
+	nd = realloc(o->dps, (o->ndps + 1) * sizeof(*nd));
+	if (!nd)
+		return 1;
+	o->dps = nd;
+	memset(&o->dps[o->ndps], 0, sizeof(*nd));
+	o->dps[o->ndps].addr = node - oc_off.dp_list_node;
+	w->dp_index = o->ndps++;
+	if (oc_read_ulong(o->dps[w->dp_index].addr + oc_off.dp_ports, &ports) || !ports) {
+		snprintf(o->warn, sizeof(o->warn), "datapath %lx: ports table unreadable",
+			 o->dps[w->dp_index].addr);
+		return 0;
+	}
+	for (b = 0; b < OC_DP_VPORT_HASH_BUCKETS; b++)
+		if (oc_hlist_walk(ports + b * sizeof(oc_addr), add_vport, w, why, sizeof(why)) < 0)
+			snprintf(o->warn, sizeof(o->warn), "datapath %lx bucket %d: %s",
+				 o->dps[w->dp_index].addr, b, why);
+	return o->ndps >= 4096;
+}
+
+struct ns_ctx {
+	struct walk_ctx *w;
+	uint32_t net_id;
+};
+
+static int walk_ns(oc_addr node, void *arg)
+{
+	struct ns_ctx *c = arg;
+	struct oc_ovs *o = c->w->o;
+	oc_addr net = node - oc_off.net_list, gen, ovs_net;
+	uint32_t len, inum = 0;
+	char why[128];
+	int first = o->ndps, i;
+
+	if (oc_read_ulong(net + oc_off.net_gen, &gen) || !gen)
+		return 0;
+	if (OC_HAVE(gen_len) && (oc_read_u32(gen + oc_off.gen_len, &len) || c->net_id >= len))
+		return 0;	/* OVS not initialised in this namespace */
+	if (oc_read_ulong(gen + oc_off.gen_ptr + c->net_id * sizeof(oc_addr), &ovs_net) || !ovs_net)
+		return 0;
+	if (OC_HAVE(net_ns) && OC_HAVE(ns_inum))
+		oc_read_u32(net + oc_off.net_ns + oc_off.ns_inum, &inum);
+	if (oc_list_walk(ovs_net + oc_off.ovsnet_dps, add_dp, c->w, why, sizeof(why)) < 0)
+		snprintf(o->warn, sizeof(o->warn), "ovs_net %lx: %s", ovs_net, why);
+	for (i = first; i < o->ndps; i++) {
+		o->dps[i].net = net;
+		o->dps[i].netns_inum = inum;
+	}
+	return 0;
+}
+
+int oc_ovs_walk(const char *user_path, struct oc_ovs *o)
+{
+	struct oc_modsyms ms;
+	struct walk_ctx w = { o, 0, 0 };
+	struct ns_ctx c = { &w, 0 };
+	char why[256];
+	oc_addr idp;
+
+	memset(o, 0, sizeof(*o));
+	oc_offsets_resolve();
+	if (oc_modsyms_ensure("openvswitch", user_path, &ms)) {
+		snprintf(o->status, sizeof(o->status), "%s", ms.err);
+		oc_modsyms_free(&ms);
+		return -1;
+	}
+	oc_modsyms_free(&ms);
+	if (!oc_off.ovs_resolved && oc_ovs_offsets_resolve(o->status, sizeof(o->status)))
+		return -1;
+	if (!(idp = oc_sym_value("ovs_net_id")) || oc_read_u32(idp, &c.net_id)) {
+		snprintf(o->status, sizeof(o->status), "ovs_net_id unreadable");
+		return -1;
+	}
+	if (!OC_HAVE(net_gen) || !OC_HAVE(gen_ptr)) {
+		snprintf(o->status, sizeof(o->status), "struct net.gen / net_generic.ptr not in debuginfo");
+		return -1;
+	}
+	w.hook = oc_sym_value("netdev_frame_hook");
+	o->available = 1;
+	if (oc_list_walk(oc_sym_value("net_namespace_list"), walk_ns, &c, why, sizeof(why)) < 0)
+		snprintf(o->warn, sizeof(o->warn), "net_namespace_list: %s", why);
+	return 0;
+}
+
+struct oc_vport *oc_ovs_vport_of_dev(struct oc_ovs *o, oc_addr dev)
+{
+	int i;
+
+	for (i = 0; i < o->nvports; i++)
+		if (o->vports[i].dev_ok && o->vports[i].nd.addr == dev)
+			return &o->vports[i];
+	return NULL;
+}
+
+void oc_ovs_free(struct oc_ovs *o)
+{
+	free(o->dps);
+	free(o->vports);
+	memset(o, 0, sizeof(*o));
+}

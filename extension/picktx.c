@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * picktx.c - find the CPUs interrupted inside netdev_pick_tx (exception
+ * frames on every stack via crash's `bt -E`, and the register dumps of the
+ * kernel log), disassemble netdev_pick_tx from the dump's own vmlinux and
+ * let core/loopfind derive which registers hold hash and qcount.
+ */
+#include "picktx.h"
+#include "../core/arch.h"
+#include "../core/disasm.h"
+#include "../core/exframe.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FUNC "netdev_pick_tx"
+
+static void decode(struct oc_picktx *p, const struct oc_arch *a, const struct oc_disasm *d,
+		   struct oc_spin *s)
+{
+	uint64_t v;
+	int i;
+
+	s->pc_off = s->pc ? (long)(s->pc - p->func_addr) : (long)s->rd.pc_off;
+	oc_loop_find(a, d->insns, d->n, s->pc_off, &s->loop);
+	s->qcount_matches_dev = -1;
+	if (!s->loop.found)
+		return;
+	s->hash_valid = !oc_regdump_get(&s->rd, s->loop.hash_reg, &s->hash);
+	s->qcount_valid = !oc_regdump_get(&s->rd, s->loop.qcount_reg, &s->qcount);
+	s->qoffset_valid = s->loop.qoffset_reg[0] &&
+			   !oc_regdump_get(&s->rd, s->loop.qoffset_reg, &s->qoffset);
+	/* the device: the first saved copy of argument 0 that is a net_device */
+	for (i = 0; i < s->loop.ndev_regs; i++) {
+		if (oc_regdump_get(&s->rd, s->loop.dev_regs[i], &v) || !oc_netdev_plausible(v))
+			continue;
+		snprintf(s->dev_reg, sizeof(s->dev_reg), "%s", s->loop.dev_regs[i]);
+		s->dev_ok = !oc_netdev_read(v, &s->nd);
+		s->nd.via = OC_VIA_REGS;
+		break;
+	}
+	if (!s->dev_ok)
+		snprintf(s->note, sizeof(s->note), "no register among the %d copies of dev holds a net_device",
+			 s->loop.ndev_regs);
+	else if (s->qcount_valid && s->nd.real_num_tx >= 0)
+		s->qcount_matches_dev = (long)(uint32_t)s->qcount == s->nd.real_num_tx;
+}
+
+static int add_spin(struct oc_picktx *p, const char *source, int cpu, uint64_t frame,
+		    const struct oc_regdump *rd)
+{
+	struct oc_spin *s;
+	uint64_t pc = 0;
+	int i;
+
+	/* the same CPU already found from a better source */
+	for (i = 0; i < p->nspins; i++)
+		if (cpu >= 0 && p->spins[i].cpu == cpu)
+			return 0;
+	if (p->nspins >= OC_MAX_SPINS)
+		return -1;
+	s = &p->spins[p->nspins++];
+	memset(s, 0, sizeof(*s));
+	s->cpu = cpu;
+	s->panic_cpu = cpu >= 0 && cpu == oc_panic_cpu();
+	snprintf(s->source, sizeof(s->source), "%s", source);
+	s->frame_addr = frame;
+	s->rd = *rd;
+	if (!oc_regdump_get(rd, "rip", &pc) || !oc_regdump_get(rd, "pc", &pc))
+		s->pc = pc >= p->func_addr && pc < p->func_addr + 0x100000 ? pc : 0;
+	return 0;
+}
+
+int oc_picktx_find(struct oc_picktx *p)
+{
+	const struct oc_arch *a = oc_arch_by_name(oc_machine());
+	struct oc_exframe_list fl = { 0 };
+	struct oc_regdump_list rl = { 0 };
+	struct oc_disasm d;
+	char *out = NULL;
+	size_t i;
+	int k;
+
+	memset(p, 0, sizeof(*p));
+	p->func = FUNC;
+	if (!a) {
+		snprintf(p->status, sizeof(p->status), "architecture %s not supported", oc_machine());
+		return -1;
+	}
+	if (!(p->func_addr = oc_sym_value(FUNC))) {
+		snprintf(p->status, sizeof(p->status), "symbol %s not in this kernel", FUNC);
+		return -1;
+	}
+	oc_disasm_init(&d);
+	if (oc_run("dis -lx " FUNC, &out) || !out ||
+	    oc_disasm_parse(&d, out, strlen(out)) < 0 || d.n == 0) {
+		snprintf(p->status, sizeof(p->status), "cannot disassemble %s", FUNC);
+		free(out);
+		oc_disasm_free(&d);
+		return -1;
+	}
+	free(out);
+	p->ninsns = (int)d.n;
+
+	/* 1. exception frames on every stack of every CPU */
+	if (!oc_run("bt -E", &out) && out && oc_exframe_parse(a, out, strlen(out), &fl) > 0)
+		for (i = 0; i < fl.n; i++)
+			if (fl.v[i].rd.have_pc_sym && !strcmp(fl.v[i].rd.pc_sym, FUNC))
+				add_spin(p, "exception frame (bt -E)", fl.v[i].cpu,
+					 fl.v[i].frame_addr, &fl.v[i].rd);
+	free(out);
+	out = NULL;
+	/* 2. register dumps in the kernel log (soft lockup reports) */
+	if (!oc_run("log", &out) && out && oc_regdump_parse(out, strlen(out), &rl) >= 0) {
+		p->log_dumps = (int)rl.n;
+		for (i = 0; i < rl.n; i++)
+			if (rl.v[i].have_pc_sym && !strcmp(rl.v[i].pc_sym, FUNC))
+				add_spin(p, "kernel log", rl.v[i].cpu_nr, 0, &rl.v[i]);
+	}
+	free(out);
+	for (k = 0; k < p->nspins; k++)
+		decode(p, a, &d, &p->spins[k]);
+	if (!p->nspins)
+		snprintf(p->status, sizeof(p->status),
+			 "no CPU was interrupted in %s (no exception frame, %d log register dumps)",
+			 FUNC, p->log_dumps);
+	oc_exframe_list_free(&fl);
+	oc_regdump_list_free(&rl);
+	oc_disasm_free(&d);
+	return p->nspins;
+}

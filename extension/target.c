@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * target.c - everything ovscrash asks of crash goes through here.
+ */
+#include "defs.h"
+#include "target.h"
+
+#include <string.h>
+#include <stdlib.h>
+
+struct oc_offsets oc_off;
+
+/* offsetof() of a nested member such as "net_device", "adj_list.upper",
+ * asked of gdb; -1 when gdb cannot resolve it. */
+static long gdb_offsetof(const char *type, const char *path)
+{
+	char cmd[256], *out = NULL, *p;
+	long v = -1;
+
+	snprintf(cmd, sizeof(cmd), "p/x (unsigned long)&((struct %s *)0)->%s", type, path);
+	if (oc_run(cmd, &out) == 0 && out && (p = strstr(out, "= 0x")))
+		v = strtol(p + 2, NULL, 16);
+	free(out);
+	return v;
+}
+
+void oc_offsets_resolve(void)
+{
+	struct oc_offsets *o = &oc_off;
+
+	if (o->resolved)
+		return;
+	o->nd_name = MEMBER_OFFSET("net_device", "name");
+	o->nd_state = MEMBER_OFFSET("net_device", "state");
+	o->nd_dev_list = MEMBER_OFFSET("net_device", "dev_list");
+	o->nd_ifindex = MEMBER_OFFSET("net_device", "ifindex");
+	o->nd_flags = MEMBER_OFFSET("net_device", "flags");
+	o->nd_priv_flags = MEMBER_OFFSET("net_device", "priv_flags");
+	o->nd_netdev_ops = MEMBER_OFFSET("net_device", "netdev_ops");
+	o->nd_reg_state = MEMBER_OFFSET("net_device", "reg_state");
+	o->nd_reg_state_size = MEMBER_SIZE("net_device", "reg_state");
+	o->nd_num_tx_queues = MEMBER_OFFSET("net_device", "num_tx_queues");
+	o->nd_real_num_tx_queues = MEMBER_OFFSET("net_device", "real_num_tx_queues");
+	o->nd_num_rx_queues = MEMBER_OFFSET("net_device", "num_rx_queues");
+	o->nd_real_num_rx_queues = MEMBER_OFFSET("net_device", "real_num_rx_queues");
+	o->nd_operstate = MEMBER_OFFSET("net_device", "operstate");
+	o->nd_rx_handler = MEMBER_OFFSET("net_device", "rx_handler");
+	o->nd_rx_handler_data = MEMBER_OFFSET("net_device", "rx_handler_data");
+	o->nd_nd_net = MEMBER_OFFSET("net_device", "nd_net");
+	o->nd_pcpu_refcnt = MEMBER_OFFSET("net_device", "pcpu_refcnt");
+	o->nd_dev_refcnt = MEMBER_OFFSET("net_device", "dev_refcnt");
+	o->nd_adj_list = MEMBER_OFFSET("net_device", "adj_list");
+	o->nd_size = STRUCT_SIZE("net_device");
+	o->adjl_upper = gdb_offsetof("net_device", "adj_list.upper");
+	o->nadj_dev = MEMBER_OFFSET("netdev_adjacent", "dev");
+	o->nadj_master = MEMBER_OFFSET("netdev_adjacent", "master");
+	o->nadj_list = MEMBER_OFFSET("netdev_adjacent", "list");
+
+	o->net_list = MEMBER_OFFSET("net", "list");
+	o->net_dev_base_head = MEMBER_OFFSET("net", "dev_base_head");
+	o->net_ns = MEMBER_OFFSET("net", "ns");
+	o->net_gen = MEMBER_OFFSET("net", "gen");
+	o->ns_inum = MEMBER_OFFSET("ns_common", "inum");
+	o->gen_len = MEMBER_OFFSET("net_generic", "len");
+	o->gen_ptr = MEMBER_OFFSET("net_generic", "ptr");
+	if (o->gen_len < 0)	/* s.len inside an anonymous union/struct */
+		o->gen_len = gdb_offsetof("net_generic", "s.len");
+
+	o->mod_notes_attrs = MEMBER_OFFSET("module", "notes_attrs");
+	o->mna_notes = MEMBER_OFFSET("module_notes_attrs", "notes");
+	o->mna_attrs = MEMBER_OFFSET("module_notes_attrs", "attrs");
+	o->binattr_size = MEMBER_OFFSET("bin_attribute", "size");
+	o->binattr_private = MEMBER_OFFSET("bin_attribute", "private");
+	o->binattr_sizeof = STRUCT_SIZE("bin_attribute");
+	o->ovs_resolved = 0;
+	o->resolved = 1;
+}
+
+/* OVS types live in openvswitch.ko's debuginfo: call after loading it. */
+int oc_ovs_offsets_resolve(char *why, size_t n)
+{
+	struct oc_offsets *o = &oc_off;
+
+	o->ovsnet_dps = MEMBER_OFFSET("ovs_net", "dps");
+	o->dp_list_node = MEMBER_OFFSET("datapath", "list_node");
+	o->dp_ports = MEMBER_OFFSET("datapath", "ports");
+	o->dp_net = MEMBER_OFFSET("datapath", "net");
+	o->vport_dev = MEMBER_OFFSET("vport", "dev");
+	o->vport_dp = MEMBER_OFFSET("vport", "dp");
+	o->vport_port_no = MEMBER_OFFSET("vport", "port_no");
+	o->vport_dp_hash_node = MEMBER_OFFSET("vport", "dp_hash_node");
+	o->vport_ops = MEMBER_OFFSET("vport", "ops");
+	o->vops_type = MEMBER_OFFSET("vport_ops", "type");
+	if (o->ovsnet_dps < 0 || o->dp_list_node < 0 || o->dp_ports < 0 ||
+	    o->vport_dev < 0 || o->vport_port_no < 0 || o->vport_dp_hash_node < 0) {
+		snprintf(why, n, "struct ovs_net/datapath/vport members not in the debuginfo "
+			 "(openvswitch.ko symbols not loaded or layout changed)");
+		return -1;
+	}
+	o->ovs_resolved = 1;
+	return 0;
+}
+
+int oc_is_kvaddr(oc_addr addr)
+{
+	return IS_KVADDR(addr);
+}
+
+int oc_read(oc_addr addr, void *buf, long size, const char *what)
+{
+	if (!IS_KVADDR(addr))
+		return -1;
+	return readmem(addr, KVADDR, buf, size, (char *)what,
+		       RETURN_ON_ERROR | QUIET) ? 0 : -1;
+}
+
+int oc_read_ulong(oc_addr addr, oc_addr *val)
+{
+	return oc_read(addr, val, sizeof(*val), "ulong");
+}
+
+int oc_read_u32(oc_addr addr, uint32_t *val)
+{
+	return oc_read(addr, val, sizeof(*val), "u32");
+}
+
+int oc_read_u16(oc_addr addr, uint16_t *val)
+{
+	return oc_read(addr, val, sizeof(*val), "u16");
+}
+
+int oc_read_u8(oc_addr addr, uint8_t *val)
+{
+	return oc_read(addr, val, sizeof(*val), "u8");
+}
+
+int oc_read_int_sized(oc_addr addr, long size, long *val)
+{
+	uint8_t b;
+	uint16_t h;
+	uint32_t w;
+	uint64_t q;
+
+	switch (size) {
+	case 1: if (oc_read_u8(addr, &b)) return -1; *val = b; return 0;
+	case 2: if (oc_read_u16(addr, &h)) return -1; *val = h; return 0;
+	case 4: if (oc_read_u32(addr, &w)) return -1; *val = w; return 0;
+	case 8: if (oc_read(addr, &q, 8, "u64")) return -1; *val = (long)q; return 0;
+	}
+	return -1;
+}
+
+int oc_sym_exists(const char *name)
+{
+	return symbol_exists((char *)name);
+}
+
+oc_addr oc_sym_value(const char *name)
+{
+	return symbol_exists((char *)name) ? symbol_value((char *)name) : 0;
+}
+
+const char *oc_addr_to_sym(oc_addr addr, char *buf, size_t n)
+{
+	struct syment *sp;
+	ulong off = 0;
+
+	buf[0] = '\0';
+	if (!addr || !(sp = value_search(addr, &off)))
+		return buf;
+	if (off)
+		snprintf(buf, n, "%s+%lu", sp->name, off);
+	else
+		snprintf(buf, n, "%s", sp->name);
+	return buf;
+}
+
+int oc_enum_value(const char *name, long *val)
+{
+	return enumerator_value((char *)name, val) ? 0 : -1;
+}
+
+/*
+ * Run a crash command with fp redirected to a memory stream, the way
+ * crash's own silent_call_bt() does, and with pc->main_loop_env swapped
+ * so an error(FATAL) comes back here instead of ending our command.
+ */
+int oc_run(const char *cmdline, char **out)
+{
+	struct command_table_entry *ce;
+	char line[BUFSIZE], *buf = NULL, *save_args[MAXARGS];
+	size_t len = 0;
+	jmp_buf save_env;
+	FILE *save_fp = fp, *save_err = pc->error_fp, *mem;
+	int save_argcnt = argcnt, save_optind = optind, rc = 0;
+	ulonglong save_flags = pc->flags;
+	volatile int failed = 0;
+
+	if (out)
+		*out = NULL;
+	mem = open_memstream(&buf, &len);
+	if (!mem)
+		return -1;
+	memcpy(save_args, args, sizeof(save_args));
+	snprintf(line, sizeof(line), "%s", cmdline);
+	argcnt = parse_line(line, args);
+	if (argcnt < 1 || !(ce = get_command_table_entry(args[0]))) {
+		fclose(mem);
+		free(buf);
+		rc = -1;
+		goto restore;
+	}
+	fp = mem;
+	pc->error_fp = mem;
+	optind = 0;
+	memcpy(&save_env, &pc->main_loop_env, sizeof(jmp_buf));
+	if (setjmp(pc->main_loop_env))
+		failed = 1;
+	else
+		ce->func();
+	memcpy(&pc->main_loop_env, &save_env, sizeof(jmp_buf));
+	fflush(mem);
+	fclose(mem);
+	if (out)
+		*out = buf;
+	else
+		free(buf);
+	rc = failed ? -1 : 0;
+restore:
+	fp = save_fp;
+	pc->error_fp = save_err;
+	pc->flags = save_flags;
+	argcnt = save_argcnt;
+	optind = save_optind;
+	memcpy(args, save_args, sizeof(save_args));
+	return rc;
+}
+
+int oc_guarded(int (*fn)(void *), void *arg)
+{
+	jmp_buf save_env;
+	volatile int rc = -1;
+
+	memcpy(&save_env, &pc->main_loop_env, sizeof(jmp_buf));
+	if (!setjmp(pc->main_loop_env))
+		rc = fn(arg);
+	memcpy(&pc->main_loop_env, &save_env, sizeof(jmp_buf));
+	return rc;
+}
+
+const char *oc_kernel_release(void)
+{
+	return kt->utsname.release;
+}
+
+const char *oc_namelist(void)
+{
+	return pc->namelist ? pc->namelist : "";
+}
+
+const char *oc_dumpfile(void)
+{
+	return pc->dumpfile ? pc->dumpfile : "";
+}
+
+const char *oc_crash_version(void)
+{
+	return build_version;
+}
+
+const char *oc_machine(void)
+{
+	if (!strcmp(MACHINE_TYPE, "X86_64"))
+		return "x86_64";
+	if (!strcmp(MACHINE_TYPE, "ARM64"))
+		return "arm64";
+	return MACHINE_TYPE;
+}
+
+int oc_cpu_count(void)
+{
+	return kt->cpus;
+}
+
+oc_addr oc_percpu_offset(int cpu)
+{
+	if (cpu < 0 || cpu >= NR_CPUS)
+		return 0;
+	return kt->__per_cpu_offset[cpu];
+}
+
+int oc_panic_cpu(void)
+{
+	struct task_context *tc;
+
+	if (!tt->panic_task || !(tc = task_to_context(tt->panic_task)))
+		return -1;
+	return tc->processor;
+}
+
+const char *oc_panic_string(char *buf, size_t n)
+{
+	char tmp[BUFSIZE * 2];
+
+	tmp[0] = '\0';
+	get_panicmsg(tmp);
+	snprintf(buf, n, "%s", strip_linefeeds(tmp));
+	return buf;
+}
+
+int oc_module_info(const char *name, oc_addr *mod, oc_addr *base, int *symbols_loaded,
+		   char *namelist, size_t n)
+{
+	struct load_module *lm;
+	ulong b = 0;
+
+	if (!is_module_name((char *)name, &b, &lm))
+		return -1;
+	if (mod)
+		*mod = lm->module_struct;
+	if (base)
+		*base = lm->mod_base;
+	if (symbols_loaded)
+		*symbols_loaded = !!(lm->mod_flags & MOD_LOAD_SYMS);
+	if (namelist)
+		snprintf(namelist, n, "%s", lm->mod_namelist);
+	return 0;
+}

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * triage.c - run picktx, the OVS walk and the fix check, turn what they
+ * found into oc_findings and let core/verdict decide.
+ */
+#include "triage.h"
+#include "modsyms.h"
+#include "report.h"
+#include "../core/dwcheck.h"
+#include "../core/strutil.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* 066b86787fa3 made do_output() check netif_carrier_ok(); 47e55e4b410f
+ * added netif_running().  Decided from the DWARF of the loaded
+ * openvswitch.ko (verified against the dump by build-id): are those
+ * helpers inlined into (or called from) do_output? */
+void oc_fixcheck(struct oc_fixcheck *fc, const char *path)
+{
+	static const char *const callees[] = { "netif_carrier_ok", "netif_running" };
+	int present[2];
+	char err[256];
+
+	fc->carrier = fc->running = -1;
+	if (!path || !*path) {
+		snprintf(fc->how, sizeof(fc->how), "unknown: no openvswitch.ko debuginfo");
+		return;
+	}
+	if (oc_dwarf_func_uses(path, "do_output", callees, 2, present, err, sizeof(err))) {
+		snprintf(fc->how, sizeof(fc->how), "unknown: %s", err);
+		return;
+	}
+	fc->carrier = present[0];
+	fc->running = present[1];
+	snprintf(fc->how, sizeof(fc->how),
+		 "DWARF of do_output() in the build-id-verified openvswitch.ko: netif_carrier_ok %s, netif_running %s",
+		 present[0] ? "inlined" : "absent", present[1] ? "inlined" : "absent");
+}
+
+int oc_triage_run(const char *user_path, struct oc_triage *t)
+{
+	struct oc_findings *f = &t->f;
+	struct oc_modsyms ms;
+	int i;
+
+	memset(t, 0, sizeof(*t));
+	oc_findings_init(f);
+	oc_panic_string(t->panic, sizeof(t->panic));
+	oc_strlcpy(f->panic_string, t->panic, sizeof(f->panic_string));
+	snprintf(f->cmd_panic, sizeof(f->cmd_panic), "sys");
+
+	oc_ovs_walk(user_path, &t->ovs);
+	if (!oc_modsyms_ensure("openvswitch", NULL, &ms))
+		oc_fixcheck(&t->fix, ms.loaded);
+	else
+		oc_fixcheck(&t->fix, NULL);
+	oc_modsyms_free(&ms);
+	f->fix_carrier_check_present = t->fix.carrier;
+	f->fix_running_check_present = t->fix.running;
+	snprintf(f->cmd_fix, sizeof(f->cmd_fix), "dis -l do_output");
+
+	oc_picktx_find(&t->pt);
+	f->have_spin_frame = t->pt.nspins > 0;
+	/* prefer the panicking CPU, then any whose loop decoded */
+	for (i = 0; i < t->pt.nspins; i++)
+		if (t->pt.spins[i].panic_cpu && t->pt.spins[i].loop.found)
+			t->spin = &t->pt.spins[i];
+	for (i = 0; !t->spin && i < t->pt.nspins; i++)
+		if (t->pt.spins[i].loop.found)
+			t->spin = &t->pt.spins[i];
+	if (!t->spin && t->pt.nspins)
+		t->spin = &t->pt.spins[0];
+	if (t->spin) {
+		struct oc_spin *s = t->spin;
+		char name[80];
+
+		f->cpu = s->cpu;
+		oc_strlcpy(f->pc_sym, s->rd.pc_sym, sizeof(f->pc_sym));
+		f->pc_off = s->pc_off;
+		f->pc_in_loop = s->loop.found;
+		f->hash = s->hash;
+		f->hash_valid = s->hash_valid;
+		f->qcount = s->qcount;
+		f->qcount_valid = s->qcount_valid;
+		snprintf(f->cmd_frame, sizeof(f->cmd_frame), "bt -E");
+		snprintf(f->cmd_regs, sizeof(f->cmd_regs), "dis -lx %s", t->pt.func);
+		if (s->dev_ok) {
+			f->dev_addr = s->nd.addr;
+			f->dev_valid = 1;
+			f->dev_rntq_valid = s->nd.real_num_tx >= 0;
+			f->dev_real_num_tx_queues = s->nd.real_num_tx;
+			f->dev_reg_state = (int)s->nd.reg_state;
+			oc_strlcpy(f->dev_name, oc_name(s->nd.name, name, sizeof(name)), sizeof(f->dev_name));
+			snprintf(f->cmd_dev, sizeof(f->cmd_dev),
+				 "struct net_device.name,reg_state,real_num_tx_queues %lx", s->nd.addr);
+			if (t->ovs.available) {
+				t->vport = oc_ovs_vport_of_dev(&t->ovs, s->nd.addr);
+				f->vport_found = t->vport != NULL;
+				if (t->vport) {
+					oc_strlcpy(f->dp_name, oc_name(t->ovs.dps[t->vport->dp_index].name,
+								       name, sizeof(name)), sizeof(f->dp_name));
+					f->port_no = t->vport->port_no;
+					snprintf(f->cmd_vport, sizeof(f->cmd_vport),
+						 "struct vport.dev,port_no %lx", t->vport->addr);
+				}
+			}
+		}
+	}
+	oc_verdict_decide(f, &t->v);
+	return 0;
+}
+
+void oc_triage_free(struct oc_triage *t)
+{
+	oc_ovs_free(&t->ovs);
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit test runner: every module's cmocka group, in one executable. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_util.h"
+
+#ifndef OC_TEST_DATA
+#define OC_TEST_DATA "data"
+#endif
+
+char *oc_test_read(const char *name, size_t *len)
+{
+	const char *dir = getenv("OC_TEST_DATA");
+	char path[1024];
+	FILE *f;
+	char *buf;
+	long sz;
+
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : OC_TEST_DATA, name);
+	f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "cannot open %s\n", path);
+		return NULL;
+	}
+	fseek(f, 0, SEEK_END);
+	sz = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(sz > 0 ? (size_t)sz : 1);
+	if (buf && fread(buf, 1, (size_t)sz, f) != (size_t)sz) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	*len = (size_t)sz;
+	return buf;
+}
+
+int main(void)
+{
+	int failed = 0;
+
+	failed += oc_test_strutil();
+	failed += oc_test_disasm();
+	failed += oc_test_arch();
+	failed += oc_test_regdump();
+	failed += oc_test_loopfind();
+	failed += oc_test_verdict();
+	printf("oc unit tests: %d failed\n", failed);
+	return failed ? 1 : 0;
+}

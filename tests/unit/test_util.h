@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef OC_TEST_UTIL_H
+#define OC_TEST_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+/*
+ * Read tests/unit/data/@name into a buffer of exactly its size (no NUL
+ * after it, so a parser reading past @len trips the sanitizers).
+ */
+char *oc_test_read(const char *name, size_t *len);
+
+int oc_test_strutil(void);
+int oc_test_disasm(void);
+int oc_test_arch(void);
+int oc_test_regdump(void);
+int oc_test_loopfind(void);
+int oc_test_verdict(void);
+
+#endif
