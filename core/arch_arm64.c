@@ -221,7 +221,16 @@ static int arm64_regdump_start(const char *line, struct oc_regdump *rd)
 
 static int arm64_regdump_line(const char *line, struct oc_regdump *rd)
 {
-	const char *v = named(line, "lr");
+	const char *v = named(line, "pc");
+	uint64_t pc;
+
+	/*
+	 * A `pc :` line starts the next dump, except the `pc : [<...>]` line
+	 * that follows `PC is at` in old kernels.
+	 */
+	if (v && (strncmp(v, "[<", 2) || !oc_regdump_get(rd, "pc", &pc)))
+		return 0;
+	v = named(line, "lr");
 
 	if (!v && !strncmp(line, "LR is at ", 9))
 		v = line + 9;

@@ -254,6 +254,8 @@ static int x86_regdump_line(const char *line, struct oc_regdump *rd)
 {
 	if (!strncmp(line, "Code: ", 6))
 		return 1;
+	if (!strncmp(line, "RIP: ", 5))	/* the next dump */
+		return 0;
 	return oc_regdump_pairs(line, rd, &oc_arch_x86_64, x86_name_ok) > 0;
 }
 

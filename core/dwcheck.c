@@ -2,15 +2,17 @@
 /*
  * dwcheck.c - decide what a function's compiled code does by reading its
  * DWARF with libdw: the inlined subroutines and call sites under it.
+ * Kernel modules are relocatable objects whose .debug_* sections need
+ * their relocations applied before names read right: libdwfl's offline
+ * reporting does that.
  */
 #include "dwcheck.h"
 
 #include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
 #include <dwarf.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 struct ctx {
 	const char *const *callees;
@@ -67,23 +69,31 @@ static void scan(Dwarf_Die *die, struct ctx *c, int depth)
 int oc_dwarf_func_uses(const char *path, const char *func, const char *const *callees,
 		       int ncallees, int *present, char *err, size_t errsz)
 {
+	static const Dwfl_Callbacks cbs = {
+		.find_debuginfo = dwfl_standard_find_debuginfo,
+		.section_address = dwfl_offline_section_address,
+	};
 	struct ctx c = { callees, ncallees, present, 1000000 };
 	Dwarf_Off off = 0, next;
+	Dwarf_Addr bias;
 	size_t hsize;
+	Dwfl_Module *mod;
+	Dwfl *dwfl;
 	Dwarf *dw;
-	int fd, found = 0, i;
+	int found = 0, i;
 
 	for (i = 0; i < ncallees; i++)
 		present[i] = 0;
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		snprintf(err, errsz, "%s: cannot open", path);
+	dwfl = dwfl_begin(&cbs);
+	if (!dwfl) {
+		snprintf(err, errsz, "libdwfl: %s", dwfl_errmsg(-1));
 		return -1;
 	}
-	dw = dwarf_begin(fd, DWARF_C_READ);
-	if (!dw) {
-		snprintf(err, errsz, "%s: no DWARF (%s)", path, dwarf_errmsg(-1));
-		close(fd);
+	mod = dwfl_report_offline(dwfl, "", path, -1);
+	dwfl_report_end(dwfl, NULL, NULL);
+	if (!mod || !(dw = dwfl_module_getdwarf(mod, &bias))) {
+		snprintf(err, errsz, "%s: no DWARF (%s)", path, dwfl_errmsg(-1));
+		dwfl_end(dwfl);
 		return -1;
 	}
 	while (!found && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
@@ -96,10 +106,11 @@ int oc_dwarf_func_uses(const char *path, const char *func, const char *const *ca
 				if (dwarf_tag(&child) != DW_TAG_subprogram)
 					continue;
 				name = dwarf_diename(&child);
-				if (!name) {	/* concrete out-of-line instance */
+				if (!name)	/* concrete out-of-line instance */
 					name = origin_name(&child);
-				}
-				if (!name || strcmp(name, func) || !dwarf_hasattr(&child, DW_AT_low_pc))
+				if (!name || strcmp(name, func) ||
+				    !(dwarf_hasattr(&child, DW_AT_low_pc) ||
+				      dwarf_hasattr(&child, DW_AT_ranges)))
 					continue;
 				scan(&child, &c, 0);
 				found = 1;
@@ -107,8 +118,7 @@ int oc_dwarf_func_uses(const char *path, const char *func, const char *const *ca
 		}
 		off = next;
 	}
-	dwarf_end(dw);
-	close(fd);
+	dwfl_end(dwfl);
 	if (!found) {
 		snprintf(err, errsz, "%s: no compiled instance of %s in DWARF", path, func);
 		return -1;

@@ -31,6 +31,8 @@ struct graph {
 	int *dist_b;		/* to the PC */
 	int *queue;
 	int *pred_start, *pred;	/* reverse edges, CSR */
+	int pc;			/* position of the PC */
+	long c_pc;		/* shortest cycle through the PC */
 };
 
 static const struct oc_insn *at(const struct graph *g, int pos)
@@ -305,13 +307,29 @@ static int in_scc(const struct graph *g, int p)
 	return p >= 0 && g->dist_f[p] >= 0 && g->dist_b[p] >= 0;
 }
 
+/*
+ * Length of the shortest closed walk through the PC and @v: the PC's own
+ * shortest cycle (g->c_pc) when @v is the PC.
+ */
+static long cyc_of(const struct graph *g, int v)
+{
+	if (v == g->pc)
+		return g->c_pc;
+	return (long)g->dist_f[v] + g->dist_b[v];
+}
+
 static long labs_l(long v)
 {
 	return v < 0 ? -v : v;
 }
 
-/* Exiting conditional branch: first one at/after @cmp_off, else nearest. */
-static int find_exit(const struct graph *g, long cmp_off)
+/*
+ * A conditional branch on a shortest cycle through the PC (length @cyc)
+ * with an edge that leaves the component or only comes back the long way
+ * (the inner loop's exit inside an outer loop).  The first one at/after
+ * @cmp_off wins, else the nearest before it.
+ */
+static int find_exit(const struct graph *g, long cmp_off, long cyc)
 {
 	int best = -1;
 	long best_d = LONG_MAX;
@@ -322,13 +340,15 @@ static int find_exit(const struct graph *g, long cmp_off)
 		int j, leaves = 0;
 		long d;
 
-		if (!in_scc(g, (int)i) ||
+		if (!in_scc(g, (int)i) || cyc_of(g, (int)i) > cyc ||
 		    g->a->classify(in) != OC_K_CBRANCH)
 			continue;
 		for (j = 0; j < 2; j++) {
 			int s = g->succ[2 * i + (size_t)j];
 
-			if (s == -2 || (s >= 0 && !in_scc(g, s)))
+			if (s == -2 || (s >= 0 && !in_scc(g, s)) ||
+			    (s >= 0 && (long)g->dist_f[i] + 1 +
+			     g->dist_b[s] > cyc))
 				leaves = 1;
 		}
 		if (!leaves)
@@ -341,6 +361,53 @@ static int find_exit(const struct graph *g, long cmp_off)
 		}
 	}
 	return best;
+}
+
+/*
+ * Length of the shortest cycle through @pos (LONG_MAX if none), from
+ * @dist (distances from @pos) or a fresh search; -1 if out of memory.
+ */
+static long shortest_cycle(struct graph *g, int pos, const int *dist)
+{
+	int *own = NULL;
+	long best = LONG_MAX;
+	int j;
+
+	if (!dist) {
+		own = malloc(g->m * sizeof(int));
+		if (!own)
+			return -1;
+		bfs(g, pos, own, 1);
+		dist = own;
+	}
+	for (j = g->pred_start[pos]; j < g->pred_start[pos + 1]; j++) {
+		int p = g->pred[j];
+
+		if (dist[p] >= 0 && dist[p] + 1L < best)
+			best = dist[p] + 1L;
+	}
+	free(own);
+	return best;
+}
+
+/* Offsets and size of the tight loop: nodes on cycles of length <= cyc. */
+static void tight_range(const struct graph *g, long cyc, struct oc_loop *lp)
+{
+	size_t i;
+
+	lp->loop_start_off = lp->loop_end_off = -1;
+	lp->loop_insns = 0;
+	for (i = 0; i < g->m; i++) {
+		long o = at(g, (int)i)->off;
+
+		if (!in_scc(g, (int)i) || cyc_of(g, (int)i) > cyc)
+			continue;
+		if (lp->loop_start_off < 0 || o < lp->loop_start_off)
+			lp->loop_start_off = o;
+		if (o > lp->loop_end_off)
+			lp->loop_end_off = o;
+		lp->loop_insns++;
+	}
 }
 
 static void free_graph(struct graph *g)
@@ -391,7 +458,7 @@ int oc_loop_find(const struct oc_arch *a, const struct oc_insn *insns,
 {
 	struct graph g;
 	int pc, i, j, in_loop = 0, best_sub = -1, best_cmp = -1, ex;
-	long best_score = LONG_MAX, best_tie = LONG_MAX;
+	long best_score = LONG_MAX, best_tie = LONG_MAX, cyc, c_sub;
 	int ret = 1;
 
 	memset(lp, 0, sizeof(*lp));
@@ -430,12 +497,10 @@ int oc_loop_find(const struct oc_arch *a, const struct oc_insn *insns,
 		goto nomem;
 	bfs(&g, pc, g.dist_f, 1);
 	bfs(&g, pc, g.dist_b, 0);
-	for (j = 0; j < 2; j++) {
-		int s = g.succ[2 * pc + j];
-
-		if (s >= 0 && g.dist_b[s] >= 0)
-			in_loop = 1;
-	}
+	g.pc = pc;
+	g.c_pc = shortest_cycle(&g, pc, g.dist_f);
+	if (g.c_pc < LONG_MAX)
+		in_loop = 1;
 	if (!in_loop) {
 		snprintf(lp->why, sizeof(lp->why),
 			 "PC +0x%lx is not inside a loop", pc_off);
@@ -450,7 +515,7 @@ int oc_loop_find(const struct oc_arch *a, const struct oc_insn *insns,
 			lp->loop_start_off = o;
 		if (o > lp->loop_end_off)
 			lp->loop_end_off = o;
-		lp->loop_insns++;
+		lp->scc_insns++;
 	}
 
 	/* sub hash, hash, qcount + cmp of hash and qcount, both in the loop */
@@ -461,7 +526,7 @@ int oc_loop_find(const struct oc_arch *a, const struct oc_insn *insns,
 		if (!in_scc(&g, i) || a->sub_regs(at(&g, i), d, mi, s) < 0 ||
 		    strcmp(d, mi) || !strcmp(d, s))
 			continue;
-		cyc_s = (long)g.dist_f[i] + g.dist_b[i];
+		cyc_s = cyc_of(&g, i);
 		for (j = 0; j < (int)g.m; j++) {
 			char x[OC_REGNAME_MAX], y[OC_REGNAME_MAX];
 			long score, tie;
@@ -472,7 +537,7 @@ int oc_loop_find(const struct oc_arch *a, const struct oc_insn *insns,
 			if (!((!strcmp(x, d) && !strcmp(y, s)) ||
 			      (!strcmp(x, s) && !strcmp(y, d))))
 				continue;
-			score = cyc_s + g.dist_f[j] + g.dist_b[j];
+			score = cyc_s + cyc_of(&g, j);
 			tie = labs_l(at(&g, i)->off - pc_off);
 			if (score < best_score ||
 			    (score == best_score && tie < best_tie)) {
@@ -498,7 +563,20 @@ int oc_loop_find(const struct oc_arch *a, const struct oc_insn *insns,
 	lp->cmp_off = at(&g, best_cmp)->off;
 	lp->src_file = at(&g, best_sub)->src_file;
 	lp->src_line = at(&g, best_sub)->src_line;
-	ex = find_exit(&g, lp->cmp_off);
+	cyc = cyc_of(&g, best_sub);
+	c_sub = shortest_cycle(&g, best_sub, NULL);
+	if (c_sub < 0)
+		goto nomem;
+	if (cyc > c_sub) {
+		tight_range(&g, c_sub, lp);
+		snprintf(lp->why, sizeof(lp->why),
+			 "PC +0x%lx is in a loop around the sub/cmp loop "
+			 "at +0x%lx, not in it", pc_off, lp->sub_off);
+		lp->hash_reg[0] = lp->qcount_reg[0] = '\0';
+		goto out;
+	}
+	tight_range(&g, cyc, lp);
+	ex = find_exit(&g, lp->cmp_off, cyc);
 	if (ex < 0) {
 		snprintf(lp->why, sizeof(lp->why),
 			 "loop at +0x%lx..+0x%lx has no conditional exit",

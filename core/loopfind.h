@@ -29,8 +29,14 @@ struct oc_loop {
 	int ndev_regs;				/* dev_regs[0] preferred */
 	char skb_regs[OC_LOOP_MAX_CAND][OC_REGNAME_MAX];
 	int nskb_regs;
-	long loop_start_off, loop_end_off;	/* min/max offset in loop */
-	int loop_insns;				/* instructions in the loop */
+	/*
+	 * The loop: instructions on a shortest cycle through the PC and the
+	 * sub (for a simple loop, its whole strongly connected component;
+	 * when the sub/cmp pair is not found, the component).
+	 */
+	long loop_start_off, loop_end_off;	/* min/max offset */
+	int loop_insns;
+	int scc_insns;				/* size of the component */
 	long sub_off, cmp_off, exit_off;	/* exit_off: the cond. branch */
 	const char *src_file;			/* of the sub; NULL if unknown */
 	int src_line;

@@ -207,9 +207,19 @@ int oc_modsyms_ensure(const char *name, const char *user_path, struct oc_modsyms
 	if (!dump_build_id(mod, want, &wantlen))
 		oc_hex(want, wantlen, ms->build_id, sizeof(ms->build_id));
 	if (ms->symbols_loaded && !user_path) {
+		unsigned char id[OC_BUILD_ID_MAX];
+		size_t idlen;
+		int dbg;
+		char err[256];
+
 		snprintf(ms->path, sizeof(ms->path), "%s", namelist);
 		snprintf(ms->loaded, sizeof(ms->loaded), "%s", namelist);
-		snprintf(ms->how, sizeof(ms->how), "already loaded");
+		if (!wantlen || oc_elf_info(namelist, id, &idlen, &dbg, err, sizeof(err)))
+			snprintf(ms->how, sizeof(ms->how), "already loaded, unverified");
+		else if (idlen == wantlen && !memcmp(id, want, idlen))
+			snprintf(ms->how, sizeof(ms->how), "already loaded, build-id match");
+		else
+			snprintf(ms->how, sizeof(ms->how), "already loaded, BUILD-ID MISMATCH");
 		return 0;
 	}
 	s.logf = open_memstream(&s.log, &s.loglen);
@@ -219,7 +229,11 @@ int oc_modsyms_ensure(const char *name, const char *user_path, struct oc_modsyms
 	}
 	fprintf(s.logf, "searched for %s debuginfo (dump build-id %s):\n", name,
 		ms->build_id[0] ? ms->build_id : "unknown");
+	/* a path the user names is the only place searched: a wrong file
+	 * there is reported, not silently replaced by another one */
 	search_place(&s, user_path, name);
+	if (user_path)
+		goto try;
 	if ((env = getenv("OVSCRASH_DEBUG_PATH"))) {
 		char *copy = strdup(env);
 
@@ -242,6 +256,7 @@ int oc_modsyms_ensure(const char *name, const char *user_path, struct oc_modsyms
 		snprintf(place, sizeof(place), "/usr/lib/debug/.build-id/%.2s/%s.debug", hex, hex + 2);
 		search_place(&s, place, name);
 	}
+try:
 	if (!s.ncand)
 		fprintf(s.logf, "  no candidate file named %s.ko[.debug|.xz|.zst] found\n", name);
 	for (i = 0; i < s.ncand && !ok; i++)

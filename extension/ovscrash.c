@@ -178,7 +178,7 @@ static void cmd_ovscrash(void)
 
 static void netdev_header(void)
 {
-	fprintf(fp, "%-16s %-16s %7s %10s %-20s %-24s %9s %-18s %-20s %s\n",
+	fprintf(fp, "%-16s %-16s %7s %10s %-20s %-24s %9s %-24s %-20s %s\n",
 		"NET_DEVICE", "NAME", "IFINDEX", "NETNS", "REG_STATE", "STATE", "TXQ", "OPS",
 		"RX_HANDLER", "NOTE");
 }
@@ -191,7 +191,7 @@ static void netdev_line(const struct oc_netdev *nd)
 	snprintf(txq, sizeof(txq), "%ld/%ld", nd->real_num_tx, nd->num_tx);
 	if (!oc_netdev_anomalous(nd, note, sizeof(note)))
 		note[0] = '\0';
-	fprintf(fp, "%-16lx %-16s %7d %10u %-20s %-24s %9s %-18s %-20s %s%s%s\n",
+	fprintf(fp, "%-16lx %-16s %7d %10u %-20s %-24s %9s %-24s %-20s %s%s%s\n",
 		nd->addr, oc_name(nd->name, name, sizeof(name)), nd->ifindex, nd->netns_inum,
 		rs ? rs : "?", oc_state_names(nd->state, st, sizeof(st)), txq,
 		nd->ops_sym[0] ? nd->ops_sym : "-",
@@ -342,7 +342,7 @@ static void cmd_vport(void)
 			oc_name(o.dps[v->dp_index].name, dname, sizeof(dname)), v->port_no,
 			v->type_name, v->nd.addr, v->dev_ok ? oc_name(v->nd.name, name, sizeof(name)) : "?",
 			rs ? rs : "?", txq, v->rx_hook_attached ? "yes" : "no",
-			v->race_window ? "RACE: " : "-");
+			v->race_window ? "RACE" : "-");
 		if (v->race_window)
 			fprintf(fp, "%18s%s\n", "", v->race_why);
 	}
@@ -404,7 +404,7 @@ static void spin_text(const struct oc_picktx *p, const struct oc_spin *s)
 	fprintf(fp, "CPU %d%s: %s", s->cpu, s->panic_cpu ? " (panic cpu)" : "", s->source);
 	if (s->frame_addr)
 		fprintf(fp, " at %lx", (ulong)s->frame_addr);
-	fprintf(fp, "\n  PC: %s+0x%lx/0x%x", s->rd.pc_sym, s->pc_off, 0);
+	fprintf(fp, "\n  PC: %s+0x%lx", s->rd.pc_sym, s->pc_off);
 	if (s->pc)
 		fprintf(fp, "  (%lx)", (ulong)s->pc);
 	fprintf(fp, "\n");
@@ -414,8 +414,8 @@ static void spin_text(const struct oc_picktx *p, const struct oc_spin *s)
 	}
 	fprintf(fp, "  LOOP: %s+0x%lx..+0x%lx  sub at +0x%lx, cmp at +0x%lx", p->func,
 		s->loop.loop_start_off, s->loop.loop_end_off, s->loop.sub_off, s->loop.cmp_off);
-	if (s->loop.src_file)
-		fprintf(fp, "  (%s: %d)", s->loop.src_file, s->loop.src_line);
+	if (s->src_file[0])
+		fprintf(fp, "  (%s: %d)", s->src_file, s->loop.src_line);
 	fprintf(fp, "\n  HASH: %-4s = %s%lx\n", s->loop.hash_reg, s->hash_valid ? "" : "?",
 		(ulong)s->hash);
 	fprintf(fp, "  QCOUNT: %-4s = %s%lx\n", s->loop.qcount_reg, s->qcount_valid ? "" : "?",
@@ -546,7 +546,8 @@ static void cmd_triage(void)
 	if (json) {
 		oc_json_print(triage_json(t));
 	} else {
-		fprintf(fp, "VERDICT: %s\n", t->v.summary);
+		fprintf(fp, "VERDICT: %s%s\n", t->v.kind == OC_V_NOT_THIS_BUG ? "not this bug: " : "",
+			t->v.summary);
 		fprintf(fp, "  SIGNATURE: %s   CONFIDENCE: %d%%\n", t->v.signature, t->v.confidence);
 		fprintf(fp, "  PANIC: %s\n\nEVIDENCE:\n", t->panic);
 		for (i = 0; i < t->v.nevidence; i++) {

@@ -23,6 +23,8 @@ static void decode(struct oc_picktx *p, const struct oc_arch *a, const struct oc
 
 	s->pc_off = s->pc ? (long)(s->pc - p->func_addr) : (long)s->rd.pc_off;
 	oc_loop_find(a, d->insns, d->n, s->pc_off, &s->loop);
+	snprintf(s->src_file, sizeof(s->src_file), "%s", s->loop.src_file ? s->loop.src_file : "");
+	s->loop.src_file = NULL;	/* points into d, which is freed */
 	s->qcount_matches_dev = -1;
 	if (!s->loop.found)
 		return;
@@ -101,6 +103,7 @@ int oc_picktx_find(struct oc_picktx *p)
 	}
 	free(out);
 	p->ninsns = (int)d.n;
+	p->func_len = d.insns[d.n - 1].off + 1;
 
 	/* 1. exception frames on every stack of every CPU */
 	if (!oc_run("bt -E", &out) && out && oc_exframe_parse(a, out, strlen(out), &fl) > 0)

@@ -18,6 +18,7 @@ struct oc_spin {
 	uint64_t pc;			/* 0 if only sym+off is known */
 	long pc_off;
 	struct oc_loop loop;
+	char src_file[256];		/* of the loop's sub (loop.src_file is not kept) */
 	uint64_t hash, qcount, qoffset;
 	int hash_valid, qcount_valid, qoffset_valid;
 	char dev_reg[16];
@@ -31,6 +32,7 @@ struct oc_picktx {
 	const char *func;		/* "netdev_pick_tx" */
 	uint64_t func_addr;
 	int ninsns;
+	long func_len;			/* from the last instruction, 0 unknown */
 	int nspins;
 	struct oc_spin spins[OC_MAX_SPINS];
 	int log_dumps;			/* register dumps in the log */

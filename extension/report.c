@@ -130,7 +130,7 @@ json_object *oc_json_spin(const struct oc_spin *s)
 		json_object_object_add(l, "end_offset", json_object_new_int64(s->loop.loop_end_off));
 		json_object_object_add(l, "sub_offset", json_object_new_int64(s->loop.sub_off));
 		json_object_object_add(l, "cmp_offset", json_object_new_int64(s->loop.cmp_off));
-		put_str(l, "source_file", s->loop.src_file);
+		put_str(l, "source_file", s->src_file);
 		put_num(l, "source_line", s->loop.src_line ? s->loop.src_line : -1);
 	} else {
 		put_str(l, "reason", s->loop.why);

@@ -201,7 +201,7 @@ static void test_old_formats(void **state)
 		  "<4>[  100.000006] x29: ffff80001000bb90 x28: ffff0020c7de0000 \n"
 		  "<4>[  100.000007] Process swapper/1 (pid: 0, stack limit = 0x0)\n"
 		  "Nov 25 15:16:00 host kernel: [   52.001170][    C1] RIP: 0010:[<ffffffff8155f1b3>]  [<ffffffff8155f1b3>] netdev_pick_tx+0x63/0x130\n"
-		  "Nov 25 15:16:00 host kernel: [   52.001171][    C1] RSP: 0018:ffff88003fc03b48  EFLAGS: 00000246\n"
+		  "Nov 25 15:16:00 host kernel: [   52.001171][  T1234] RSP: 0018:ffff88003fc03b48  EFLAGS: 00000246\n"
 		  "[  60.1] RIP: 0033:0x7f3a1c2b3c4d\n"
 		  "[  61.2] pc : do_output+0x60/0x120 [openvswitch]\n");
 	assert_int_equal(l.n, 4);

@@ -1,0 +1,367 @@
+#!/usr/bin/env python3
+"""Integration checks of ovscrash on real vmcores.
+
+Every expectation comes from the fixture's manifest.json (written by the
+generator from what it set up), from crash's own commands run in the same
+session, or from facts about the kernel recorded in docs -- never from
+earlier ovscrash output.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+MARK_BASE = 0x5e5e0000
+
+
+def run_crash(crash, vmlinux, vmcore, cmds, ext=None, env=None, timeout=300):
+    """One crash session; returns {command: output} using echo markers."""
+    # crash's echo is a shell escape whose output overtakes crash's own
+    # buffered output; eval prints through crash's fp, in order.
+    lines = []
+    if ext:
+        lines.append(f"extend {ext}")
+    for i, c in enumerate(cmds):
+        lines.append(f"eval {MARK_BASE + 2 * i + 1:#x}")  # odd: no "(nKB)" suffix
+        lines.append(c)
+    with tempfile.NamedTemporaryFile("w", suffix=".crash", delete=False) as f:
+        f.write("\n".join(lines) + "\n")
+        script = f.name
+    try:
+        t0 = time.time()
+        p = subprocess.run([crash, "-s", vmlinux, vmcore, "-i", script],
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout,
+                           env=env)
+        elapsed = time.time() - t0
+    finally:
+        os.unlink(script)
+    text = p.stdout.decode("utf-8", "replace")
+    res = {"__all__": text, "__stderr__": p.stderr.decode("utf-8", "replace"),
+           "__elapsed__": elapsed}
+    parts = re.split(r"^hexadecimal: 5e5e([0-9a-f]{4}).*\n *decimal:.*\n *octal:.*\n *binary:.*\n",
+                     text, flags=re.M)
+    res["__preamble__"] = parts[0]
+    for i in range(1, len(parts) - 1, 2):
+        idx = (int(parts[i], 16) - 1) // 2
+        res[cmds[idx]] = parts[i + 1]
+    return res
+
+
+def js(out):
+    """The JSON document in a command's output."""
+    start = out.index("{")
+    return json.loads(out[start:out.rindex("}") + 1])
+
+
+class Suite:
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def check(self, name, fn):
+        try:
+            fn()
+        except Exception as e:  # noqa: BLE001 - report every failure
+            self.failed += 1
+            print(f"FAIL {name}: {e}")
+            if os.environ.get("OVSCRASH_TEST_VERBOSE"):
+                traceback.print_exc()
+        else:
+            self.passed += 1
+            print(f"PASS {name}")
+
+
+def eq(a, b, what):
+    if a != b:
+        raise AssertionError(f"{what}: got {a!r}, expected {b!r}")
+
+
+def true(c, what):
+    if not c:
+        raise AssertionError(what)
+
+
+TRIAGE_CMDS = ["ovscrash -j", "netdev -j", "netdev -a -j", "netdev -N p1 -j", "vport -j",
+               "picktx -j", "triage -j", "ovsmod -j", "ovscrash", "netdev", "vport",
+               "picktx", "triage", "help triage", "help netdev", "bt", "bt -E", "sys",
+               "dis -lx netdev_pick_tx", "dis do_output"]
+
+
+def lockup_checks(s, r, m, crash, fx):
+    victim = m["victim"]
+    vaddr = int(victim["address"], 16)
+
+    def bt_chain():
+        bt = r["bt"]
+        frames = re.findall(r"^\s*#\d+ \[[0-9a-f]+\] (\S+) at [0-9a-f]+(?: \[(\w+)\])?", bt, re.M)
+        names = [f[0] for f in frames]
+        true("netdev_pick_tx" in names, f"no netdev_pick_tx frame in bt: {names}")
+        i = names.index("netdev_pick_tx")
+        eq(names[i + 1:i + 3], ["netdev_core_pick_tx", "__dev_queue_xmit"], "frames above netdev_pick_tx")
+        # do_output() and ovs_vport_send() are tail calls (jmp), so the
+        # frame above __dev_queue_xmit is their caller in openvswitch
+        eq(frames[i + 3], ("do_execute_actions", "openvswitch"), "OVS caller frame")
+        true(re.search(r"jmp\s+0x[0-9a-f]+ <ovs_vport_send>", r["dis do_output"]),
+             "do_output does not tail-call ovs_vport_send")
+        true("netdev_frame_hook" in names, "packet did not enter through OVS's rx hook")
+    s.check("lockup: crash bt shows the spin in netdev_pick_tx under the OVS output path", bt_chain)
+
+    def rntq_crash():
+        o = run_crash(crash, fx["vmlinux"], fx["vmcore"],
+                      [f"struct net_device.real_num_tx_queues,reg_state {vaddr:x}"])
+        txt = o[f"struct net_device.real_num_tx_queues,reg_state {vaddr:x}"]
+        true(re.search(r"real_num_tx_queues = 0,", txt), f"crash reads: {txt.strip()}")
+    s.check("lockup: crash reads the victim's real_num_tx_queues as 0", rntq_crash)
+
+    def info():
+        d = js(r["ovscrash -j"])
+        eq(d["kernel_release"], m["kernel_release"], "kernel release")
+        eq(d["openvswitch_build_id"], m["openvswitch_build_id"], "openvswitch build-id in dump")
+        true(d["openvswitch_debuginfo"], "no debuginfo resolved")
+        true("build-id match" in r["ovscrash"], "text mode does not say how debuginfo matched")
+    s.check("lockup: ovscrash reports release and build-id-verified openvswitch debuginfo", info)
+
+    def netdev_all():
+        d = js(r["netdev -j"])
+        devs = {(x["name"], x["netns_inode"]): x for x in d["devices"]}
+        for name, dm in m["devices"].items():
+            inode = m["netns"][dm["netns"]]
+            true((name, inode) in devs, f"{name} in netns {inode} not listed")
+            eq(devs[(name, inode)]["ifindex"], dm["ifindex"], f"{name} ifindex")
+            if dm.get("num_tx_queues") and name != victim["name"]:
+                eq(devs[(name, inode)]["real_num_tx_queues"], dm["num_tx_queues"], f"{name} txq")
+        v = devs[(victim["name"], victim["netns_inode"])]
+        eq(int(v["address"], 16), vaddr, "victim address")
+        eq(v["listed"], victim["listed"], "victim listed")
+        eq(v["real_num_tx_queues"], victim["real_num_tx_queues"], "victim real_num_tx_queues")
+        eq(v["num_tx_queues"], victim["num_tx_queues"], "victim num_tx_queues")
+        eq(v["reg_state_name"], victim["reg_state"], "victim reg_state")
+        eq(v["netdev_ops"], "veth_netdev_ops", "victim driver ops")
+        true("START" in v["state_names"], "victim not running (START)")
+        eq(v["found_via"], "vport", "victim found via")
+        p1 = devs[("p1", m["netns"]["root"])]
+        eq(p1["rx_handler"], "netdev_frame_hook", "p1 rx_handler")
+        for x in d["devices"]:
+            true(re.fullmatch(r"0x[0-9a-f]+", x["address"]), f"address {x['address']} not hex")
+    s.check("lockup: netdev lists every device of every netns, and the unlisted victim", netdev_all)
+
+    def netdev_filters():
+        a = js(r["netdev -a -j"])["devices"]
+        eq([x["name"] for x in a], [victim["name"]], "anomalies")
+        n = js(r["netdev -N p1 -j"])["devices"]
+        eq([(x["name"], x["ifindex"]) for x in n], [("p1", m["devices"]["p1"]["ifindex"])], "-N p1")
+        ns_b = m["netns"]["B"]
+        o = run_crash(crash, fx["vmlinux"], fx["vmcore"], [f"netdev -n {ns_b} -j",
+                      f"netdev -j {vaddr:x}", "netdev -i 5 -j"], ext=fx["ext"])
+        eq(sorted(x["name"] for x in js(o[f"netdev -n {ns_b} -j"])["devices"]), ["lo", "vB"], "-n netns B")
+        eq([x["name"] for x in js(o[f"netdev -j {vaddr:x}"])["devices"]], [victim["name"]], "by address")
+        want = sorted(n for n, d in m["devices"].items() if d["ifindex"] == 5)
+        eq(sorted(x["name"] for x in js(o["netdev -i 5 -j"])["devices"]), want, "-i 5")
+    s.check("lockup: netdev filters (-a, -N, -n, -i, address)", netdev_filters)
+
+    def vport():
+        d = js(r["vport -j"])
+        true(d["available"], f"vport unavailable: {d['status']}")
+        eq([x["name"] for x in d["datapaths"]], [m["datapath"]], "datapaths")
+        eq(d["datapaths"][0]["netns_inode"], m["netns"]["root"], "datapath netns")
+        got = sorted((v["port_no"], v["netdev"]["name"], v["type"]) for v in d["vports"])
+        want = sorted((p["port_no"], p["device"], p["type"]) for p in m["ports"])
+        eq(got, want, "vports")
+        for v in d["vports"]:
+            is_victim = v["netdev"]["name"] == victim["name"]
+            eq(v["race_window"], is_victim, f"race_window of port {v['port_no']}")
+            eq(v["datapath"], m["datapath"], "vport datapath")
+            if is_victim:
+                eq(v["port_no"], victim["port_no"], "victim port")
+                eq(v["rx_handler_attached"], False, "victim rx handler")
+            elif v["type"] == "netdev":
+                eq(v["rx_handler_attached"], True, f"port {v['port_no']} rx handler")
+        true("RACE" in r["vport"], "text vport does not mark the race")
+    s.check("lockup: vport lists the datapath, its ports, and marks the victim's race window", vport)
+
+    def picktx():
+        d = js(r["picktx -j"])
+        spins = d["spins"]
+        true(spins, "no spinning CPU found")
+        panic = [x for x in spins if x["panic_cpu"]]
+        eq(len(panic), 1, "spins on the panic CPU")
+        sp = panic[0]
+        true(sp["loop"]["found"], f"loop not decoded: {sp['loop']}")
+        eq(sp["hash"]["value"], m["expected"]["hash"], "hash")
+        eq(sp["qcount"]["value"], m["expected"]["qcount"], "qcount")
+        eq(int(sp["netdev"]["address"], 16), vaddr, "device from registers")
+        eq(sp["qcount_matches_real_num_tx_queues"], True, "qcount vs real_num_tx_queues")
+        # independent check of the register choice: the instruction at the
+        # loop's sub offset in crash's own dis output subtracts qcount from hash
+        off = sp["loop"]["sub_offset"]
+        line = [l for l in r["dis -lx netdev_pick_tx"].splitlines()
+                if re.search(rf"<netdev_pick_tx\+0x{off:x}>:", l)]
+        eq(len(line), 1, f"dis line at +0x{off:x}")
+        mm = re.search(r"sub\s+%(\w+),%(\w+)", line[0])
+        true(mm, f"not a sub at +0x{off:x}: {line[0]}")
+        q32, h32 = mm.groups()
+        eq(sp["hash"]["register"], "r" + h32[1:], "hash register vs dis")
+        eq(sp["qcount"]["register"], "r" + q32[1:], "qcount register vs dis")
+        # and the values: crash's bt -E frame of that CPU
+        frames = r["bt -E"].split("KERNEL-MODE EXCEPTION FRAME AT: ")
+        fr = [f for f in frames if f.startswith(sp["frame"][2:])]
+        true(fr, "frame address not in crash's bt -E")
+        regs = dict((k.lower(), int(v, 16)) for k, v in re.findall(r"(?<![A-Z_])([A-Z0-9]+): ([0-9a-f]{8,16})", fr[0]))
+        eq(regs[sp["hash"]["register"]], sp["hash"]["value"], "hash value vs bt -E")
+        eq(regs[sp["qcount"]["register"]], sp["qcount"]["value"], "qcount value vs bt -E")
+        true(sp["pc_symbol"].startswith("netdev_pick_tx+0x"), "pc symbol")
+        true(d["log_register_dumps"] >= 1, "no register dump found in the kernel log")
+    s.check("lockup: picktx decodes hash/qcount registers, values and the device", picktx)
+
+    def triage():
+        d = js(r["triage -j"])
+        eq(d["signature"], m["expected"]["verdict"], "signature")
+        eq(d["verdict"], m["expected"]["verdict_kind"], "verdict")
+        true(d["confidence"] >= 80, f"confidence {d['confidence']}")
+        eq(sorted(f["commit"] for f in d["fixes"]), ["066b86787fa3", "47e55e4b410f"], "fixing commits")
+        eq(d["vport"]["datapath"], m["datapath"], "datapath")
+        eq(d["vport"]["port_no"], victim["port_no"], "port")
+        eq(d["vport"]["netdev"]["name"], victim["name"], "victim")
+        eq(d["spin"]["hash"]["value"], 0, "hash")
+        eq(d["spin"]["qcount"]["value"], 0, "qcount")
+        true(all(e["command"] for e in d["evidence"]), "evidence without a crash command")
+        true(any(victim["name"] in e["text"] for e in d["evidence"]), "victim not named in evidence")
+        # Debian's 6.1.192 carries both fixes (docs/fixtures.md): the lockup is induced
+        eq(d["fixes_in_kernel"]["carrier_check_066b86787fa3"], True, "carrier check detected")
+        eq(d["fixes_in_kernel"]["running_check_47e55e4b410f"], True, "running check detected")
+        t = r["triage"]
+        for needle in ("066b86787fa3", "47e55e4b410f", victim["name"], "crash> "):
+            true(needle in t, f"text triage lacks {needle!r}")
+    s.check("lockup: triage names the bug, victim, datapath, port, registers and fixes", triage)
+
+
+def common_checks(s, r, m, scen):
+    def loads():
+        true("ovscrash.so: shared object loaded" in r["__preamble__"], "extension did not load")
+        eq(js(r["ovscrash -j"])["kernel_release"], m["kernel_release"], "release")
+    s.check(f"{scen}: the extension loads and its command runs", loads)
+
+    def help_text():
+        h = r["help triage"]
+        for sec in ("NAME", "SYNOPSIS", "DESCRIPTION"):
+            true(re.search(rf"^{sec}\b", h, re.M), f"help lacks {sec}")
+        true("triage - " in h, "help NAME line")
+        true("-j" in r["help netdev"], "netdev help lacks -j")
+    s.check(f"{scen}: help text in crash's format", help_text)
+
+    def ovsmod():
+        d = js(r["ovsmod -j"])
+        eq(d["build_id"], m["openvswitch_build_id"], "module build-id")
+        true(d["symbols_loaded"], "symbols not loaded")
+        true(d["error"] is None, f"error: {d['error']}")
+    s.check(f"{scen}: ovsmod loads build-id-verified openvswitch debuginfo", ovsmod)
+
+
+def healthy_checks(s, r, m):
+    def no_spin():
+        true("netdev_pick_tx" not in r["bt"], "healthy bt shows netdev_pick_tx")
+        true("netdev_pick_tx" not in r["bt -E"], "healthy bt -E shows netdev_pick_tx")
+        eq(js(r["picktx -j"])["spins"], [], "spins")
+    s.check("healthy: no CPU spins in netdev_pick_tx (crash bt, bt -E, picktx)", no_spin)
+
+    def triage():
+        d = js(r["triage -j"])
+        eq(d["verdict"], m["expected"]["verdict_kind"], "verdict")
+        eq(d["signature"], m["expected"]["verdict"], "signature")
+        eq(d["fixes"], [], "fixes")
+        true("sysrq" in d["panic"].lower(), f"panic string {d['panic']!r}")
+        true("not this bug" in r["triage"].lower() or "not the ovs" in r["triage"].lower(),
+             "text triage does not say not this bug")
+    s.check("healthy: triage says not this bug and names the panic", triage)
+
+    def vport():
+        d = js(r["vport -j"])
+        eq([v["race_window"] for v in d["vports"]], [False] * len(m["ports"]), "race windows")
+        eq(js(r["netdev -a -j"])["devices"], [], "anomalies on healthy")
+    s.check("healthy: no vport in the race window, no anomalous device", vport)
+
+
+def bad_input_checks(s, crash, ext, fx, tmp):
+    def no_debuginfo():
+        d = os.path.join(tmp, "nodebug")
+        os.makedirs(d, exist_ok=True)
+        for n in ("vmlinux", "vmcore"):
+            if not os.path.exists(os.path.join(d, n)):
+                os.symlink(os.path.realpath(fx[n]), os.path.join(d, n))
+        env = dict(os.environ)
+        env.pop("OVSCRASH_DEBUG_PATH", None)
+        o = run_crash(crash, os.path.join(d, "vmlinux"), os.path.join(d, "vmcore"),
+                      ["vport", "vport -j", "triage -j"], ext=ext, env=env)
+        # vmlinux's own directory (the kernel cache) holds the debug tree;
+        # resolve the symlink away: search must then name every place it looked
+        doc = js(o["vport -j"])
+        if doc["available"]:
+            true(os.path.realpath(fx["vmlinux"]).startswith(os.path.dirname(os.path.realpath(fx["vmlinux"]))),
+                 "found without a reachable debug file")
+        else:
+            true("no matching openvswitch debuginfo" in doc["status"], doc["status"])
+        true("Traceback" not in o["__all__"], "crash died")
+        true(js(o["triage -j"])["verdict"], "triage gave no verdict")
+    s.check("bad input: missing debuginfo gives a one-line reason, triage carries on", no_debuginfo)
+
+    def mismatch():
+        d = os.path.join(tmp, "wrongko")
+        os.makedirs(d, exist_ok=True)
+        wrong = os.path.join(os.path.dirname(os.path.realpath(fx["ovsdebug"])), "vport-vxlan.ko")
+        link = os.path.join(d, "openvswitch.ko")
+        if not os.path.exists(link):
+            os.symlink(wrong, link)
+        o = run_crash(crash, fx["vmlinux"], fx["vmcore"], [f"ovsmod -j {link}"], ext=ext)
+        doc = js(o[f"ovsmod -j {link}"])
+        true(doc["error"], "a mismatched module was accepted")
+        true(re.search(r"rejected .*openvswitch.ko: build-id [0-9a-f]+ does not match", doc["search"]),
+             f"search report: {doc['search']}")
+    s.check("bad input: a debug file with the wrong build-id is refused with the reason", mismatch)
+
+    def bad_module_and_addr():
+        o = run_crash(crash, fx["vmlinux"], fx["vmcore"],
+                      ["ovsmod -m no_such_module -j", "netdev -j 1234", "netdev -N '<x>' -j"], ext=ext)
+        eq(js(o["ovsmod -m no_such_module -j"])["error"],
+           "module no_such_module is not loaded in this dump", "missing module")
+        eq(js(o["netdev -j 1234"])["devices"], [], "bogus address")
+    s.check("bad input: absent module and bogus address give clear results", bad_module_and_addr)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--crash", required=True)
+    ap.add_argument("--ext", required=True)
+    ap.add_argument("--fixtures", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    s = Suite()
+    tmp = tempfile.mkdtemp(prefix="ovscrash-it-")
+    try:
+        for scen in ("lockup", "healthy"):
+            d = os.path.join(a.fixtures, scen)
+            m = json.load(open(os.path.join(d, "manifest.json")))
+            fx = {"vmlinux": os.path.join(d, "vmlinux"), "vmcore": os.path.join(d, "vmcore"),
+                  "ovsdebug": os.path.join(d, "openvswitch.ko.debug"), "ext": a.ext}
+            r = run_crash(a.crash, fx["vmlinux"], fx["vmcore"], TRIAGE_CMDS, ext=a.ext)
+            with open(os.path.join(a.out, f"{scen}.session.txt"), "w") as f:
+                f.write(r["__all__"])
+            print(f"# {scen}: crash session with {len(TRIAGE_CMDS)} commands took {r['__elapsed__']:.1f}s")
+            common_checks(s, r, m, scen)
+            if scen == "lockup":
+                lockup_checks(s, r, m, a.crash, fx)
+                bad_input_checks(s, a.crash, a.ext, fx, tmp)
+            else:
+                healthy_checks(s, r, m)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"integration: {s.passed} passed, {s.failed} failed")
+    return 1 if s.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
