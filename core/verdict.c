@@ -206,12 +206,13 @@ void oc_verdict_decide(const struct oc_findings *f, struct oc_verdict *v)
 	else
 		add_caveat(v, 15, "PC not matched to the loop (no disassembly)");
 	if (f->qcount_valid)
-		add_evidence(v, f->cmd_regs, "qcount register = 0");
+		add_evidence(v, f->cmd_regs, "qcount register %s = 0",
+			     or_unknown(f->qcount_reg));
 	else
 		add_caveat(v, 20, "qcount register value not available");
 	if (f->hash_valid)
-		add_evidence(v, f->cmd_regs, "hash register = %llu",
-			     (unsigned long long)f->hash);
+		add_evidence(v, f->cmd_regs, "hash register %s = %llu",
+			     or_unknown(f->hash_reg), (unsigned long long)f->hash);
 	if (f->dev_valid)
 		add_evidence(v, f->cmd_dev, "net_device %#llx \"%s\"",
 			     (unsigned long long)f->dev_addr,

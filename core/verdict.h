@@ -27,6 +27,8 @@ struct oc_findings {
 	int pc_in_loop;		/* tri: loopfind put the PC in the loop */
 	uint64_t hash;
 	int hash_valid;
+	char hash_reg[16];	/* register holding it, "" unknown */
+	char qcount_reg[16];
 	uint64_t qcount;
 	int qcount_valid;
 	uint64_t dev_addr;

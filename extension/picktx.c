@@ -21,8 +21,14 @@ static void decode(struct oc_picktx *p, const struct oc_arch *a, const struct oc
 	uint64_t v;
 	int i;
 
+	/* an absolute PC is matched against dis addresses; a log's sym+off
+	 * against dis offsets (which may differ from gdb's own by the
+	 * ftrace NOPs on arm64, so the address is preferred) */
 	s->pc_off = s->pc ? (long)(s->pc - p->func_addr) : (long)s->rd.pc_off;
-	oc_loop_find(a, d->insns, d->n, s->pc_off, &s->loop);
+	if (s->pc)
+		oc_loop_find_addr(a, d->insns, d->n, s->pc, &s->loop);
+	else
+		oc_loop_find(a, d->insns, d->n, s->pc_off, &s->loop);
 	snprintf(s->src_file, sizeof(s->src_file), "%s", s->loop.src_file ? s->loop.src_file : "");
 	s->loop.src_file = NULL;	/* points into d, which is freed */
 	s->qcount_matches_dev = -1;

@@ -83,6 +83,8 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 		f->hash_valid = s->hash_valid;
 		f->qcount = s->qcount;
 		f->qcount_valid = s->qcount_valid;
+		oc_strlcpy(f->hash_reg, s->loop.hash_reg, sizeof(f->hash_reg));
+		oc_strlcpy(f->qcount_reg, s->loop.qcount_reg, sizeof(f->qcount_reg));
 		snprintf(f->cmd_frame, sizeof(f->cmd_frame), "bt -E");
 		snprintf(f->cmd_regs, sizeof(f->cmd_regs), "dis -lx %s", t->pt.func);
 		if (s->dev_ok) {

@@ -1,60 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * walk.c - list walks that never trust dump memory: every pointer read is
- * checked, the node count is bounded and cycles are detected with
- * Brent's algorithm (no allocation, O(1) memory).
- */
+/* walk.c - core/walk over crash's readmem */
 #include "walk.h"
+#include "../core/walk.h"
 
-#include <stdio.h>
-
-static int walk(oc_addr head, int hlist, int (*cb)(oc_addr, void *), void *arg,
-		char *why, size_t n)
+static int read_ptr(void *ctx, uint64_t addr, uint64_t *val)
 {
-	oc_addr node, tortoise = 0;
-	unsigned long power = 1, lam = 0;
-	int count = 0;
+	oc_addr v;
 
-	if (oc_read_ulong(head, &node)) {
-		snprintf(why, n, "list head %lx unreadable", head);
+	if (oc_read_ulong(addr, &v))
 		return -1;
-	}
-	for (;;) {
-		if (hlist ? node == 0 : node == head)
-			return count;
-		if (!oc_is_kvaddr(node) || (hlist == 0 && node == 0)) {
-			snprintf(why, n, "bad pointer %lx after %d entries", node, count);
-			return -1;
-		}
-		if (node == tortoise) {
-			snprintf(why, n, "cycle at %lx after %d entries", node, count);
-			return -1;
-		}
-		if (++lam == power) {	/* Brent: move the tortoise */
-			tortoise = node;
-			power <<= 1;
-			lam = 0;
-		}
-		if (count >= OC_MAX_WALK) {
-			snprintf(why, n, "stopped after %d entries (bound)", count);
-			return -1;
-		}
-		count++;
-		if (cb(node, arg))
-			return count;
-		if (oc_read_ulong(node, &node)) {
-			snprintf(why, n, "next pointer unreadable after %d entries", count);
-			return -1;
-		}
-	}
+	*val = v;
+	return 0;
+}
+
+static int valid(void *ctx, uint64_t addr)
+{
+	return oc_is_kvaddr(addr);
+}
+
+static const struct oc_mem crash_mem = { read_ptr, valid, NULL };
+
+struct tramp {
+	int (*cb)(oc_addr, void *);
+	void *arg;
+};
+
+static int call(uint64_t node, void *arg)
+{
+	struct tramp *t = arg;
+
+	return t->cb(node, t->arg);
 }
 
 int oc_list_walk(oc_addr head, int (*cb)(oc_addr, void *), void *arg, char *why, size_t n)
 {
-	return walk(head, 0, cb, arg, why, n);
+	struct tramp t = { cb, arg };
+
+	return oc_walk(&crash_mem, head, 0, OC_MAX_WALK, call, &t, why, n);
 }
 
 int oc_hlist_walk(oc_addr head, int (*cb)(oc_addr, void *), void *arg, char *why, size_t n)
 {
-	return walk(head, 1, cb, arg, why, n);
+	struct tramp t = { cb, arg };
+
+	return oc_walk(&crash_mem, head, 1, OC_MAX_WALK, call, &t, why, n);
 }

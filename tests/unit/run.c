@@ -47,6 +47,10 @@ int main(void)
 	failed += oc_test_regdump();
 	failed += oc_test_loopfind();
 	failed += oc_test_verdict();
+	failed += oc_test_walk();
+	failed += oc_test_exframe();
+	failed += oc_test_elfinfo();
+	failed += oc_test_dwcheck();
 	printf("oc unit tests: %d failed\n", failed);
 	return failed ? 1 : 0;
 }

@@ -20,5 +20,9 @@ int oc_test_arch(void);
 int oc_test_regdump(void);
 int oc_test_loopfind(void);
 int oc_test_verdict(void);
+int oc_test_walk(void);
+int oc_test_exframe(void);
+int oc_test_elfinfo(void);
+int oc_test_dwcheck(void);
 
 #endif

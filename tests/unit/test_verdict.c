@@ -20,6 +20,8 @@ static void full(void)
 	f.hash_valid = 1;
 	f.qcount = 0;
 	f.qcount_valid = 1;
+	strcpy(f.hash_reg, "x2");
+	strcpy(f.qcount_reg, "x25");
 	f.dev_addr = 0xffff0020c7f1d000ULL;
 	f.dev_valid = 1;
 	f.dev_real_num_tx_queues = 0;
@@ -86,8 +88,8 @@ static void test_full_lockup(void **state)
 	assert_int_equal(v.nevidence, 10);
 	ev(0, "CPU 1 interrupted at netdev_pick_tx+0x27c", "bt -E -c 1");
 	ev(1, "PC is inside the `hash -= qcount` loop", "bt -E -c 1");
-	ev(2, "qcount register = 0", "ovscrash picktx");
-	ev(3, "hash register = 0", "ovscrash picktx");
+	ev(2, "qcount register x25 = 0", "ovscrash picktx");
+	ev(3, "hash register x2 = 0", "ovscrash picktx");
 	ev(4, "net_device 0xffff0020c7f1d000 \"veth1\"",
 	   "ovscrash netdev ffff0020c7f1d000");
 	ev(5, "dev->real_num_tx_queues = 0", "ovscrash netdev ffff0020c7f1d000");

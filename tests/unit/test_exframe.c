@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/* core/exframe: crash's `bt -E` text (a real x86_64 run, kept as data) */
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_util.h"
+#include "exframe.h"
+
+static void test_x86_64_bt_E(void **state)
+{
+	struct oc_exframe_list l = { 0 };
+	uint64_t v;
+	size_t len;
+	char *t = oc_test_read("x86_64_61_bt_E.txt", &len);
+
+	(void)state;
+	assert_non_null(t);
+	assert_int_equal(oc_exframe_parse(&oc_arch_x86_64, t, len, &l), 2);
+	/* CPU 1's IRQ stack is printed twice by crash: kept once */
+	assert_int_equal(l.v[0].cpu, 0);
+	assert_string_equal(l.v[0].stack, "IRQ");
+	assert_int_equal(l.v[0].frame_addr, 0xffffd380400037d8ULL);
+	assert_string_equal(l.v[0].rd.pc_sym, "netdev_pick_tx");
+	assert_int_equal(l.v[0].rd.pc_off, 621);
+	assert_int_equal(oc_regdump_get(&l.v[0].rd, "rip", &v), 0);
+	assert_int_equal(v, 0xffffffff8f7a604dULL);
+	assert_int_equal(oc_regdump_get(&l.v[0].rd, "edx", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(oc_regdump_get(&l.v[0].rd, "r12", &v), 0);
+	assert_int_equal(v, 0xffff8b94c23c1000ULL);
+	/* ORIG_RAX must not be taken for RAX */
+	assert_int_equal(oc_regdump_get(&l.v[0].rd, "rax", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(l.v[1].cpu, 1);
+	assert_int_equal(l.v[1].frame_addr, 0xffffd380400d07d8ULL);
+	oc_exframe_list_free(&l);
+	free(t);
+}
+
+static void test_synthetic_arm64_and_garbage(void **state)
+{
+	static const char txt[] =
+		"CPU 1 IRQ STACK:\n"
+		"\n"
+		"  KERNEL-MODE EXCEPTION FRAME AT: ffff800008003d20\n"
+		"     PC: ffff8000089a1c90  [netdev_pick_tx+144]\n"
+		"     LR: ffff8000089a8a1c  [netdev_core_pick_tx+220]\n"
+		"     SP: ffff800008003e30  PSTATE: 80400005\n"
+		"    X29: ffff800008003e30  X28: ffff000003a4c000  X27: 0000000000000000\n"
+		"     X2: 0000000000000000   X1: ffff000002e1e000   X0: 0000000000000000\n"
+		"\n"
+		"garbage line without a colon\n"
+		"  KERNEL-MODE EXCEPTION FRAME AT: zz\n";
+	struct oc_exframe_list l = { 0 };
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(oc_exframe_parse(&oc_arch_arm64, txt, strlen(txt), &l), 2);
+	assert_string_equal(l.v[0].rd.pc_sym, "netdev_pick_tx");
+	assert_int_equal(l.v[0].rd.pc_off, 144);
+	assert_int_equal(oc_regdump_get(&l.v[0].rd, "x28", &v), 0);
+	assert_int_equal(v, 0xffff000003a4c000ULL);
+	assert_int_equal(oc_regdump_get(&l.v[0].rd, "w2", &v), 0);
+	assert_int_equal(v, 0);
+	assert_false(l.v[1].rd.have_pc_sym);
+	oc_exframe_list_free(&l);
+}
+
+int oc_test_exframe(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_x86_64_bt_E),
+		cmocka_unit_test(test_synthetic_arm64_and_garbage),
+	};
+	return cmocka_run_group_tests_name("exframe", tests, NULL, NULL);
+}
