@@ -32,7 +32,24 @@ BUILD := build
 CORE_OBJS := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRCS))
 EXT_OBJS := $(patsubst extension/%.c,$(BUILD)/ext/%.o,$(EXT_SRCS))
 
-.PHONY: all crash crash-arm64 fixtures demo check unit integration install bench clean deps
+.PHONY: all crash crash-arm64 fixtures demo check unit integration install bench clean deps ext-system
+
+# The same sources built against the crash installed from Debian
+# (/usr/include/crash/defs.h), as a user without the project's crash would.
+SYSTEM_INCLUDE ?= /usr/include/crash
+SYSTEM_GDB ?= $(shell crash --version 2>/dev/null | awk '/^crash /{split($$2,v,"."); if (v[1] >= 9) print "GDB_16_3"; else print "GDB_10_2"}')
+SYSTEM_OBJS := $(patsubst extension/%.c,$(BUILD)/system/%.o,$(EXT_SRCS))
+
+ext-system: $(BUILD)/system/ovscrash.so
+
+$(BUILD)/system/%.o: extension/%.c $(wildcard extension/*.h core/*.h)
+	@test -f "$(SYSTEM_INCLUDE)/defs.h" || { echo "no $(SYSTEM_INCLUDE)/defs.h: install Debian's crash package" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -Wno-unused-function -fPIC -D$(TARGET) -D$(SYSTEM_GDB) \
+		-DOVSCRASH_VERSION='"$(VERSION)"' -I$(SYSTEM_INCLUDE) -c -o $@ $<
+
+$(BUILD)/system/ovscrash.so: $(CORE_OBJS) $(SYSTEM_OBJS)
+	$(CC) -shared -rdynamic -o $@ $^ $(LIBS)
 
 all: extension/ovscrash.so
 
@@ -58,7 +75,7 @@ extension/ovscrash.so: $(CORE_OBJS) $(EXT_OBJS)
 install: extension/ovscrash.so
 	install -D -m 0644 extension/ovscrash.so $(DESTDIR)$(PREFIX)/lib64/crash/extensions/ovscrash.so
 	install -D -m 0644 extension/ovscrash.so $(DESTDIR)$(PREFIX)/lib/crash/extensions/ovscrash.so
-	install -D -m 0755 scripts/ovscrash-triage $(DESTDIR)$(PREFIX)/bin/ovscrash-triage
+	for s in ovscrash-batch ovscrash-report; do [ ! -f scripts/$$s ] || install -D -m 0755 scripts/$$s $(DESTDIR)$(PREFIX)/bin/$$s; done
 
 fixtures:
 	./fixtures/mkfixture.sh amd64 >/dev/null
@@ -71,14 +88,13 @@ integration: all
 
 check: deps crash
 	$(MAKE) all
-	$(MAKE) unit
 	$(MAKE) fixtures
-	./tests/integration/run.sh
+	./tests/run-all.sh
 
 demo: deps crash
 	$(MAKE) all
 	$(MAKE) fixtures
-	./scripts/ovscrash-triage --default
+	./scripts/ovscrash-demo
 
 bench: all fixtures
 	./tests/bench.sh

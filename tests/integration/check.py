@@ -332,6 +332,41 @@ def bad_input_checks(s, crash, ext, fx, tmp):
     s.check("bad input: absent module and bogus address give clear results", bad_module_and_addr)
 
 
+def packaging_checks(s, crash, fx, top, tmp):
+    def install():
+        dest = os.path.join(tmp, "destdir")
+        subprocess.run(["make", "-s", "-C", top, "install", f"DESTDIR={dest}"], check=True,
+                       capture_output=True)
+        extdir = os.path.join(dest, "usr/lib64/crash/extensions")
+        true(os.path.exists(os.path.join(extdir, "ovscrash.so")), "not installed")
+        env = dict(os.environ, CRASH_EXTENSIONS=extdir)
+        o = run_crash(crash, fx["vmlinux"], fx["vmcore"], ["extend ovscrash.so", "ovscrash -j"], env=env)
+        true(re.search(r"ovscrash.so: shared object loaded", o["extend ovscrash.so"]),
+             f"extend without a path failed: {o['extend ovscrash.so'][:200]}")
+        version = re.search(r"^VERSION := (\S+)", open(os.path.join(top, "Makefile")).read(), re.M).group(1)
+        eq(js(o["ovscrash -j"])["ovscrash"], version, "installed extension's version")
+    s.check("install: `extend ovscrash.so` finds the installed extension without a path", install)
+
+    def system_crash():
+        syscrash = shutil.which("crash")
+        true(syscrash, "Debian's crash is not installed")
+        subprocess.run(["make", "-s", "-C", top, "ext-system"], check=True, capture_output=True)
+        so = os.path.join(top, "build/system/ovscrash.so")
+        o = run_crash(syscrash, fx["vmlinux"], fx["vmcore"], ["ovscrash -j", "vport -j", "picktx -j"],
+                      ext=so)
+        true(js(o["ovscrash -j"])["crash"].startswith("8."), "not Debian's crash 8.x")
+        vp = js(o["vport -j"])
+        eq(sorted(v["race_window"] for v in vp["vports"]), [False, False, True], "race windows")
+        # crash 8.0.2 cannot unwind this kernel's IRQ stacks (bt -E fails):
+        # picktx falls back to the kernel log's register dump
+        sp = js(o["picktx -j"])["spins"]
+        true(sp, "no spin found with Debian's crash")
+        eq(sp[0]["source"], "kernel log", "source of the spin")
+        eq((sp[0]["hash"]["value"], sp[0]["qcount"]["value"]), (0, 0), "hash, qcount")
+    s.check("system crash: built against /usr/include/crash, Debian's crash 8.0.2 still decodes "
+            "the lockup from the kernel log", system_crash)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--crash", required=True)
@@ -355,6 +390,8 @@ def main():
             if scen == "lockup":
                 lockup_checks(s, r, m, a.crash, fx)
                 bad_input_checks(s, a.crash, a.ext, fx, tmp)
+                packaging_checks(s, a.crash, fx, os.path.dirname(os.path.dirname(os.path.dirname(
+                    os.path.abspath(__file__)))), tmp)
             else:
                 healthy_checks(s, r, m)
     finally:
