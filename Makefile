@@ -97,7 +97,7 @@ demo: deps crash
 	./scripts/ovscrash-demo
 
 bench: all fixtures
-	./tests/bench.sh
+	./tests/bench.sh 3
 
 clean:
 	rm -rf $(BUILD) extension/ovscrash.so

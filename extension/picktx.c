@@ -79,7 +79,28 @@ static int add_spin(struct oc_picktx *p, const char *source, int cpu, uint64_t f
 	return 0;
 }
 
+static int picktx_find(struct oc_picktx *p);
+
+/* A crash session looks at one dump: the result (bt -E, log and dis
+ * parsing, the slowest part of ovscrash) is computed once and reused by
+ * netdev, picktx and triage. */
 int oc_picktx_find(struct oc_picktx *p)
+{
+	static struct oc_picktx *cache;
+
+	if (!cache) {
+		struct oc_picktx *c = malloc(sizeof(*c));
+
+		if (!c)
+			return picktx_find(p);
+		picktx_find(c);
+		cache = c;
+	}
+	memcpy(p, cache, sizeof(*p));
+	return p->nspins;
+}
+
+static int picktx_find(struct oc_picktx *p)
 {
 	const struct oc_arch *a = oc_arch_by_name(oc_machine());
 	struct oc_exframe_list fl = { 0 };
