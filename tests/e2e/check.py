@@ -1,0 +1,517 @@
+#!/usr/bin/python3
+"""End-to-end checks of scripts/ovscrash-batch and scripts/ovscrash-report.
+
+Inputs are the real fixture vmcores, only copied, truncated (one dump, on
+purpose) or reassembled with makedumpfile -R; nothing else edits dump bytes.
+Expectations come from the fixtures' manifest.json files.  Prints PASS/FAIL
+lines and a final `e2e: N passed, M failed`.
+"""
+import argparse
+import csv
+import glob
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import time
+import traceback
+
+MIB = 1 << 20
+LOCKUP_FIXES = {"066b86787fa3", "47e55e4b410f"}
+VOLATILE = {"generated", "sources"}
+
+
+class Suite:
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def check(self, name, fn):
+        try:
+            fn()
+        except Exception as e:  # noqa: BLE001 - report every failure
+            self.failed += 1
+            print(f"FAIL {name}: {e}", flush=True)
+            if os.environ.get("OVSCRASH_TEST_VERBOSE"):
+                traceback.print_exc()
+        else:
+            self.passed += 1
+            print(f"PASS {name}", flush=True)
+
+
+def ident(path):
+    """The identity the batch must use: sha256 over size, first and last MiB."""
+    size = os.path.getsize(path)
+    h = hashlib.sha256()
+    h.update(b"ovscrash-id-v1\0%d\0" % size)
+    with open(path, "rb") as f:
+        h.update(f.read(min(size, MIB)))
+        f.seek(max(0, size - MIB))
+        h.update(f.read(MIB))
+    return h.hexdigest()
+
+
+def eq(a, b, what):
+    if a != b:
+        raise AssertionError(f"{what}: got {a!r}, want {b!r}")
+
+
+def first_diff(a, b, path="$"):
+    """Where two JSON values first differ, or None."""
+    if type(a) is not type(b):
+        return f"{path}: {a!r:.200} != {b!r:.200}"
+    if isinstance(a, dict):
+        for k in sorted(set(a) | set(b)):
+            if k not in a or k not in b:
+                return f"{path}.{k}: only on one side"
+            d = first_diff(a[k], b[k], f"{path}.{k}")
+            if d:
+                return d
+        return None
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} vs {len(b)} items"
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = first_diff(x, y, f"{path}[{i}]")
+            if d:
+                return d
+        return None
+    return None if a == b else f"{path}: {a!r:.200} != {b!r:.200}"
+
+
+def same_report(a, b, what):
+    d = first_diff(a, b)
+    if d:
+        raise AssertionError(f"{what} differ at {d}")
+
+
+def results(d):
+    out = {}
+    for p in glob.glob(os.path.join(d, "*.json")):
+        with open(p) as f:
+            r = json.load(f)
+        out[r["id"]] = r
+    return out
+
+
+def stable_report(path):
+    with open(path) as f:
+        rep = json.load(f)
+    for k in VOLATILE:
+        rep.pop(k, None)
+    return rep
+
+
+class E2E:
+    def __init__(self, a):
+        self.a = a
+        self.batch = os.path.join(a.top, "scripts", "ovscrash-batch")
+        self.report = os.path.join(a.top, "scripts", "ovscrash-report")
+        self.w = a.work
+        self.timings = {}
+
+    def run_batch(self, out, inputs, symbols, *extra, check=True):
+        argv = [self.batch, "--out", out, "--crash", f"x86_64={self.a.crash}",
+                "--ext", f"x86_64={self.a.ext}"]
+        for s in symbols:
+            argv += ["--symbols", s]
+        argv += list(extra) + list(inputs)
+        t0 = time.time()
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        dt = time.time() - t0
+        with open(os.path.join(self.a.out, "batch-runs.log"), "a") as f:
+            f.write(f"$ {' '.join(argv)}\n# rc={p.returncode} {dt:.1f}s\n{p.stderr}\n")
+        if check and p.returncode != 0:
+            raise AssertionError(f"ovscrash-batch exit {p.returncode}: {p.stderr[-1500:]}")
+        return p, dt
+
+    def run_report(self, dirs, stem):
+        outs = {k: os.path.join(self.a.out, f"{stem}.{k}") for k in ("json", "csv", "md", "html")}
+        argv = [self.report] + dirs
+        for k, v in outs.items():
+            argv += [f"--{k}", v]
+        p = subprocess.run(argv, capture_output=True, text=True)
+        if p.returncode != 0:
+            raise AssertionError(f"ovscrash-report exit {p.returncode}: {p.stderr[-800:]}")
+        outs["stdout"] = p.stdout
+        return outs
+
+    # ---------------------------------------------------------- inputs
+    def build_inputs(self):
+        fx = self.a.fixtures
+        self.man = {}
+        for k in ("lockup", "healthy"):
+            with open(os.path.join(fx, k, "manifest.json")) as f:
+                self.man[k] = json.load(f)
+        rel = self.man["lockup"]["kernel_release"]
+        stage = os.path.join(self.w, "stage")
+        for k in ("lockup", "healthy"):
+            os.makedirs(os.path.join(stage, k))
+            shutil.copyfile(os.path.join(fx, k, "vmcore"), os.path.join(stage, k, "vmcore"))
+            shutil.copyfile(os.path.join(fx, k, "console.log"), os.path.join(stage, k, "console.log"))
+        # a dump cut short (the one deliberate damage): first 30% of the lockup
+        os.makedirs(os.path.join(stage, "truncated"))
+        src = os.path.join(fx, "lockup", "vmcore")
+        with open(src, "rb") as f, open(os.path.join(stage, "truncated", "vmcore"), "wb") as o:
+            o.write(f.read(os.path.getsize(src) * 30 // 100))
+        # non-dumps, in a nested .tar.gz
+        notes = os.path.join(self.w, "notes")
+        os.makedirs(notes)
+        with open(os.path.join(notes, "README.txt"), "w") as f:
+            f.write("not a dump\n")
+        with open(os.path.join(notes, "random.bin"), "wb") as f:
+            f.write(hashlib.sha256(b"e2e").digest() * 4096)
+        with tarfile.open(os.path.join(stage, "notes.tar.gz"), "w:gz") as t:
+            t.add(notes, arcname="notes")
+        # the archive: tar | zstd
+        self.archive = os.path.join(self.w, "dumps.tar.zst")
+        tarp = os.path.join(self.w, "dumps.tar")
+        with tarfile.open(tarp, "w") as t:
+            t.add(stage, arcname="dumps")
+        subprocess.run(["zstd", "-q", "-1", "--rm", "-o", self.archive, tarp], check=True)
+        self.expect = {  # identity -> (what, status)
+            ident(os.path.join(stage, "lockup", "vmcore")): ("lockup", "ok"),
+            ident(os.path.join(stage, "healthy", "vmcore")): ("healthy", "ok"),
+            ident(os.path.join(stage, "truncated", "vmcore")): ("truncated", "bad-dump"),
+            ident(os.path.join(notes, "README.txt")): ("README.txt", "not-a-dump"),
+            ident(os.path.join(notes, "random.bin")): ("random.bin", "not-a-dump"),
+        }
+        self.id_of = {v[0]: k for k, v in self.expect.items()}
+        # symbol store A: an extracted Debian -dbg tree
+        sa = os.path.join(self.w, "sym-dbg")
+        boot = os.path.join(sa, "usr/lib/debug/boot")
+        mods = os.path.join(sa, f"usr/lib/debug/lib/modules/{rel}/kernel/net/openvswitch")
+        os.makedirs(boot)
+        os.makedirs(mods)
+        os.symlink(os.path.realpath(os.path.join(fx, "lockup", "vmlinux")),
+                   os.path.join(boot, f"vmlinux-{rel}"))
+        os.symlink(os.path.realpath(os.path.join(fx, "lockup", "openvswitch.ko.debug")),
+                   os.path.join(mods, "openvswitch.ko"))
+        self.sym_dbg = sa
+        # a second input: the healthy dump reassembled by makedumpfile -R
+        # (kdump-compressed, not flattened): a different file, same kernel
+        other = os.path.join(self.w, "other")
+        os.makedirs(other)
+        with open(os.path.join(fx, "healthy", "vmcore"), "rb") as f:
+            subprocess.run(["makedumpfile", "-R", os.path.join(other, "dump.202401010000")],
+                           stdin=f, check=True, capture_output=True)
+        self.other = other
+        self.other_id = ident(os.path.join(other, "dump.202401010000"))
+        # store B: a .build-id tree holding only openvswitch.ko (no vmlinux)
+        # store C: a .build-id tree holding the vmlinux
+        self.vmlinux_bid = self.build_id(os.path.join(fx, "lockup", "vmlinux"))
+        ko_bid = self.build_id(os.path.join(fx, "lockup", "openvswitch.ko.debug"))
+        self.sym_b = os.path.join(self.w, "sym-b")
+        self.sym_c = os.path.join(self.w, "sym-c")
+        for store, bid, tgt in ((self.sym_b, ko_bid, "openvswitch.ko.debug"),
+                                (self.sym_c, self.vmlinux_bid, "vmlinux")):
+            d = os.path.join(store, ".build-id", bid[:2])
+            os.makedirs(d)
+            os.symlink(os.path.realpath(os.path.join(fx, "lockup", tgt)),
+                       os.path.join(d, bid[2:] + ".debug"))
+
+    @staticmethod
+    def build_id(path):
+        out = subprocess.run(["readelf", "-n", path], capture_output=True, text=True).stdout
+        return re.search(r"Build ID: ([0-9a-f]+)", out).group(1)
+
+    # ---------------------------------------------------------- checks
+    def check_results(self, d, what):
+        got = results(d)
+        missing = [self.expect[i][0] for i in self.expect if i not in got]
+        if missing:
+            raise AssertionError(f"{what}: no result for {missing}")
+        extra = set(got) - set(self.expect)
+        if extra:
+            raise AssertionError(f"{what}: unexpected results {sorted(extra)}")
+        for i, (name, st) in self.expect.items():
+            eq(got[i]["status"], st, f"{what}: status of {name} ({got[i].get('error')})")
+        return got
+
+    def t_inputs(self):
+        self.build_inputs()
+
+    def t_batch_j1(self):
+        self.out1 = os.path.join(self.w, "out-j1")
+        p, dt = self.run_batch(self.out1, [self.archive], [self.sym_dbg], "-j", "1")
+        self.timings["j1"] = dt
+        self.r1 = self.check_results(self.out1, "-j1")
+
+    def t_batch_j2(self):
+        self.out2 = os.path.join(self.w, "out-j2")
+        p, dt = self.run_batch(self.out2, [self.archive], [self.sym_dbg], "-j", "2")
+        self.timings["j2"] = dt
+        r2 = self.check_results(self.out2, "-j2")
+        for i in self.expect:
+            eq(r2[i].get("signature"), self.r1[i].get("signature"), f"signature of {self.expect[i][0]}")
+
+    def t_lockup(self):
+        r = self.r1[self.id_of["lockup"]]
+        exp = self.man["lockup"]["expected"]
+        eq(r["signature"], exp["verdict"], "lockup signature")
+        eq(r["pc_function"], exp["pc_symbol"], "lockup pc function")
+        eq({f["commit"] for f in r["triage"]["fixes"]}, LOCKUP_FIXES, "lockup fixes")
+        eq(r["match"]["build_id"], self.vmlinux_bid, "matched vmlinux build-id")
+        if not r["match"]["how"].startswith("build-id"):
+            raise AssertionError(f"lockup matched by {r['match']['how']!r}, want build-id")
+        eq(r["dump"]["format"], "flattened", "fixture dump format")
+        if not any(s["kind"] == "console" for s in r["side_files"]):
+            raise AssertionError("console.log not attached as a side file")
+        if "!" not in r["input"]["path"]:
+            raise AssertionError(f"archive member not named archive!member: {r['input']['path']}")
+
+    def t_healthy(self):
+        r = self.r1[self.id_of["healthy"]]
+        if r["signature"] == "ovs-unregister-picktx-lockup":
+            raise AssertionError("healthy dump grouped under the lockup signature")
+        if r["triage"]["fixes"]:
+            raise AssertionError(f"healthy dump lists fixes {r['triage']['fixes']}")
+
+    def t_bad_and_not(self):
+        r = self.r1[self.id_of["truncated"]]
+        if "truncated" not in (r["error"] or ""):
+            raise AssertionError(f"truncated dump error: {r['error']!r}")
+        for n in ("README.txt", "random.bin"):
+            if not self.r1[self.id_of[n]]["error"]:
+                raise AssertionError(f"{n}: no reason stated")
+
+    def t_report_groups(self):
+        o = self.run_report([self.out1], "report-j1")
+        rep = stable_report(o["json"])
+        g = {x["key"]: x for x in rep["groups"]}
+        lock = [x for x in rep["groups"] if x["signature"] == "ovs-unregister-picktx-lockup"]
+        eq(len(lock), 1, "lockup groups")
+        eq(lock[0]["dumps"], [self.id_of["lockup"]], "dumps in the lockup group")
+        eq(lock[0]["key"], "OVS_PICKTX_LOCKUP@netdev_pick_tx", "lockup group key")
+        eq({f["commit"] for f in lock[0]["fixes"]}, LOCKUP_FIXES, "lockup group fixes")
+        eq(rep["total"], len(self.expect), "report total")
+        eq(g["status:bad-dump"]["count"], 1, "bad-dump count")
+        eq(g["status:not-a-dump"]["count"], 2, "not-a-dump count")
+        self.report_j1 = rep
+        self.report_stdout = o["stdout"]
+        o2 = self.run_report([self.out2], "report-j2")
+        same_report(stable_report(o2["json"]), rep, "reports of the -j2 and -j1 runs")
+
+    def t_kill_resume(self):
+        out = os.path.join(self.w, "out-kill")
+        argv = [self.batch, "--out", out, "-j", "1", "--crash", f"x86_64={self.a.crash}",
+                "--ext", f"x86_64={self.a.ext}", "--symbols", self.sym_dbg, self.archive]
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        t0 = time.time()
+        first = None
+        while time.time() - t0 < 300 and p.poll() is None:
+            ok = [r for r in results(out).values() if r["status"] == "ok"] if os.path.isdir(out) else []
+            if ok:
+                first = ok[0]
+                break
+            time.sleep(0.1)
+        if first is None:
+            p.kill()
+            raise AssertionError("no ok result appeared before the batch ended")
+        if p.poll() is not None:
+            raise AssertionError("batch finished before it could be killed")
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        before = results(out)
+        if len(before) >= len(self.expect):
+            raise AssertionError("every result existed at kill time; kill came too late")
+        time.sleep(1.0)
+        # no crash left running on our scratch files (parent-death signal)
+        ps = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
+        orphans = [l for l in ps.splitlines() if out in l and "ps -eo" not in l]
+        if orphans:
+            raise AssertionError(f"processes survived the SIGKILL: {orphans}")
+        mt = {i: os.stat(os.path.join(out, i + ".json")).st_mtime_ns for i in before}
+        p2, _ = self.run_batch(out, [self.archive], [self.sym_dbg], "-j", "1")
+        if f"{len(before)} already done" not in p2.stderr:
+            raise AssertionError(f"rerun did not skip the {len(before)} done: {p2.stderr[-600:]}")
+        got = self.check_results(out, "after resume")
+        for i in before:
+            eq(os.stat(os.path.join(out, i + ".json")).st_mtime_ns, mt[i], f"result {i[:12]} rewritten")
+        names = os.listdir(out)
+        leftovers = [n for n in names if ".tmp." in n]
+        if leftovers:
+            raise AssertionError(f"temp files left: {leftovers}")
+        eq(len([n for n in names if n.endswith(".json")]), len(self.expect), "result files (duplicates?)")
+        for i in self.expect:
+            eq(got[i].get("signature"), self.r1[i].get("signature"), f"resumed signature {i[:12]}")
+        # a third run does nothing
+        p3, _ = self.run_batch(out, [self.archive], [self.sym_dbg], "-j", "2")
+        if f"{len(self.expect)} already done" not in p3.stderr:
+            raise AssertionError("third run redid work")
+
+    def t_shards(self):
+        s0, s1 = os.path.join(self.w, "shard0"), os.path.join(self.w, "shard1")
+        self.run_batch(s0, [self.archive], [self.sym_dbg], "-j", "2", "--shard", "0/2")
+        self.run_batch(s1, [self.archive], [self.sym_dbg], "-j", "2", "--shard", "1/2")
+        a, b = set(results(s0)), set(results(s1))
+        if a & b:
+            raise AssertionError(f"shards overlap: {a & b}")
+        eq(a | b, set(self.expect), "union of the shards")
+        if not a or not b:
+            raise AssertionError(f"a shard is empty ({len(a)}/{len(b)}): the split is not exercised")
+        o = self.run_report([s0, s1], "report-shards")
+        same_report(stable_report(o["json"]), self.report_j1, "merged shard report and full-run report")
+
+    def t_unmatched_then_retry(self):
+        ob = os.path.join(self.w, "out-other")
+        p, _ = self.run_batch(ob, [self.other], [self.sym_b])
+        r = results(ob)
+        eq(list(r), [self.other_id], "results of the store-without-vmlinux run")
+        x = r[self.other_id]
+        eq(x["status"], "unmatched", "dump whose vmlinux is not in the store")
+        if self.vmlinux_bid not in (x["error"] or ""):
+            raise AssertionError(f"unmatched reason lacks the build-id: {x['error']!r}")
+        eq(x["dump"]["format"], "kdump-compressed", "reassembled dump format")
+        p, _ = self.run_batch(ob, [self.other], [self.sym_c])
+        if "1 already done" not in p.stderr:
+            raise AssertionError("unmatched result was redone without --retry")
+        self.run_batch(ob, [self.other], [self.sym_c], "--retry", "unmatched")
+        x = results(ob)[self.other_id]
+        eq(x["status"], "ok", f"after --retry with the .build-id store ({x.get('error')})")
+        if ".build-id" not in x["match"]["how"]:
+            raise AssertionError(f"not matched via .build-id: {x['match']['how']}")
+        eq(x["signature"], self.r1[self.id_of["healthy"]]["signature"], "reassembled healthy signature")
+        self.out_other = ob
+
+    def t_report_formats(self):
+        o = self.run_report([self.out1, self.out_other], "report")
+        self.final = o
+        rep = stable_report(o["json"])
+        eq(rep["total"], len(self.expect) + 1, "merged report total")
+        with open(o["csv"], newline="") as f:
+            rows = list(csv.DictReader(f))
+        eq(len(rows), rep["total"], "CSV rows")
+        with open(o["md"]) as f:
+            mdt = f.read()
+        if "ovs-unregister-picktx-lockup" not in mdt or "crash\\> bt -E" not in mdt:
+            raise AssertionError("Markdown lacks the lockup group or the evidence commands")
+        with open(o["html"]) as f:
+            ht = f.read()
+        for needle in ("<svg", 'id="dumps"', "crash&gt; bt -E", "066b86787fa3", "47e55e4b410f"):
+            if needle not in ht:
+                raise AssertionError(f"HTML lacks {needle!r}")
+        if re.search(r"(src|href)=\"(https?:)?//", ht):
+            raise AssertionError("HTML references the network")
+
+    def t_escaping(self):
+        """A result whose device name and path carry markup, quotes, |,
+        backticks and an ESC byte (synthetic result, not a dump edit)."""
+        d = os.path.join(self.w, "evil")
+        os.makedirs(d)
+        with open(os.path.join(self.out1, self.id_of["lockup"] + ".json")) as f:
+            r = json.load(f)
+        evil = '<script>alert("x")</script>\x1b[31m|`tick`&\'q'
+        r["id"] = "e" * 64
+        r["input"]["path"] = "dumps/" + evil + "/vmcore"
+        r["triage"]["spin"]["netdev"]["name"] = evil
+        r["triage"]["evidence"][0]["command"] = "bt -E | grep " + evil
+        r["triage"]["evidence"][0]["text"] = "=cmd|' /C calc'!A0 " + evil
+        with open(os.path.join(d, r["id"] + ".json"), "w") as f:
+            json.dump(r, f)
+        o = self.run_report([d], "report-escaping")
+        for k in ("html", "md", "csv"):
+            with open(o[k], encoding="utf-8") as f:
+                t = f.read()
+            if "\x1b" in t:
+                raise AssertionError(f"{k}: raw ESC byte")
+            if k != "csv" and "<script>alert" in t:
+                raise AssertionError(f"{k}: unescaped <script>")
+        with open(o["html"]) as f:
+            ht = f.read()
+        if "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;\\x1b[31m|`tick`&amp;&#x27;q" not in ht:
+            raise AssertionError("HTML escaping of the device name not as expected")
+        with open(o["md"]) as f:
+            mdt = f.read()
+        if "&lt;script&gt;alert\\(\"x\"\\)&lt;/script&gt;\\\\x1b\\[31m\\|\\`tick\\`&amp;'q" not in mdt:
+            raise AssertionError("Markdown escaping of the device name not as expected")
+        for line in mdt.splitlines():
+            if line.startswith("| [eeeeeeeeeeee]"):
+                cells = re.split(r"(?<!\\)\|", line)
+                eq(len(cells), 8, "Markdown table cells in the evil row")
+        with open(o["csv"], newline="") as f:
+            rows = list(csv.DictReader(f))
+        eq(rows[0]["netdev"], '<script>alert("x")</script>\\x1b[31m|`tick`&\'q', "CSV round trip")
+        with open(o["json"]) as f:
+            eq(json.load(f)["dumps"][0]["netdev"], evil, "JSON keeps the exact name")
+
+    def t_chromium(self):
+        chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+        if not chromium:
+            raise AssertionError("chromium not installed (scripts/install-deps.sh installs it)")
+        html_path = os.path.abspath(self.final["html"])
+        prof = os.path.join(self.w, "chromium-profile")
+        base = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", f"--user-data-dir={prof}", "--window-size=1280,2000"]
+        shot = os.path.join(self.a.out, "report.png")
+        if os.path.exists(shot):
+            os.unlink(shot)
+        subprocess.run(base + [f"--screenshot={shot}", "file://" + html_path],
+                       capture_output=True, timeout=120)
+        if not os.path.isfile(shot) or os.path.getsize(shot) < 1000:
+            raise AssertionError("no screenshot written")
+        p = subprocess.run(base + ["--dump-dom", "file://" + html_path], capture_output=True,
+                           text=True, timeout=120)
+        dom = p.stdout
+        rows = len(re.findall(r'<tr class="row"', dom))
+        eq(rows, len(self.expect) + 1, "table rows in the DOM")
+        if "<svg" not in dom or dom.count('class="bar"') < 3:
+            raise AssertionError("no <svg> chart with bars in the DOM")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--top", required=True)
+    ap.add_argument("--crash", required=True)
+    ap.add_argument("--ext", required=True)
+    ap.add_argument("--fixtures", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    open(os.path.join(a.out, "batch-runs.log"), "w").close()
+    e = E2E(a)
+    s = Suite()
+    s.check("build-inputs", e.t_inputs)
+    if s.failed:
+        print(f"e2e: {s.passed} passed, {s.failed} failed")
+        return 1
+    for name, fn in (("batch-1-worker", e.t_batch_j1), ("batch-2-workers", e.t_batch_j2)):
+        s.check(name, fn)
+    if hasattr(e, "r1"):
+        for name, fn in (("lockup-signature-and-fixes", e.t_lockup),
+                         ("healthy-not-lockup", e.t_healthy),
+                         ("bad-dump-and-not-a-dump-reasons", e.t_bad_and_not),
+                         ("report-groups", e.t_report_groups),
+                         ("kill-and-resume", e.t_kill_resume),
+                         ("shards-merge", e.t_shards),
+                         ("unmatched-then-retry", e.t_unmatched_then_retry),
+                         ("report-formats", e.t_report_formats),
+                         ("report-escaping", e.t_escaping),
+                         ("html-in-chromium", e.t_chromium)):
+            if name == "shards-merge" and not hasattr(e, "report_j1"):
+                continue
+            if name in ("html-in-chromium",) and not hasattr(e, "final"):
+                continue
+            s.check(name, fn)
+    t = e.timings
+    if t:
+        print(f"timing: batch wall time -j1 {t.get('j1', 0):.1f}s, -j2 {t.get('j2', 0):.1f}s "
+              f"({len(e.expect)} inputs, 2 crash runs)")
+        with open(os.path.join(a.out, "timings.json"), "w") as f:
+            json.dump(t, f)
+    if getattr(e, "report_stdout", None):
+        print("report summary:\n" + e.report_stdout.rstrip())
+    print(f"e2e: {s.passed} passed, {s.failed} failed")
+    return 1 if s.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
