@@ -244,6 +244,19 @@ static int walk_ns(oc_addr node, void *arg)
 	return 0;
 }
 
+static int add_todo(oc_addr node, void *arg)
+{
+	struct ns_walk *w = arg;
+	struct oc_netdev nd;
+
+	if (oc_netdev_read(node - oc_off.nd_todo_list, &nd))
+		return 0;
+	nd.via = OC_VIA_TODO;
+	if (!oc_netdev_list_find(w->out, nd.addr))
+		oc_netdev_list_add(w->out, &nd);
+	return 0;
+}
+
 int oc_netdev_walk(struct oc_netdev_list *out)
 {
 	struct ns_walk w = { out };
@@ -262,6 +275,10 @@ int oc_netdev_walk(struct oc_netdev_list *out)
 	}
 	if (oc_list_walk(head, walk_ns, &w, why, sizeof(why)) < 0)
 		snprintf(out->warn, sizeof(out->warn), "net_namespace_list: %s", why);
+	/* netdev_run_todo()'s list: unregistered devices waiting for refs */
+	if (OC_HAVE(nd_todo_list) && (head = oc_sym_value("net_todo_list")) &&
+	    oc_list_walk(head, add_todo, &w, why, sizeof(why)) < 0)
+		snprintf(out->warn, sizeof(out->warn), "net_todo_list: %s", why);
 	return out->n;
 }
 

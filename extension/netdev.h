@@ -7,7 +7,7 @@
 
 #define OC_IFNAMSIZ 16
 
-enum oc_found_via { OC_VIA_NETNS, OC_VIA_VPORT, OC_VIA_REGS };
+enum oc_found_via { OC_VIA_NETNS, OC_VIA_VPORT, OC_VIA_REGS, OC_VIA_TODO };
 
 struct oc_netdev {
 	oc_addr addr;
@@ -39,7 +39,8 @@ struct oc_netdev_list {
 int oc_netdev_read(oc_addr addr, struct oc_netdev *nd);
 /* Is addr plausibly a net_device? (readable, name printable, ops symbol) */
 int oc_netdev_plausible(oc_addr addr);
-/* Every device of every namespace; returns number of devices */
+/* Every device of every namespace, then those on net_todo_list (being
+ * unregistered, already unlisted); returns number of devices */
 int oc_netdev_walk(struct oc_netdev_list *out);
 int oc_netdev_list_add(struct oc_netdev_list *l, const struct oc_netdev *nd);
 struct oc_netdev *oc_netdev_list_find(struct oc_netdev_list *l, oc_addr addr);

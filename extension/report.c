@@ -41,7 +41,7 @@ static void put_str(json_object *o, const char *k, const char *v)
 
 json_object *oc_json_netdev(const struct oc_netdev *nd)
 {
-	static const char *const via[] = { "netns", "vport", "registers" };
+	static const char *const via[] = { "netns", "vport", "registers", "todo" };
 	json_object *o = json_object_new_object();
 	char name[80], st[128];
 

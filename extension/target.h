@@ -23,7 +23,7 @@ struct oc_offsets {
 	     nd_netdev_ops, nd_reg_state, nd_reg_state_size, nd_num_tx_queues,
 	     nd_real_num_tx_queues, nd_num_rx_queues, nd_real_num_rx_queues,
 	     nd_operstate, nd_rx_handler, nd_rx_handler_data, nd_nd_net,
-	     nd_pcpu_refcnt, nd_dev_refcnt, nd_adj_list, nd_size;
+	     nd_pcpu_refcnt, nd_dev_refcnt, nd_adj_list, nd_todo_list, nd_size;
 	long adjl_upper;		/* net_device.adj_list.upper (in adj_list) */
 	long nadj_dev, nadj_master, nadj_list;	/* struct netdev_adjacent */
 	/* struct net */
@@ -36,7 +36,6 @@ struct oc_offsets {
 	/* struct module (build-id verification) */
 	long mod_notes_attrs, mna_notes, mna_attrs, binattr_size, binattr_private,
 	     binattr_sizeof;
-	/* struct pt_regs is not needed: crash's bt -E prints the frame */
 };
 
 extern struct oc_offsets oc_off;
@@ -61,8 +60,6 @@ oc_addr oc_sym_value(const char *name);
 /* "sym+off" into buf or "" when addr is not near a symbol; returns buf */
 const char *oc_addr_to_sym(oc_addr addr, char *buf, size_t n);
 int oc_enum_value(const char *name, long *val);
-/* NULL if not found; the name of the enumerator of enum type etype with value v */
-const char *oc_enum_name(const char *prefix, const char **names, int n, long v);
 
 /* Run a crash command line, capturing its output (malloc'd, NUL
  * terminated, caller frees) and guarding against error(FATAL).
@@ -87,7 +84,6 @@ const char *oc_panic_string(char *buf, size_t n);
 int oc_module_info(const char *name, oc_addr *mod, oc_addr *base, int *symbols_loaded,
 		   char *namelist, size_t n);
 
-/* whether the user asked for raw JSON output -- set per command */
 #define OC_MAX_WALK	65536	/* bound for every list walk */
 
 #endif
