@@ -28,30 +28,23 @@ CORE_SRCS := $(wildcard core/*.c)
 EXT_SRCS := $(wildcard extension/*.c)
 LIBS := -ljson-c -lelf -ldw -llzma -lzstd
 
-BUILD := build
+# One build tree and one .so per crash target: ovscrash.so for the host's
+# own arch, ovscrash-arm64.so for the x86_64-hosted crash that reads arm64
+# dumps (make arm64, i.e. make TARGET=ARM64).
+TARGET_LC := $(shell echo $(TARGET) | tr A-Z a-z)
+BUILD := build/$(TARGET_LC)
+HOST_TARGET := $(shell uname -m | sed 's/aarch64/ARM64/; s/x86_64/X86_64/')
+SO := extension/ovscrash$(if $(filter $(HOST_TARGET),$(TARGET)),,-$(TARGET_LC)).so
 CORE_OBJS := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRCS))
 EXT_OBJS := $(patsubst extension/%.c,$(BUILD)/ext/%.o,$(EXT_SRCS))
 
-.PHONY: all crash crash-arm64 fixtures demo check unit integration install bench clean deps ext-system
+.PHONY: all arm64 crash fixtures demo check unit integration install bench clean deps ext-system
 
-# The same sources built against the crash installed from Debian
-# (/usr/include/crash/defs.h), as a user without the project's crash would.
-SYSTEM_INCLUDE ?= /usr/include/crash
-SYSTEM_GDB ?= $(shell crash --version 2>/dev/null | awk '/^crash /{split($$2,v,"."); if (v[1] >= 9) print "GDB_16_3"; else print "GDB_10_2"}')
-SYSTEM_OBJS := $(patsubst extension/%.c,$(BUILD)/system/%.o,$(EXT_SRCS))
+all: $(SO)
 
-ext-system: $(BUILD)/system/ovscrash.so
-
-$(BUILD)/system/%.o: extension/%.c $(wildcard extension/*.h core/*.h)
-	@test -f "$(SYSTEM_INCLUDE)/defs.h" || { echo "no $(SYSTEM_INCLUDE)/defs.h: install Debian's crash package" >&2; exit 1; }
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) -Wno-unused-function -fPIC -D$(TARGET) -D$(SYSTEM_GDB) \
-		-DOVSCRASH_VERSION='"$(VERSION)"' -I$(SYSTEM_INCLUDE) -c -o $@ $<
-
-$(BUILD)/system/ovscrash.so: $(CORE_OBJS) $(SYSTEM_OBJS)
-	$(CC) -shared -rdynamic -o $@ $^ $(LIBS)
-
-all: extension/ovscrash.so
+arm64:
+	./scripts/build-crash.sh ARM64 >/dev/null
+	$(MAKE) TARGET=ARM64
 
 deps:
 	./scripts/install-deps.sh
@@ -69,16 +62,34 @@ $(BUILD)/ext/%.o: extension/%.c $(wildcard extension/*.h core/*.h)
 	$(CC) $(CFLAGS) $(WARN) -Wno-unused-function -fPIC -D$(TARGET) -D$(GDB_DEFINE) \
 		-DOVSCRASH_VERSION='"$(VERSION)"' -I$(CRASH_INCLUDE) -c -o $@ $<
 
-extension/ovscrash.so: $(CORE_OBJS) $(EXT_OBJS)
+$(SO): $(CORE_OBJS) $(EXT_OBJS)
 	$(CC) -shared -rdynamic -o $@ $^ $(LIBS)
 
-install: extension/ovscrash.so
-	install -D -m 0644 extension/ovscrash.so $(DESTDIR)$(PREFIX)/lib64/crash/extensions/ovscrash.so
-	install -D -m 0644 extension/ovscrash.so $(DESTDIR)$(PREFIX)/lib/crash/extensions/ovscrash.so
-	for s in ovscrash-batch ovscrash-report; do [ ! -f scripts/$$s ] || install -D -m 0755 scripts/$$s $(DESTDIR)$(PREFIX)/bin/$$s; done
+# The same sources built against the crash installed from Debian
+# (/usr/include/crash/defs.h), as a user without the project's crash would.
+SYSTEM_INCLUDE ?= /usr/include/crash
+SYSTEM_GDB ?= $(shell crash --version 2>/dev/null | awk '/^crash /{split($$2,v,"."); if (v[1] >= 9) print "GDB_16_3"; else print "GDB_10_2"}')
+SYSTEM_OBJS := $(patsubst extension/%.c,build/system/%.o,$(EXT_SRCS))
+
+ext-system: build/system/ovscrash.so
+
+build/system/%.o: extension/%.c $(wildcard extension/*.h core/*.h)
+	@test -f "$(SYSTEM_INCLUDE)/defs.h" || { echo "no $(SYSTEM_INCLUDE)/defs.h: install Debian's crash package" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -Wno-unused-function -fPIC -D$(TARGET) -D$(SYSTEM_GDB) \
+		-DOVSCRASH_VERSION='"$(VERSION)"' -I$(SYSTEM_INCLUDE) -c -o $@ $<
+
+build/system/ovscrash.so: $(CORE_OBJS) $(SYSTEM_OBJS)
+	$(CC) -shared -rdynamic -o $@ $^ $(LIBS)
+
+install: $(SO)
+	install -D -m 0644 $(SO) $(DESTDIR)$(PREFIX)/lib64/crash/extensions/$(notdir $(SO))
+	install -D -m 0644 $(SO) $(DESTDIR)$(PREFIX)/lib/crash/extensions/$(notdir $(SO))
+	for s in ovscrash-batch ovscrash-report; do install -D -m 0755 scripts/$$s $(DESTDIR)$(PREFIX)/bin/$$s; done
 
 fixtures:
 	./fixtures/mkfixture.sh amd64 >/dev/null
+	./fixtures/mkfixture.sh arm64 >/dev/null
 
 unit:
 	$(MAKE) -C tests/unit check
@@ -87,7 +98,9 @@ integration: all
 	./tests/integration/run.sh
 
 check: deps crash
+	./scripts/build-crash.sh ARM64 >/dev/null
 	$(MAKE) all
+	$(MAKE) TARGET=ARM64
 	$(MAKE) fixtures
 	./tests/run-all.sh
 
@@ -100,5 +113,5 @@ bench: all fixtures
 	./tests/bench.sh 3
 
 clean:
-	rm -rf $(BUILD) extension/ovscrash.so
+	rm -rf build extension/ovscrash*.so
 	$(MAKE) -C tests/unit clean

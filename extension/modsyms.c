@@ -282,3 +282,55 @@ void oc_modsyms_free(struct oc_modsyms *ms)
 	free(ms->report);
 	ms->report = NULL;
 }
+
+static oc_addr section_address(oc_addr mod, const char *secname)
+{
+	oc_addr sa, attr, np, addr;
+	uint32_t nsec;
+	char name[64];
+	unsigned int i;
+
+	if (!OC_HAVE(mod_sect_attrs) || !OC_HAVE(msas_nsections) || !OC_HAVE(msas_attrs) ||
+	    !OC_HAVE(msa_address) || !OC_HAVE(msa_name) || oc_off.msa_sizeof <= 0)
+		return 0;
+	if (oc_read_ulong(mod + oc_off.mod_sect_attrs, &sa) || !sa ||
+	    oc_read_u32(sa + oc_off.msas_nsections, &nsec) || nsec > 256)
+		return 0;
+	for (i = 0; i < nsec; i++) {
+		attr = sa + oc_off.msas_attrs + i * oc_off.msa_sizeof;
+		if (oc_read_ulong(attr + oc_off.msa_name, &np) ||
+		    oc_read(np, name, sizeof(name), "section name"))
+			continue;
+		name[sizeof(name) - 1] = '\0';
+		if (!strcmp(name, secname) && !oc_read_ulong(attr + oc_off.msa_address, &addr))
+			return addr;
+	}
+	return 0;
+}
+
+oc_addr oc_module_symbol(const char *module, const char *debug_path, const char *sym,
+			 char *why, size_t n)
+{
+	unsigned long long value;
+	char sec[64], err[256];
+	oc_addr mod, base;
+
+	if (oc_sym_exists(sym))
+		return oc_sym_value(sym);
+	if (oc_module_info(module, &mod, NULL, NULL, NULL, 0)) {
+		snprintf(why, n, "module %s is not loaded in this dump", module);
+		return 0;
+	}
+	if (!debug_path || !*debug_path ||
+	    oc_elf_symbol(debug_path, sym, sec, sizeof(sec), &value, err, sizeof(err))) {
+		snprintf(why, n, "symbol %s unknown to crash and %s", sym,
+			 debug_path && *debug_path ? err : "no debug file");
+		return 0;
+	}
+	if (!(base = section_address(mod, sec))) {
+		snprintf(why, n, "symbol %s: load address of section %s of %s not in the dump",
+			 sym, sec, module);
+		return 0;
+	}
+	return base + value;
+}

@@ -4,6 +4,7 @@
 #define OVSCRASH_MODSYMS_H
 
 #include <stddef.h>
+#include "target.h"
 
 struct oc_modsyms {
 	char module[64];
@@ -23,5 +24,13 @@ struct oc_modsyms {
  * a .build-id store.  0 on success, -1 with ms->err. */
 int oc_modsyms_ensure(const char *name, const char *user_path, struct oc_modsyms *ms);
 void oc_modsyms_free(struct oc_modsyms *ms);
+
+/* Address of a symbol of a module: crash's symbol table first; else (a
+ * data symbol of a kernel without CONFIG_KALLSYMS_ALL, which crash does
+ * not relocate) its section and offset from the debug file plus that
+ * section's load address from struct module.sect_attrs.  0 if unknown,
+ * with why filled. */
+oc_addr oc_module_symbol(const char *module, const char *debug_path, const char *sym,
+			 char *why, size_t n);
 
 #endif

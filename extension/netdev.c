@@ -149,7 +149,7 @@ int oc_netdev_read(oc_addr addr, struct oc_netdev *nd)
 	if (!read_member(addr, oc_off.nd_operstate, 1, &v))
 		nd->operstate = (int)v;
 	if (OC_HAVE(nd_netdev_ops) && !oc_read_ulong(addr + oc_off.nd_netdev_ops, &nd->netdev_ops))
-		oc_addr_to_sym(nd->netdev_ops, nd->ops_sym, sizeof(nd->ops_sym));
+		oc_data_sym(nd->netdev_ops, nd->ops_sym, sizeof(nd->ops_sym));
 	if (OC_HAVE(nd_rx_handler) && !oc_read_ulong(addr + oc_off.nd_rx_handler, &nd->rx_handler))
 		oc_addr_to_sym(nd->rx_handler, nd->rx_handler_sym, sizeof(nd->rx_handler_sym));
 	if (OC_HAVE(nd_rx_handler_data))
@@ -166,6 +166,9 @@ int oc_netdev_read(oc_addr addr, struct oc_netdev *nd)
 	return 0;
 }
 
+/* Does addr look like a net_device?  Checked from its own fields only
+ * (printable name, sane ifindex, reg_state and queue counts, an ops
+ * pointer into the kernel): symbol names can be missing for module data. */
 int oc_netdev_plausible(oc_addr addr)
 {
 	struct oc_netdev nd;
@@ -178,8 +181,11 @@ int oc_netdev_plausible(oc_addr addr)
 	for (i = 0; nd.name[i]; i++)
 		if (nd.name[i] < 0x20 || nd.name[i] > 0x7e)
 			return 0;
-	/* a real device's ops pointer names a *_ops symbol */
-	return nd.ops_sym[0] && strstr(nd.ops_sym, "ops") != NULL;
+	if (nd.ifindex <= 0 || nd.reg_state < 0 || nd.reg_state > 5)
+		return 0;
+	if (nd.num_tx < 1 || nd.num_tx > 65535 || nd.real_num_tx > nd.num_tx)
+		return 0;
+	return oc_is_kvaddr(nd.netdev_ops);
 }
 
 int oc_netdev_list_add(struct oc_netdev_list *l, const struct oc_netdev *nd)

@@ -172,11 +172,15 @@ int oc_ovs_walk(const char *user_path, struct oc_ovs *o)
 		oc_modsyms_free(&ms);
 		return -1;
 	}
-	oc_modsyms_free(&ms);
-	if (!oc_off.ovs_resolved && oc_ovs_offsets_resolve(o->status, sizeof(o->status)))
+	if (!oc_off.ovs_resolved && oc_ovs_offsets_resolve(o->status, sizeof(o->status))) {
+		oc_modsyms_free(&ms);
 		return -1;
-	if (!(idp = oc_sym_value("ovs_net_id")) || oc_read_u32(idp, &c.net_id)) {
-		snprintf(o->status, sizeof(o->status), "ovs_net_id unreadable");
+	}
+	idp = oc_module_symbol("openvswitch", ms.loaded, "ovs_net_id", why, sizeof(why));
+	oc_modsyms_free(&ms);
+	if (!idp || oc_read_u32(idp, &c.net_id)) {
+		snprintf(o->status, sizeof(o->status), "ovs_net_id unreadable: %s",
+			 idp ? "read failed" : why);
 		return -1;
 	}
 	if (!OC_HAVE(net_gen) || !OC_HAVE(gen_ptr)) {

@@ -17,7 +17,8 @@ static long gdb_offsetof(const char *type, const char *path)
 	char cmd[256], *out = NULL, *p;
 	long v = -1;
 
-	snprintf(cmd, sizeof(cmd), "p/x (unsigned long)&((struct %s *)0)->%s", type, path);
+	/* "p/x" is split by crash's command loop, not by parse_line: use -x */
+	snprintf(cmd, sizeof(cmd), "p -x (unsigned long)&((struct %s *)0)->%s", type, path);
 	if (oc_run(cmd, &out) == 0 && out && (p = strstr(out, "= 0x")))
 		v = strtol(p + 2, NULL, 16);
 	free(out);
@@ -73,6 +74,12 @@ void oc_offsets_resolve(void)
 	o->binattr_size = MEMBER_OFFSET("bin_attribute", "size");
 	o->binattr_private = MEMBER_OFFSET("bin_attribute", "private");
 	o->binattr_sizeof = STRUCT_SIZE("bin_attribute");
+	o->mod_sect_attrs = MEMBER_OFFSET("module", "sect_attrs");
+	o->msas_nsections = MEMBER_OFFSET("module_sect_attrs", "nsections");
+	o->msas_attrs = MEMBER_OFFSET("module_sect_attrs", "attrs");
+	o->msa_address = MEMBER_OFFSET("module_sect_attr", "address");
+	o->msa_sizeof = STRUCT_SIZE("module_sect_attr");
+	o->msa_name = gdb_offsetof("module_sect_attr", "battr.attr.name");
 	o->ovs_resolved = 0;
 	o->resolved = 1;
 }
@@ -173,6 +180,31 @@ const char *oc_addr_to_sym(oc_addr addr, char *buf, size_t n)
 		snprintf(buf, n, "%s+%lu", sp->name, off);
 	else
 		snprintf(buf, n, "%s", sp->name);
+	return buf;
+}
+
+/* the module whose core allocation holds addr (crash's is_module_address()
+ * only matches a module's base address) */
+static const char *module_of(oc_addr addr)
+{
+	int i;
+
+	for (i = 0; i < st->mods_installed; i++) {
+		struct load_module *lm = &st->load_modules[i];
+
+		if (addr >= lm->mod_base && addr < lm->mod_base + lm->mod_size)
+			return lm->mod_name;
+	}
+	return NULL;
+}
+
+const char *oc_data_sym(oc_addr addr, char *buf, size_t n)
+{
+	const char *mod;
+
+	oc_addr_to_sym(addr, buf, n);
+	if (strchr(buf, '+') && (mod = module_of(addr)))
+		snprintf(buf, n, "[%s]", mod);
 	return buf;
 }
 

@@ -36,6 +36,9 @@ struct oc_offsets {
 	/* struct module (build-id verification) */
 	long mod_notes_attrs, mna_notes, mna_attrs, binattr_size, binattr_private,
 	     binattr_sizeof;
+	/* struct module.sect_attrs (section addresses, for data symbols of
+	 * modules when the kernel lacks CONFIG_KALLSYMS_ALL) */
+	long mod_sect_attrs, msas_nsections, msas_attrs, msa_address, msa_name, msa_sizeof;
 };
 
 extern struct oc_offsets oc_off;
@@ -59,6 +62,10 @@ int oc_sym_exists(const char *name);
 oc_addr oc_sym_value(const char *name);
 /* "sym+off" into buf or "" when addr is not near a symbol; returns buf */
 const char *oc_addr_to_sym(oc_addr addr, char *buf, size_t n);
+/* For a pointer to data: the exact symbol, "[module]" when it points into
+ * a module whose data symbols crash does not know (no KALLSYMS_ALL), else
+ * sym+off; returns buf */
+const char *oc_data_sym(oc_addr addr, char *buf, size_t n);
 int oc_enum_value(const char *name, long *val);
 
 /* Run a crash command line, capturing its output (malloc'd, NUL

@@ -1,12 +1,22 @@
 #!/bin/bash
-# Integration tests: real crash + ovscrash.so on the real fixture vmcores,
-# checked against the manifests the fixture generator wrote.
+# Integration tests: real crash + ovscrash on the real fixture vmcores of
+# each architecture, checked against the manifests the generator wrote.
+#   OVSCRASH_ARCHES="amd64 arm64" (default both)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export OVSCRASH_CACHE=${OVSCRASH_CACHE:-/var/cache/ovscrash}
-crash=$("$top/scripts/build-crash.sh" X86_64)
-set_dir=$("$top/fixtures/mkfixture.sh" amd64)
 out=${OVSCRASH_TEST_OUT:-$top/tests/out}
 mkdir -p "$out"
-exec python3 "$top/tests/integration/check.py" --crash "$crash" \
-	--ext "$top/extension/ovscrash.so" --fixtures "$set_dir" --out "$out" "$@"
+sets=()
+for arch in ${OVSCRASH_ARCHES:-amd64 arm64}; do
+	case "$arch" in
+	amd64) target=X86_64 ext="$top/extension/ovscrash.so" ;;
+	arm64) target=ARM64 ext="$top/extension/ovscrash-arm64.so" ;;
+	*) echo "unknown arch $arch" >&2; exit 1 ;;
+	esac
+	crash=$("$top/scripts/build-crash.sh" "$target")
+	set_dir=$("$top/fixtures/mkfixture.sh" "$arch")
+	[ -f "$ext" ] || { echo "missing $ext: run make (and make arm64)" >&2; exit 1; }
+	sets+=(--set "$arch:$set_dir:$crash:$ext")
+done
+exec python3 "$top/tests/integration/check.py" --out "$out" "${sets[@]}" "$@"
