@@ -114,6 +114,68 @@ int oc_elf_info(const char *path, unsigned char *id, size_t *idlen, int *has_deb
 	return 0;
 }
 
+int oc_elf_symbol(const char *path, const char *sym, char *secname, size_t secsz,
+		  unsigned long long *value, char *err, size_t errsz)
+{
+	Elf *e;
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	int fd, found = 0;
+
+	elf_version(EV_CURRENT);
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	e = elf_begin(fd, ELF_C_READ, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF || elf_getshdrstrndx(e, &shstrndx)) {
+		snprintf(err, errsz, "%s: not an ELF file", path);
+		if (e)
+			elf_end(e);
+		close(fd);
+		return -1;
+	}
+	while (!found && (scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		size_t i, n;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize)
+			continue;
+		d = elf_getdata(scn, NULL);
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 0; d && i < n; i++) {
+			GElf_Sym st;
+			GElf_Shdr tsh;
+			const char *name, *sec;
+			Elf_Scn *ts;
+
+			if (!gelf_getsym(d, (int)i, &st))
+				continue;
+			name = elf_strptr(e, sh.sh_link, st.st_name);
+			if (!name || strcmp(name, sym) || st.st_shndx == SHN_UNDEF ||
+			    st.st_shndx >= SHN_LORESERVE)
+				continue;
+			ts = elf_getscn(e, st.st_shndx);
+			if (!ts || !gelf_getshdr(ts, &tsh) ||
+			    !(sec = elf_strptr(e, shstrndx, tsh.sh_name)))
+				continue;
+			snprintf(secname, secsz, "%s", sec);
+			*value = st.st_value;
+			found = 1;
+			break;
+		}
+	}
+	elf_end(e);
+	close(fd);
+	if (!found) {
+		snprintf(err, errsz, "%s: no symbol %s", path, sym);
+		return -1;
+	}
+	return 0;
+}
+
 static int ends_with(const char *s, const char *suf)
 {
 	size_t a = strlen(s), b = strlen(suf);

@@ -19,6 +19,12 @@ char *oc_hex(const unsigned char *id, size_t len, char *out, size_t outsz);
 int oc_elf_info(const char *path, unsigned char *id, size_t *idlen, int *has_debug,
 		char *err, size_t errsz);
 
+/* Symbol sym of an ELF file (relocatable module or debug file): the name
+ * of its section and its value (offset in that section for ET_REL).
+ * 0 on success, -1 with err filled. */
+int oc_elf_symbol(const char *path, const char *sym, char *secname, size_t secsz,
+		  unsigned long long *value, char *err, size_t errsz);
+
 /* If path ends in .xz/.zst, decompress it (liblzma/libzstd) into a
  * private temporary file and put its name in out; else copy path.
  * Returns 1 if a temporary was made, 0 if not, -1 on error. */
