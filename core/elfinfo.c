@@ -61,6 +61,26 @@ char *oc_hex(const unsigned char *id, size_t len, char *out, size_t outsz)
 	return out;
 }
 
+/* open path as ELF: 0 with *fd, *e and the section-name string index set */
+static int elf_open(const char *path, int *fd, Elf **e, size_t *shstrndx, char *err, size_t errsz)
+{
+	elf_version(EV_CURRENT);
+	*fd = open(path, O_RDONLY);
+	if (*fd < 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	*e = elf_begin(*fd, ELF_C_READ, NULL);
+	if (!*e || elf_kind(*e) != ELF_K_ELF || elf_getshdrstrndx(*e, shstrndx)) {
+		snprintf(err, errsz, "%s: not an ELF file", path);
+		if (*e)
+			elf_end(*e);
+		close(*fd);
+		return -1;
+	}
+	return 0;
+}
+
 int oc_elf_info(const char *path, unsigned char *id, size_t *idlen, int *has_debug,
 		char *err, size_t errsz)
 {
@@ -71,20 +91,8 @@ int oc_elf_info(const char *path, unsigned char *id, size_t *idlen, int *has_deb
 
 	*idlen = 0;
 	*has_debug = 0;
-	elf_version(EV_CURRENT);
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+	if (elf_open(path, &fd, &e, &shstrndx, err, errsz))
 		return -1;
-	}
-	e = elf_begin(fd, ELF_C_READ, NULL);
-	if (!e || elf_kind(e) != ELF_K_ELF || elf_getshdrstrndx(e, &shstrndx)) {
-		snprintf(err, errsz, "%s: not an ELF file", path);
-		if (e)
-			elf_end(e);
-		close(fd);
-		return -1;
-	}
 	while ((scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 		const char *name;
@@ -122,20 +130,8 @@ int oc_elf_symbol(const char *path, const char *sym, char *secname, size_t secsz
 	size_t shstrndx;
 	int fd, found = 0;
 
-	elf_version(EV_CURRENT);
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+	if (elf_open(path, &fd, &e, &shstrndx, err, errsz))
 		return -1;
-	}
-	e = elf_begin(fd, ELF_C_READ, NULL);
-	if (!e || elf_kind(e) != ELF_K_ELF || elf_getshdrstrndx(e, &shstrndx)) {
-		snprintf(err, errsz, "%s: not an ELF file", path);
-		if (e)
-			elf_end(e);
-		close(fd);
-		return -1;
-	}
 	while (!found && (scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 		Elf_Data *d;

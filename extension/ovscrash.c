@@ -126,23 +126,49 @@ void __attribute__((destructor)) ovscrash_fini(void)
 {
 }
 
+/* ---- options shared by every command ---- */
+
+struct cmd_opts {
+	int json, anomalies;
+	char *dbg, *name, *module;
+	long netns, ifindex;
+};
+
+/* getopt over crash's args with the flags the command allows in optstr;
+ * a bad flag prints the command's usage (crash's convention) */
+static void parse_opts(const char *optstr, struct cmd_opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->netns = o->ifindex = -1;
+	o->module = "openvswitch";
+	while ((c = getopt(argcnt, args, (char *)optstr)) != EOF) {
+		switch (c) {
+		case 'j': o->json = 1; break;
+		case 'a': o->anomalies = 1; break;
+		case 'd': o->dbg = optarg; break;
+		case 'N': o->name = optarg; break;
+		case 'm': o->module = optarg; break;
+		case 'n': o->netns = stol(optarg, FAULT_ON_ERROR, NULL); break;
+		case 'i': o->ifindex = stol(optarg, FAULT_ON_ERROR, NULL); break;
+		default: argerrs++;
+		}
+	}
+	if (argerrs)
+		cmd_usage(pc->curcmd, SYNOPSIS);
+}
+
 /* ---- ovscrash ---- */
 
 static void cmd_ovscrash(void)
 {
 	struct oc_modsyms ms;
-	int c, json = 0;
+	struct cmd_opts opt;
 
-	while ((c = getopt(argcnt, args, "j")) != EOF) {
-		if (c == 'j')
-			json = 1;
-		else
-			argerrs++;
-	}
-	if (argerrs)
-		cmd_usage(pc->curcmd, SYNOPSIS);
+	parse_opts("j", &opt);
 	oc_modsyms_ensure("openvswitch", NULL, &ms);
-	if (json) {
+	if (opt.json) {
 		json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "ovscrash", json_object_new_string(OVSCRASH_VERSION));
@@ -205,32 +231,21 @@ static void cmd_netdev(void)
 	struct oc_netdev_list l = { 0 };
 	struct oc_ovs o;
 	struct oc_picktx *pt;
-	char *dbg = NULL, *want_name = NULL, name[80];
-	long want_ns = -1, want_if = -1;
+	struct cmd_opts opt;
+	char name[80];
 	ulong want_addr = 0;
-	int c, json = 0, anomalies = 0, i, shown = 0;
+	int i, shown = 0, json;
 	json_object *doc = NULL, *arr = NULL;
 
-	while ((c = getopt(argcnt, args, "an:N:i:d:j")) != EOF) {
-		switch (c) {
-		case 'a': anomalies = 1; break;
-		case 'n': want_ns = stol(optarg, FAULT_ON_ERROR, NULL); break;
-		case 'N': want_name = optarg; break;
-		case 'i': want_if = stol(optarg, FAULT_ON_ERROR, NULL); break;
-		case 'd': dbg = optarg; break;
-		case 'j': json = 1; break;
-		default: argerrs++;
-		}
-	}
-	if (argerrs)
-		cmd_usage(pc->curcmd, SYNOPSIS);
+	parse_opts("an:N:i:d:j", &opt);
+	json = opt.json;
 	if (args[optind])
 		want_addr = htol(args[optind], FAULT_ON_ERROR, NULL);
 
 	if (oc_netdev_walk(&l) < 0 && !json)
 		error(INFO, "netdev: %s\n", l.warn);
 	/* devices no longer listed but still referenced */
-	if (!oc_ovs_walk(dbg, &o)) {
+	if (!oc_ovs_walk(opt.dbg, &o)) {
 		for (i = 0; i < o.nvports; i++)
 			if (o.vports[i].dev_ok && !oc_netdev_list_find(&l, o.vports[i].nd.addr))
 				oc_netdev_list_add(&l, &o.vports[i].nd);
@@ -254,13 +269,13 @@ static void cmd_netdev(void)
 
 		if (want_addr && nd->addr != want_addr)
 			continue;
-		if (want_ns >= 0 && nd->netns_inum != (unsigned long)want_ns)
+		if (opt.netns >= 0 && nd->netns_inum != (unsigned long)opt.netns)
 			continue;
-		if (want_if >= 0 && nd->ifindex != want_if)
+		if (opt.ifindex >= 0 && nd->ifindex != opt.ifindex)
 			continue;
-		if (want_name && strcmp(oc_name(nd->name, name, sizeof(name)), want_name))
+		if (opt.name && strcmp(oc_name(nd->name, name, sizeof(name)), opt.name))
 			continue;
-		if (anomalies && !oc_netdev_anomalous(nd, why, sizeof(why)))
+		if (opt.anomalies && !oc_netdev_anomalous(nd, why, sizeof(why)))
 			continue;
 		shown++;
 		if (json)
@@ -291,21 +306,13 @@ static void cmd_netdev(void)
 static void cmd_vport(void)
 {
 	struct oc_ovs o;
-	char *dbg = NULL, name[80], dname[80];
-	int c, json = 0, i;
+	struct cmd_opts opt;
+	char name[80], dname[80];
+	int i;
 
-	while ((c = getopt(argcnt, args, "d:j")) != EOF) {
-		if (c == 'd')
-			dbg = optarg;
-		else if (c == 'j')
-			json = 1;
-		else
-			argerrs++;
-	}
-	if (argerrs)
-		cmd_usage(pc->curcmd, SYNOPSIS);
-	oc_ovs_walk(dbg, &o);
-	if (json) {
+	parse_opts("d:j", &opt);
+	oc_ovs_walk(opt.dbg, &o);
+	if (opt.json) {
 		json_object *doc = json_object_new_object(), *dps = json_object_new_array(),
 			    *vps = json_object_new_array();
 
@@ -357,21 +364,12 @@ static void cmd_vport(void)
 static void cmd_ovsmod(void)
 {
 	struct oc_modsyms ms;
-	char *mod = "openvswitch";
-	int c, json = 0, rc;
+	struct cmd_opts opt;
+	int rc;
 
-	while ((c = getopt(argcnt, args, "m:j")) != EOF) {
-		if (c == 'm')
-			mod = optarg;
-		else if (c == 'j')
-			json = 1;
-		else
-			argerrs++;
-	}
-	if (argerrs)
-		cmd_usage(pc->curcmd, SYNOPSIS);
-	rc = oc_modsyms_ensure(mod, args[optind], &ms);
-	if (json) {
+	parse_opts("m:j", &opt);
+	rc = oc_modsyms_ensure(opt.module, args[optind], &ms);
+	if (opt.json) {
 		json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "command", json_object_new_string("ovsmod"));
@@ -441,19 +439,13 @@ static void spin_text(const struct oc_picktx *p, const struct oc_spin *s)
 static void cmd_picktx(void)
 {
 	struct oc_picktx *p;
-	int c, json = 0, i;
+	struct cmd_opts opt;
+	int i;
 
-	while ((c = getopt(argcnt, args, "j")) != EOF) {
-		if (c == 'j')
-			json = 1;
-		else
-			argerrs++;
-	}
-	if (argerrs)
-		cmd_usage(pc->curcmd, SYNOPSIS);
+	parse_opts("j", &opt);
 	p = (struct oc_picktx *)GETBUF(sizeof(*p));
 	oc_picktx_find(p);
-	if (json) {
+	if (opt.json) {
 		json_object *doc = json_object_new_object(), *arr = json_object_new_array();
 
 		for (i = 0; i < p->nspins; i++)
@@ -529,22 +521,13 @@ static json_object *triage_json(struct oc_triage *t)
 static void cmd_triage(void)
 {
 	struct oc_triage *t;
-	char *dbg = NULL;
-	int c, json = 0, i;
+	struct cmd_opts opt;
+	int i;
 
-	while ((c = getopt(argcnt, args, "d:j")) != EOF) {
-		if (c == 'd')
-			dbg = optarg;
-		else if (c == 'j')
-			json = 1;
-		else
-			argerrs++;
-	}
-	if (argerrs)
-		cmd_usage(pc->curcmd, SYNOPSIS);
+	parse_opts("d:j", &opt);
 	t = (struct oc_triage *)GETBUF(sizeof(*t));
-	oc_triage_run(dbg, t);
-	if (json) {
+	oc_triage_run(opt.dbg, t);
+	if (opt.json) {
 		oc_json_print(triage_json(t));
 	} else {
 		fprintf(fp, "VERDICT: %s%s\n", t->v.kind == OC_V_NOT_THIS_BUG ? "not this bug: " : "",
