@@ -125,10 +125,15 @@ int oc_exframe_parse(const struct oc_arch *a, const char *text, size_t len,
 		} else if (cur && *s == '[') {
 			take_symbol(s, cur);
 		} else if (cur && *s) {
-			if (!oc_regdump_pairs(s, &cur->rd, a, any_name) && strchr(s, '['))
+			/* arm64: "PC: ffff...  [netdev_pick_tx+588]": the symbol,
+			 * then the register pairs before the bracket */
+			char *br = strchr(line, '[');
+
+			if (br) {
 				take_symbol(s, cur);
-			else if (strchr(s, '['))
-				take_symbol(s, cur);
+				*br = '\0';
+			}
+			oc_regdump_pairs(s, &cur->rd, a, any_name);
 		} else if (!*s) {
 			cur = NULL;
 		}

@@ -404,6 +404,8 @@ static void spin_text(const struct oc_picktx *p, const struct oc_spin *s)
 	if (s->frame_addr)
 		fprintf(fp, " at %lx", (ulong)s->frame_addr);
 	fprintf(fp, "\n  PC: %s+0x%lx", s->rd.pc_sym, s->pc_off);
+	if (p->gdb_off_delta)
+		fprintf(fp, " (as in the oops and crash; gdb/DWARF: +0x%lx)", s->pc_off - p->gdb_off_delta);
 	if (s->pc)
 		fprintf(fp, "  (%lx)", (ulong)s->pc);
 	fprintf(fp, "\n");
@@ -449,7 +451,7 @@ static void cmd_picktx(void)
 		json_object *doc = json_object_new_object(), *arr = json_object_new_array();
 
 		for (i = 0; i < p->nspins; i++)
-			json_object_array_add(arr, oc_json_spin(&p->spins[i]));
+			json_object_array_add(arr, oc_json_spin(&p->spins[i], p->gdb_off_delta));
 		json_object_object_add(doc, "command", json_object_new_string("picktx"));
 		json_object_object_add(doc, "function", json_object_new_string(p->func));
 		json_object_object_add(doc, "function_address", oc_json_hex(p->func_addr));
@@ -511,7 +513,7 @@ static json_object *triage_json(struct oc_triage *t)
 			       json_object_new_boolean(t->fix.running));
 	json_object_object_add(k, "how", json_object_new_string(t->fix.how));
 	json_object_object_add(doc, "fixes_in_kernel", k);
-	json_object_object_add(doc, "spin", t->spin ? oc_json_spin(t->spin) : NULL);
+	json_object_object_add(doc, "spin", t->spin ? oc_json_spin(t->spin, t->pt.gdb_off_delta) : NULL);
 	json_object_object_add(doc, "vport", t->vport ? oc_json_vport(&t->ovs, t->vport) : NULL);
 	json_object_object_add(doc, "ovs_status", t->ovs.status[0] ?
 			       json_object_new_string(t->ovs.status) : NULL);

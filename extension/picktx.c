@@ -54,6 +54,27 @@ static void decode(struct oc_picktx *p, const struct oc_arch *a, const struct oc
 		s->qcount_matches_dev = (long)(uint32_t)s->qcount == s->nd.real_num_tx;
 }
 
+/* crash and the oops give offsets from the kallsyms symbol; gdb names
+ * addresses from DWARF's low_pc, which on arm64 skips the two ftrace
+ * patchable NOPs.  Ask gdb for its offset of one spinning PC. */
+static void gdb_offset_delta(struct oc_picktx *p)
+{
+	char cmd[64], *out = NULL, *at;
+	int k;
+
+	for (k = 0; k < p->nspins && !p->spins[k].pc; k++)
+		;
+	if (k == p->nspins)
+		return;
+	/* x/i names the address the way gdb's disassembly and line tables do */
+	snprintf(cmd, sizeof(cmd), "x/i 0x%lx", (unsigned long)p->spins[k].pc);
+	if (!oc_gdb(cmd, &out) && out && (at = strstr(out, "<" FUNC "+")))
+		p->gdb_off_delta = p->spins[k].pc_off - strtol(at + strlen("<" FUNC "+"), NULL, 0);
+	else if (out && strstr(out, "<" FUNC ">"))
+		p->gdb_off_delta = p->spins[k].pc_off;
+	free(out);
+}
+
 static int add_spin(struct oc_picktx *p, const char *source, int cpu, uint64_t frame,
 		    const struct oc_regdump *rd)
 {
@@ -150,6 +171,7 @@ static int picktx_find(struct oc_picktx *p)
 	free(out);
 	for (k = 0; k < p->nspins; k++)
 		decode(p, a, &d, &p->spins[k]);
+	gdb_offset_delta(p);
 	if (!p->nspins)
 		snprintf(p->status, sizeof(p->status),
 			 "no CPU was interrupted in %s (no exception frame, %d log register dumps)",

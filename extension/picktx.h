@@ -33,6 +33,9 @@ struct oc_picktx {
 	uint64_t func_addr;
 	int ninsns;
 	long func_len;			/* from the last instruction, 0 unknown */
+	/* gdb/DWARF offsets minus kallsyms/oops offsets (arm64: the ftrace
+	 * patchable NOPs before DWARF's low_pc make gdb's 8 lower) */
+	long gdb_off_delta;
 	int nspins;
 	struct oc_spin spins[OC_MAX_SPINS];
 	int log_dumps;			/* register dumps in the log */

@@ -111,7 +111,7 @@ static json_object *reg(const char *name, uint64_t v, int valid)
 	return o;
 }
 
-json_object *oc_json_spin(const struct oc_spin *s)
+json_object *oc_json_spin(const struct oc_spin *s, long gdb_delta)
 {
 	json_object *o = json_object_new_object(), *l;
 	char pc[160];
@@ -123,6 +123,8 @@ json_object *oc_json_spin(const struct oc_spin *s)
 	json_object_object_add(o, "pc", s->pc ? oc_json_hex(s->pc) : NULL);
 	snprintf(pc, sizeof(pc), "%s+0x%lx", s->rd.pc_sym, (unsigned long)s->pc_off);
 	put_str(o, "pc_symbol", pc);
+	json_object_object_add(o, "pc_offset", json_object_new_int64(s->pc_off));
+	json_object_object_add(o, "pc_offset_gdb", json_object_new_int64(s->pc_off - gdb_delta));
 	l = json_object_new_object();
 	json_object_object_add(l, "found", json_object_new_boolean(s->loop.found));
 	if (s->loop.found) {

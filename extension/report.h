@@ -15,7 +15,8 @@ char *oc_hexaddr(uint64_t v, char *buf);	/* "ffff8f4bdfedf000" */
 json_object *oc_json_netdev(const struct oc_netdev *nd);
 json_object *oc_json_vport(const struct oc_ovs *o, const struct oc_vport *vp);
 json_object *oc_json_datapath(const struct oc_datapath *dp);
-json_object *oc_json_spin(const struct oc_spin *s);
+/* gdb_delta: picktx.gdb_off_delta, to print gdb/DWARF's offset too */
+json_object *oc_json_spin(const struct oc_spin *s, long gdb_delta);
 json_object *oc_json_hex(uint64_t v);
 /* print one JSON document to crash's output and free it */
 void oc_json_print(json_object *doc);

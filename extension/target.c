@@ -269,6 +269,23 @@ restore:
 	return rc;
 }
 
+int oc_gdb(const char *cmdline, char **out)
+{
+	char line[BUFSIZE], *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int ok;
+
+	*out = NULL;
+	if (!(mem = open_memstream(&buf, &len)))
+		return -1;
+	snprintf(line, sizeof(line), "%s", cmdline);
+	ok = gdb_pass_through(line, mem, GNU_RETURN_ON_ERROR);
+	fclose(mem);
+	*out = buf;
+	return ok ? 0 : -1;
+}
+
 int oc_guarded(int (*fn)(void *), void *arg)
 {
 	jmp_buf save_env;

@@ -73,6 +73,10 @@ int oc_enum_value(const char *name, long *val);
  * Returns 0 if the command completed, -1 if it failed. */
 int oc_run(const char *cmdline, char **out);
 
+/* Run a gdb command (crash's embedded gdb) with its output captured;
+ * 0 on success. */
+int oc_gdb(const char *cmdline, char **out);
+
 /* Call fn(arg) guarded against error(FATAL); returns fn's value or -1. */
 int oc_guarded(int (*fn)(void *), void *arg);
 

@@ -236,6 +236,13 @@ def lockup_checks(s, r, m, crash, fx):
         eq(regs[sp["hash"]["register"]], sp["hash"]["value"], "hash value vs bt -E")
         eq(regs[sp["qcount"]["register"]], sp["qcount"]["value"], "qcount value vs bt -E")
         true(sp["pc_symbol"].startswith("netdev_pick_tx+0x"), "pc symbol")
+        # the offset printed is the oops's (kallsyms) one: the soft-lockup
+        # report of the panicking CPU in the dump's log says where it was
+        oops = re.findall(r"(?:pc : |RIP: 0010:)netdev_pick_tx\+0x([0-9a-f]+)/", r["log"])
+        true(oops, "no netdev_pick_tx oops line in the log")
+        eq(sp["pc_offset"], int(oops[0], 16), "pc offset vs the oops")
+        # gdb/DWARF offsets skip arm64's two ftrace patchable NOPs (8 bytes)
+        eq(sp["pc_offset"] - sp["pc_offset_gdb"], 8 if A == "arm64" else 0, "gdb offset delta")
         true(d["log_register_dumps"] >= 1, "no register dump found in the kernel log")
     s.check(f"{A} lockup: picktx decodes hash/qcount registers, values and the device", picktx)
 

@@ -58,6 +58,10 @@ static void test_synthetic_arm64_and_garbage(void **state)
 	assert_int_equal(oc_exframe_parse(&oc_arch_arm64, txt, strlen(txt), &l), 2);
 	assert_string_equal(l.v[0].rd.pc_sym, "netdev_pick_tx");
 	assert_int_equal(l.v[0].rd.pc_off, 144);
+	assert_int_equal(oc_regdump_get(&l.v[0].rd, "pc", &v), 0);
+	assert_int_equal(v, 0xffff8000089a1c90ULL);
+	assert_int_equal(oc_regdump_get(&l.v[0].rd, "lr", &v), 0);
+	assert_int_equal(v, 0xffff8000089a8a1cULL);
 	assert_int_equal(oc_regdump_get(&l.v[0].rd, "x28", &v), 0);
 	assert_int_equal(v, 0xffff000003a4c000ULL);
 	assert_int_equal(oc_regdump_get(&l.v[0].rd, "w2", &v), 0);
