@@ -19,11 +19,16 @@ import signal
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 import traceback
 
 MIB = 1 << 20
 LOCKUP_FIXES = {"066b86787fa3", "47e55e4b410f"}
+LOCKUP_SIG = "ovs-unregister-picktx-lockup"
+# the dumps of each arch, by their names in self.expect
+LOCKUPS = {"x86_64": "lockup", "arm64": "arm64-lockup"}
+HEALTHY = {"x86_64": "healthy", "arm64": "arm64-healthy"}
 VOLATILE = {"generated", "sources"}
 
 
@@ -115,14 +120,18 @@ class E2E:
         self.w = a.work
         self.timings = {}
 
-    def run_batch(self, out, inputs, symbols, *extra, check=True):
+    def run_batch(self, out, inputs, symbols, *extra, check=True, env=None):
+        """x86_64 tools are passed explicitly; arm64 ones come from the
+        batch's defaults (build-crash.sh ARM64's cache, extension/
+        ovscrash-arm64.so) unless `extra` passes --crash/--ext arm64=."""
         argv = [self.batch, "--out", out, "--crash", f"x86_64={self.a.crash}",
                 "--ext", f"x86_64={self.a.ext}"]
         for s in symbols:
             argv += ["--symbols", s]
         argv += list(extra) + list(inputs)
         t0 = time.time()
-        p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                           env=dict(os.environ, **(env or {})))
         dt = time.time() - t0
         with open(os.path.join(self.a.out, "batch-runs.log"), "a") as f:
             f.write(f"$ {' '.join(argv)}\n# rc={p.returncode} {dt:.1f}s\n{p.stderr}\n")
@@ -144,16 +153,26 @@ class E2E:
     # ---------------------------------------------------------- inputs
     def build_inputs(self):
         fx = self.a.fixtures
+        self.fx = {"x86_64": fx, "arm64": self.a.fixtures_arm64}
+        self.tool = {"x86_64": (self.a.crash, self.a.ext, "X86_64"),
+                     "arm64": (self.a.crash_arm64, self.a.ext_arm64, "ARM64")}
         self.man = {}
-        for k in ("lockup", "healthy"):
-            with open(os.path.join(fx, k, "manifest.json")) as f:
-                self.man[k] = json.load(f)
-        rel = self.man["lockup"]["kernel_release"]
+        self.arch_of = {}
+        self.stage_dir = {}
         stage = os.path.join(self.w, "stage")
-        for k in ("lockup", "healthy"):
-            os.makedirs(os.path.join(stage, k))
-            shutil.copyfile(os.path.join(fx, k, "vmcore"), os.path.join(stage, k, "vmcore"))
-            shutil.copyfile(os.path.join(fx, k, "console.log"), os.path.join(stage, k, "console.log"))
+        # x86_64 dumps in dumps/{lockup,healthy}/, arm64 in dumps/arm64/{lockup,healthy}/
+        for arch, sub in (("x86_64", ""), ("arm64", "arm64")):
+            for k in ("lockup", "healthy"):
+                name = (LOCKUPS if k == "lockup" else HEALTHY)[arch]
+                with open(os.path.join(self.fx[arch], k, "manifest.json")) as f:
+                    self.man[name] = json.load(f)
+                self.arch_of[name] = arch
+                d = os.path.join(stage, sub, k)
+                self.stage_dir[name] = d
+                os.makedirs(d)
+                shutil.copyfile(os.path.join(self.fx[arch], k, "vmcore"), os.path.join(d, "vmcore"))
+                shutil.copyfile(os.path.join(self.fx[arch], k, "console.log"),
+                                os.path.join(d, "console.log"))
         # a dump cut short (the one deliberate damage): first 30% of the lockup
         os.makedirs(os.path.join(stage, "truncated"))
         src = os.path.join(fx, "lockup", "vmcore")
@@ -175,23 +194,29 @@ class E2E:
             t.add(stage, arcname="dumps")
         subprocess.run(["zstd", "-q", "-1", "--rm", "-o", self.archive, tarp], check=True)
         self.expect = {  # identity -> (what, status)
-            ident(os.path.join(stage, "lockup", "vmcore")): ("lockup", "ok"),
-            ident(os.path.join(stage, "healthy", "vmcore")): ("healthy", "ok"),
+            **{ident(os.path.join(self.stage_dir[n], "vmcore")): (n, "ok") for n in self.arch_of},
             ident(os.path.join(stage, "truncated", "vmcore")): ("truncated", "bad-dump"),
             ident(os.path.join(notes, "README.txt")): ("README.txt", "not-a-dump"),
             ident(os.path.join(notes, "random.bin")): ("random.bin", "not-a-dump"),
         }
         self.id_of = {v[0]: k for k, v in self.expect.items()}
-        # symbol store A: an extracted Debian -dbg tree
+        # symbol store A: extracted Debian -dbg trees of both arches' kernels
         sa = os.path.join(self.w, "sym-dbg")
         boot = os.path.join(sa, "usr/lib/debug/boot")
-        mods = os.path.join(sa, f"usr/lib/debug/lib/modules/{rel}/kernel/net/openvswitch")
         os.makedirs(boot)
-        os.makedirs(mods)
-        os.symlink(os.path.realpath(os.path.join(fx, "lockup", "vmlinux")),
-                   os.path.join(boot, f"vmlinux-{rel}"))
-        os.symlink(os.path.realpath(os.path.join(fx, "lockup", "openvswitch.ko.debug")),
-                   os.path.join(mods, "openvswitch.ko"))
+        self.bid = {}
+        for arch in ("x86_64", "arm64"):
+            afx = self.fx[arch]
+            rel = self.man[LOCKUPS[arch]]["kernel_release"]
+            mods = os.path.join(sa, f"usr/lib/debug/lib/modules/{rel}/kernel/net/openvswitch")
+            os.makedirs(mods)
+            os.symlink(os.path.realpath(os.path.join(afx, "lockup", "vmlinux")),
+                       os.path.join(boot, f"vmlinux-{rel}"))
+            os.symlink(os.path.realpath(os.path.join(afx, "lockup", "openvswitch.ko.debug")),
+                       os.path.join(mods, "openvswitch.ko"))
+            self.bid[arch] = self.build_id(os.path.join(afx, "lockup", "vmlinux"))
+        if len(set(self.bid.values())) != 2:
+            raise AssertionError(f"the two arches' vmlinux share a build-id: {self.bid}")
         self.sym_dbg = sa
         # a second input: the healthy dump reassembled by makedumpfile -R
         # (kdump-compressed, not flattened): a different file, same kernel
@@ -243,34 +268,65 @@ class E2E:
         self.r1 = self.check_results(self.out1, "-j1")
 
     def t_batch_j2(self):
+        # arm64 tools passed explicitly here (--crash/--ext ARCH=PATH override)
         self.out2 = os.path.join(self.w, "out-j2")
-        p, dt = self.run_batch(self.out2, [self.archive], [self.sym_dbg], "-j", "2")
+        p, dt = self.run_batch(self.out2, [self.archive], [self.sym_dbg], "-j", "2",
+                               "--crash", f"arm64={self.a.crash_arm64}",
+                               "--ext", f"arm64={self.a.ext_arm64}")
         self.timings["j2"] = dt
-        r2 = self.check_results(self.out2, "-j2")
+        r2 = self.r2 = self.check_results(self.out2, "-j2")
         for i in self.expect:
             eq(r2[i].get("signature"), self.r1[i].get("signature"), f"signature of {self.expect[i][0]}")
 
     def t_lockup(self):
-        r = self.r1[self.id_of["lockup"]]
-        exp = self.man["lockup"]["expected"]
-        eq(r["signature"], exp["verdict"], "lockup signature")
-        eq(r["pc_function"], exp["pc_symbol"], "lockup pc function")
-        eq({f["commit"] for f in r["triage"]["fixes"]}, LOCKUP_FIXES, "lockup fixes")
-        eq(r["match"]["build_id"], self.vmlinux_bid, "matched vmlinux build-id")
-        if not r["match"]["how"].startswith("build-id"):
-            raise AssertionError(f"lockup matched by {r['match']['how']!r}, want build-id")
-        eq(r["dump"]["format"], "flattened", "fixture dump format")
-        if not any(s["kind"] == "console" for s in r["side_files"]):
-            raise AssertionError("console.log not attached as a side file")
-        if "!" not in r["input"]["path"]:
-            raise AssertionError(f"archive member not named archive!member: {r['input']['path']}")
+        for arch, name in LOCKUPS.items():
+            r = self.r1[self.id_of[name]]
+            exp = self.man[name]["expected"]
+            eq(r["signature"], exp["verdict"], f"{name} signature")
+            eq(r["signature"], LOCKUP_SIG, f"{name} signature")
+            eq(r["pc_function"], exp["pc_symbol"], f"{name} pc function")
+            eq({f["commit"] for f in r["triage"]["fixes"]}, LOCKUP_FIXES, f"{name} fixes")
+            eq(r["match"]["build_id"], self.bid[arch], f"{name}: matched vmlinux build-id")
+            if not r["match"]["how"].startswith("build-id"):
+                raise AssertionError(f"{name} matched by {r['match']['how']!r}, want build-id")
+            eq(r["dump"]["format"], "flattened", f"{name}: fixture dump format")
+            if not any(s["kind"] == "console" for s in r["side_files"]):
+                raise AssertionError(f"{name}: console.log not attached as a side file")
+            if "!" not in r["input"]["path"]:
+                raise AssertionError(f"archive member not named archive!member: {r['input']['path']}")
+            if "hash" in exp:
+                eq((r["triage"]["spin"].get("hash") or {}).get("value"), exp["hash"], f"{name} hash")
 
     def t_healthy(self):
-        r = self.r1[self.id_of["healthy"]]
-        if r["signature"] == "ovs-unregister-picktx-lockup":
-            raise AssertionError("healthy dump grouped under the lockup signature")
-        if r["triage"]["fixes"]:
-            raise AssertionError(f"healthy dump lists fixes {r['triage']['fixes']}")
+        for name in HEALTHY.values():
+            r = self.r1[self.id_of[name]]
+            if r["signature"] == LOCKUP_SIG:
+                raise AssertionError(f"{name} dump grouped under the lockup signature")
+            eq(r["signature"], self.man[name]["expected"]["verdict"], f"{name} signature")
+            if r["triage"]["fixes"]:
+                raise AssertionError(f"{name} dump lists fixes {r['triage']['fixes']}")
+
+    def t_mixed_arch(self):
+        """Each dump's arch comes from the dump; arm64 ones ran the ARM64
+        crash + ovscrash-arm64.so (defaults in -j1, --crash/--ext in -j2)."""
+        for what, res in (("-j1", self.r1), ("-j2", self.r2)):
+            for name, arch in self.arch_of.items():
+                r = res[self.id_of[name]]
+                crash, ext, target = self.tool[arch]
+                eq(r["arch"], arch, f"{what} {name}: result arch")
+                eq(r["dump"]["arch"], arch, f"{what} {name}: dump arch")
+                eq(r["triage"]["arch"], arch, f"{what} {name}: arch crash saw")
+                c = r["crash"]
+                eq(c["arch"], arch, f"{what} {name}: crash.arch")
+                eq(os.path.realpath(c["binary"]), os.path.realpath(crash), f"{what} {name}: crash binary")
+                eq(c["target"], target, f"{what} {name}: crash target")
+                eq(os.path.realpath(c["extension"]), os.path.realpath(ext), f"{what} {name}: extension")
+                eq(c["argv"][0], c["binary"], f"{what} {name}: argv[0]")
+                eq(r["match"]["build_id"], self.bid[arch], f"{what} {name}: vmlinux build-id")
+                with open(os.path.join(self.out1 if what == "-j1" else self.out2, c["log"])) as f:
+                    log = f.read()
+                if f"{c['extension']}: shared object loaded" not in log:
+                    raise AssertionError(f"{what} {name}: crash log does not show the extension loaded")
 
     def t_bad_and_not(self):
         r = self.r1[self.id_of["truncated"]]
@@ -284,11 +340,40 @@ class E2E:
         o = self.run_report([self.out1], "report-j1")
         rep = stable_report(o["json"])
         g = {x["key"]: x for x in rep["groups"]}
-        lock = [x for x in rep["groups"] if x["signature"] == "ovs-unregister-picktx-lockup"]
+        lock = [x for x in rep["groups"] if x["signature"] == LOCKUP_SIG]
         eq(len(lock), 1, "lockup groups")
-        eq(lock[0]["dumps"], [self.id_of["lockup"]], "dumps in the lockup group")
+        eq(lock[0]["dumps"], sorted(self.id_of[n] for n in LOCKUPS.values()),
+           "dumps in the lockup group (x86_64 and arm64)")
         eq(lock[0]["key"], "OVS_PICKTX_LOCKUP@netdev_pick_tx", "lockup group key")
         eq({f["commit"] for f in lock[0]["fixes"]}, LOCKUP_FIXES, "lockup group fixes")
+        eq(lock[0]["arches"], {"arm64": 1, "x86_64": 1}, "lockup group arches")
+        for n in HEALTHY.values():
+            if self.id_of[n] in lock[0]["dumps"]:
+                raise AssertionError(f"{n} in the lockup group")
+        # the truncated dump is bad-dump: its header facts (arch too) are not trusted
+        eq(rep["by_arch"], {"arm64": 2, "x86_64": 2}, "report dumps by arch")
+        dumps = {d["id"]: d for d in rep["dumps"]}
+        for n, arch in self.arch_of.items():
+            eq(dumps[self.id_of[n]]["arch"], arch, f"report arch of {n}")
+            eq(dumps[self.id_of[n]]["crash_target"], self.tool[arch][2], f"report crash target of {n}")
+        first = o["stdout"].splitlines()[0]
+        if "arm64 2" not in first or "x86_64 2" not in first:
+            raise AssertionError(f"summary line lacks the arches: {first!r}")
+        lockline = [l for l in o["stdout"].splitlines() if LOCKUP_SIG in l]
+        if not lockline or "arm64 1, x86_64 1" not in lockline[0]:
+            raise AssertionError(f"summary lockup line lacks the arches: {lockline}")
+        with open(o["md"]) as f:
+            mdt = f.read()
+        if "| dump | status | signature | device | arch | release | path |" not in mdt:
+            raise AssertionError("Markdown dumps table has no arch column")
+        for n, arch in self.arch_of.items():
+            md_arch = re.escape(arch.replace("_", "\\_"))  # Markdown escapes _
+            if not re.search(rf"^\| \[{self.id_of[n][:12]}\].*\| {md_arch} \|", mdt, re.M):
+                raise AssertionError(f"Markdown row of {n} lacks arch {arch}")
+        with open(o["html"]) as f:
+            ht = f.read()
+        if "<th>arch</th>" not in ht or "<td>arm64</td>" not in ht or "<td>x86_64</td>" not in ht:
+            raise AssertionError("HTML dumps table lacks the arch column / values")
         eq(rep["total"], len(self.expect), "report total")
         eq(g["status:bad-dump"]["count"], 1, "bad-dump count")
         eq(g["status:not-a-dump"]["count"], 2, "not-a-dump count")
@@ -328,7 +413,7 @@ class E2E:
         if orphans:
             raise AssertionError(f"processes survived the SIGKILL: {orphans}")
         mt = {i: os.stat(os.path.join(out, i + ".json")).st_mtime_ns for i in before}
-        p2, _ = self.run_batch(out, [self.archive], [self.sym_dbg], "-j", "1")
+        p2, _ = self.run_batch(out, [self.archive], [self.sym_dbg], "-j", "2")
         if f"{len(before)} already done" not in p2.stderr:
             raise AssertionError(f"rerun did not skip the {len(before)} done: {p2.stderr[-600:]}")
         got = self.check_results(out, "after resume")
@@ -348,8 +433,21 @@ class E2E:
 
     def t_shards(self):
         s0, s1 = os.path.join(self.w, "shard0"), os.path.join(self.w, "shard1")
-        self.run_batch(s0, [self.archive], [self.sym_dbg], "-j", "2", "--shard", "0/2")
-        self.run_batch(s1, [self.archive], [self.sym_dbg], "-j", "2", "--shard", "1/2")
+        # the two shards run at the same time, as on two hosts
+        errs = []
+
+        def one(d, sh):
+            try:
+                self.run_batch(d, [self.archive], [self.sym_dbg], "-j", "1", "--shard", sh)
+            except AssertionError as e:
+                errs.append(f"shard {sh}: {e}")
+        ts = [threading.Thread(target=one, args=x) for x in ((s0, "0/2"), (s1, "1/2"))]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        if errs:
+            raise AssertionError("; ".join(errs))
         a, b = set(results(s0)), set(results(s1))
         if a & b:
             raise AssertionError(f"shards overlap: {a & b}")
@@ -434,12 +532,44 @@ class E2E:
         for line in mdt.splitlines():
             if line.startswith("| [eeeeeeeeeeee]"):
                 cells = re.split(r"(?<!\\)\|", line)
-                eq(len(cells), 8, "Markdown table cells in the evil row")
+                eq(len(cells), 9, "Markdown table cells in the evil row")
         with open(o["csv"], newline="") as f:
             rows = list(csv.DictReader(f))
         eq(rows[0]["netdev"], '<script>alert("x")</script>\\x1b[31m|`tick`&\'q', "CSV round trip")
         with open(o["json"]) as f:
             eq(json.load(f)["dumps"][0]["netdev"], evil, "JSON keeps the exact name")
+
+    def t_no_crash(self):
+        """An arm64 dump whose crash is missing or built for the wrong
+        target gets status no-crash with a reason naming the fix; after
+        the fix, --retry no-crash triages it."""
+        name = "arm64-healthy"
+        i = self.id_of[name]
+        src = self.stage_dir[name]
+        empty = os.path.join(self.w, "empty-cache")
+        os.makedirs(empty)
+        cases = (("missing", ["--crash", f"arm64={os.path.join(self.w, 'no-such-crash')}"], None,
+                  ("no-such-crash", "--crash arm64=")),
+                 ("wrong-target", ["--crash", f"arm64={self.a.crash}"], None,
+                  ("target X86_64", "ARM64", "--crash arm64=")),
+                 ("none-built", [], {"OVSCRASH_CACHE": empty},
+                  ("build-crash.sh ARM64", "--crash arm64=")))
+        for what, extra, env, needles in cases:
+            d = os.path.join(self.w, f"out-nocrash-{what}")
+            self.run_batch(d, [src], [self.sym_dbg], *extra, env=env)
+            r = results(d)
+            eq(list(r), [i], f"{what}: results")
+            eq(r[i]["status"], "no-crash", f"{what}: status ({r[i]['error']})")
+            eq(r[i]["arch"], "arm64", f"{what}: arch")
+            for n in needles:
+                if n not in (r[i]["error"] or ""):
+                    raise AssertionError(f"{what}: error lacks {n!r}: {r[i]['error']!r}")
+        d = os.path.join(self.w, "out-nocrash-missing")
+        p, _ = self.run_batch(d, [src], [self.sym_dbg], "--retry", "no-crash")
+        x = results(d)[i]
+        eq(x["status"], "ok", f"after --retry no-crash with the default arm64 crash ({x.get('error')})")
+        eq(x["crash"]["target"], "ARM64", "retried dump's crash target")
+        eq(x["signature"], self.r1[i]["signature"], "retried arm64 healthy signature")
 
     def t_chromium(self):
         chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -472,6 +602,9 @@ def main():
     ap.add_argument("--crash", required=True)
     ap.add_argument("--ext", required=True)
     ap.add_argument("--fixtures", required=True)
+    ap.add_argument("--crash-arm64", required=True)
+    ap.add_argument("--ext-arm64", required=True)
+    ap.add_argument("--fixtures-arm64", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
@@ -488,11 +621,13 @@ def main():
     if hasattr(e, "r1"):
         for name, fn in (("lockup-signature-and-fixes", e.t_lockup),
                          ("healthy-not-lockup", e.t_healthy),
+                         ("mixed-arch-tools", e.t_mixed_arch),
                          ("bad-dump-and-not-a-dump-reasons", e.t_bad_and_not),
                          ("report-groups", e.t_report_groups),
                          ("kill-and-resume", e.t_kill_resume),
                          ("shards-merge", e.t_shards),
                          ("unmatched-then-retry", e.t_unmatched_then_retry),
+                         ("arch-without-crash", e.t_no_crash),
                          ("report-formats", e.t_report_formats),
                          ("report-escaping", e.t_escaping),
                          ("html-in-chromium", e.t_chromium)):
@@ -504,7 +639,7 @@ def main():
     t = e.timings
     if t:
         print(f"timing: batch wall time -j1 {t.get('j1', 0):.1f}s, -j2 {t.get('j2', 0):.1f}s "
-              f"({len(e.expect)} inputs, 2 crash runs)")
+              f"({len(e.expect)} inputs, 4 crash runs: 2 x86_64 + 2 arm64)")
         with open(os.path.join(a.out, "timings.json"), "w") as f:
             json.dump(t, f)
     if getattr(e, "report_stdout", None):

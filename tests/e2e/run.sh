@@ -1,18 +1,26 @@
 #!/bin/bash
 # End-to-end test of ovscrash-batch + ovscrash-report on the real fixture
-# vmcores: builds a .tar.zst archive of dumps and side files, a Debian -dbg
-# style symbol store and a .build-id store, runs the batch (1 and 2 workers,
-# SIGKILL + resume, shards), renders every report format and loads the HTML
-# in headless chromium.  Artifacts (reports, screenshot) go to tests/out/e2e/.
+# vmcores of both arches (x86_64 and arm64 mixed in one archive, each read
+# by its own crash): builds a .tar.zst archive of dumps and side files, a
+# Debian -dbg style symbol store holding both vmlinux files and a .build-id
+# store, runs the batch (1 and 2 workers, SIGKILL + resume, shards, an arch
+# without crash), renders every report format and loads the HTML in
+# headless chromium.  Artifacts (reports, screenshot) go to tests/out/e2e/.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export OVSCRASH_CACHE=${OVSCRASH_CACHE:-/var/cache/ovscrash}
 crash=$("$top/scripts/build-crash.sh" X86_64)
 set_dir=$("$top/fixtures/mkfixture.sh" amd64)
+# arm64: the x86_64-hosted crash built with target=ARM64 (cached; ~10 min
+# the first time) and the arm64 fixture set
+crash_arm64=$("$top/scripts/build-crash.sh" ARM64)
+set_dir_arm64=$("$top/fixtures/mkfixture.sh" arm64)
 out=${OVSCRASH_TEST_OUT:-$top/tests/out}/e2e
 mkdir -p "$out"
 work=$(mktemp -d "${TMPDIR:-/tmp}/ovscrash-e2e.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 "$py" "$top/tests/e2e/check.py" --top "$top" --crash "$crash" \
-	--ext "$top/extension/ovscrash.so" --fixtures "$set_dir" --work "$work" --out "$out" "$@"
+	--ext "$top/extension/ovscrash.so" --fixtures "$set_dir" \
+	--crash-arm64 "$crash_arm64" --ext-arm64 "$top/extension/ovscrash-arm64.so" \
+	--fixtures-arm64 "$set_dir_arm64" --work "$work" --out "$out" "$@"
