@@ -2,6 +2,7 @@
 /*
  * strutil.c - bounded string helpers.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -101,4 +102,20 @@ size_t oc_hexdump(const unsigned char *in, size_t n, uint64_t base,
 	if (outsz)
 		out[pos] = '\0';
 	return need;
+}
+
+void oc_appendf(char *buf, size_t n, const char *fmt, ...)
+{
+	size_t len = strnlen(buf, n);
+	va_list ap;
+
+	if (!n || len + 1 >= n)
+		return;
+	if (len) {
+		snprintf(buf + len, n - len, "; ");
+		len = strnlen(buf, n);
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + len, n - len, fmt, ap);
+	va_end(ap);
 }

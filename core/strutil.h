@@ -33,4 +33,9 @@ size_t oc_escape_text(const unsigned char *in, size_t n, char *out,
 size_t oc_hexdump(const unsigned char *in, size_t n, uint64_t base,
 		  char *out, size_t outsz);
 
+/* Append a formatted message to buf, separated from what is there by
+ * "; "; never overflows (a message that does not fit is cut). */
+void oc_appendf(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif /* OC_STRUTIL_H */

@@ -5,6 +5,7 @@
  */
 #include "netdev.h"
 #include "walk.h"
+#include "../core/strutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,7 +230,7 @@ static int add_dev(oc_addr node, void *arg)
 	struct oc_netdev nd;
 
 	if (oc_netdev_read(node - oc_off.nd_dev_list, &nd)) {
-		snprintf(w->out->warn, sizeof(w->out->warn), "%s", nd.err);
+		oc_appendf(w->out->warn, sizeof(w->out->warn), "%s", nd.err);
 		return 0;
 	}
 	nd.listed = 1;
@@ -246,7 +247,7 @@ static int walk_ns(oc_addr node, void *arg)
 	char why[128];
 
 	if (oc_list_walk(net + oc_off.net_dev_base_head, add_dev, w, why, sizeof(why)) < 0)
-		snprintf(w->out->warn, sizeof(w->out->warn), "netns %lx: %s", net, why);
+		oc_appendf(w->out->warn, sizeof(w->out->warn), "netns %lx: %s", net, why);
 	return 0;
 }
 
@@ -271,20 +272,20 @@ int oc_netdev_walk(struct oc_netdev_list *out)
 
 	oc_offsets_resolve();
 	if (!OC_HAVE(net_list) || !OC_HAVE(net_dev_base_head) || !OC_HAVE(nd_dev_list)) {
-		snprintf(out->warn, sizeof(out->warn),
+		oc_appendf(out->warn, sizeof(out->warn),
 			 "struct net.list/dev_base_head or net_device.dev_list not in debuginfo");
 		return -1;
 	}
 	if (!(head = oc_sym_value("net_namespace_list"))) {
-		snprintf(out->warn, sizeof(out->warn), "symbol net_namespace_list not found");
+		oc_appendf(out->warn, sizeof(out->warn), "symbol net_namespace_list not found");
 		return -1;
 	}
 	if (oc_list_walk(head, walk_ns, &w, why, sizeof(why)) < 0)
-		snprintf(out->warn, sizeof(out->warn), "net_namespace_list: %s", why);
+		oc_appendf(out->warn, sizeof(out->warn), "net_namespace_list: %s", why);
 	/* netdev_run_todo()'s list: unregistered devices waiting for refs */
 	if (OC_HAVE(nd_todo_list) && (head = oc_sym_value("net_todo_list")) &&
 	    oc_list_walk(head, add_todo, &w, why, sizeof(why)) < 0)
-		snprintf(out->warn, sizeof(out->warn), "net_todo_list: %s", why);
+		oc_appendf(out->warn, sizeof(out->warn), "net_todo_list: %s", why);
 	return out->n;
 }
 

@@ -32,7 +32,7 @@ struct oc_netdev {
 struct oc_netdev_list {
 	struct oc_netdev *v;
 	int n, cap;
-	char warn[256];			/* walk problems (bounds, cycles) */
+	char warn[1024];		/* walk problems (bounds, cycles), "; "-separated */
 };
 
 /* Fill one record from dump memory; 0 on success (err says what failed) */

@@ -7,6 +7,7 @@
 #include "ovs.h"
 #include "modsyms.h"
 #include "walk.h"
+#include "../core/strutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,13 +116,13 @@ static int add_dp(oc_addr node, void *arg)
 	o->dps[o->ndps].addr = node - oc_off.dp_list_node;
 	w->dp_index = o->ndps++;
 	if (oc_read_ulong(o->dps[w->dp_index].addr + oc_off.dp_ports, &ports) || !ports) {
-		snprintf(o->warn, sizeof(o->warn), "datapath %lx: ports table unreadable",
+		oc_appendf(o->warn, sizeof(o->warn), "datapath %lx: ports table unreadable",
 			 o->dps[w->dp_index].addr);
 		return 0;
 	}
 	for (b = 0; b < OC_DP_VPORT_HASH_BUCKETS; b++)
 		if (oc_hlist_walk(ports + b * sizeof(oc_addr), add_vport, w, why, sizeof(why)) < 0)
-			snprintf(o->warn, sizeof(o->warn), "datapath %lx bucket %d: %s",
+			oc_appendf(o->warn, sizeof(o->warn), "datapath %lx bucket %d: %s",
 				 o->dps[w->dp_index].addr, b, why);
 	return o->ndps >= 4096;
 }
@@ -149,7 +150,7 @@ static int walk_ns(oc_addr node, void *arg)
 	if (OC_HAVE(net_ns) && OC_HAVE(ns_inum))
 		oc_read_u32(net + oc_off.net_ns + oc_off.ns_inum, &inum);
 	if (oc_list_walk(ovs_net + oc_off.ovsnet_dps, add_dp, c->w, why, sizeof(why)) < 0)
-		snprintf(o->warn, sizeof(o->warn), "ovs_net %lx: %s", ovs_net, why);
+		oc_appendf(o->warn, sizeof(o->warn), "ovs_net %lx: %s", ovs_net, why);
 	for (i = first; i < o->ndps; i++) {
 		o->dps[i].net = net;
 		o->dps[i].netns_inum = inum;
@@ -190,7 +191,7 @@ int oc_ovs_walk(const char *user_path, struct oc_ovs *o)
 	w.hook = oc_sym_value("netdev_frame_hook");
 	o->available = 1;
 	if (oc_list_walk(oc_sym_value("net_namespace_list"), walk_ns, &c, why, sizeof(why)) < 0)
-		snprintf(o->warn, sizeof(o->warn), "net_namespace_list: %s", why);
+		oc_appendf(o->warn, sizeof(o->warn), "net_namespace_list: %s", why);
 	return 0;
 }
 

@@ -32,7 +32,7 @@ struct oc_ovs {
 	int ndps;
 	struct oc_vport *vports;
 	int nvports;
-	char warn[256];
+	char warn[1024];		/* walk problems, "; "-separated */
 };
 
 int oc_ovs_walk(const char *user_path, struct oc_ovs *o);

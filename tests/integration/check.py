@@ -309,6 +309,50 @@ def healthy_checks(s, r, m):
     s.check(f"{A} healthy: no vport in the race window, no anomalous device", vport)
 
 
+def escape_like_docs(raw):
+    """docs/design.md's rule for dump strings, written again here: printable
+    ASCII stays, backslash doubles, quotes and everything else become \\xNN"""
+    out = []
+    for b in raw:
+        if b == 0x5c:
+            out.append("\\\\")
+        elif 0x20 <= b < 0x7f and b not in (0x22, 0x27):
+            out.append(chr(b))
+        else:
+            out.append("\\x%02x" % b)
+    return "".join(out)
+
+
+def hostile_checks(s, r, m):
+    A = m["arch"]
+    h = m["hostile"]
+    want_name = escape_like_docs(bytes.fromhex(h["name_hex"]))
+
+    def walks_survive():
+        d = js(r["netdev -j"])
+        true(d["warning"] and "cycle" in d["warning"], f"cycle not reported: {d['warning']}")
+        true("bad pointer dead000000000100" in d["warning"], f"poisoned entry not reported: {d['warning']}")
+        names = [x["name"] for x in d["devices"]]
+        eq(len(names), len(set(zip(names, (x["netns_inode"] for x in d["devices"])))), "duplicates")
+        true("vB" in names, "devices before the poisoned entry are kept")
+        true("sys" in r and "PANIC:" in r["sys"], "crash did not carry on after the walks")
+        eq(js(r["triage -j"])["verdict"], m["expected"]["verdict_kind"], "verdict")
+    s.check(f"{A} hostile: cyclic and poisoned device lists are reported, the walk and crash carry on",
+            walks_survive)
+
+    def names_escaped():
+        d = js(r["netdev -j"])
+        dev = [x for x in d["devices"] if int(x["address"], 16) == int(h["address"], 16)]
+        eq(len(dev), 1, "hostile device listed once")
+        eq(dev[0]["name"], want_name, "escaped name in JSON")
+        true(want_name in r["netdev"], "escaped name in text output")
+        for cmd in ("netdev", "netdev -j", "vport", "vport -j", "triage", "triage -j"):
+            # output is decoded as UTF-8 with replacement: a raw 0xff shows as U+FFFD
+            true("\x1b" not in r[cmd] and "\ufffd" not in r[cmd], f"raw control byte in {cmd} output")
+    s.check(f"{A} hostile: a device name with markup, quotes, ESC and 0xff is escaped in text and JSON",
+            names_escaped)
+
+
 def bad_input_checks(s, crash, ext, fx, tmp, A):
     def no_debuginfo():
         d = os.path.join(tmp, f"nodebug-{A}")
@@ -402,8 +446,10 @@ def main():
     try:
         for spec in a.set:
             arch, fixtures, crash, ext = spec.split(":")
-            for scen in ("lockup", "healthy"):
+            for scen in ("lockup", "healthy", "hostile"):
                 d = os.path.join(fixtures, scen)
+                if not os.path.isdir(d):
+                    continue
                 m = json.load(open(os.path.join(d, "manifest.json")))
                 eq(m["arch"], arch, "fixture arch")
                 fx = {"vmlinux": os.path.join(d, "vmlinux"), "vmcore": os.path.join(d, "vmcore"),
@@ -419,6 +465,8 @@ def main():
                     bad_input_checks(s, crash, ext, fx, tmp, arch)
                     if arch == "amd64":
                         packaging_checks(s, crash, fx, top, tmp)
+                elif scen == "hostile":
+                    hostile_checks(s, r, m)
                 else:
                     healthy_checks(s, r, m)
     finally:

@@ -93,9 +93,24 @@ static void test_hexdump(void **state)
 	assert_null(strstr(out, "0000000000000010"));
 }
 
+static void test_appendf(void **state)
+{
+	char b[25] = "";
+
+	(void)state;
+	oc_appendf(b, sizeof(b), "cycle at %x", 0x40);
+	assert_string_equal(b, "cycle at 40");
+	oc_appendf(b, sizeof(b), "bad %s", "pointer");
+	assert_string_equal(b, "cycle at 40; bad pointer");
+	oc_appendf(b, sizeof(b), "more");	/* full: nothing added, no overflow */
+	assert_string_equal(b, "cycle at 40; bad pointer");
+	assert_int_equal(b[24], 0);
+}
+
 int oc_test_strutil(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_appendf),
 		cmocka_unit_test(test_escape_plain),
 		cmocka_unit_test(test_escape_quotes_backslash),
 		cmocka_unit_test(test_escape_control_and_high),
