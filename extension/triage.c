@@ -62,6 +62,7 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 
 	oc_picktx_find(&t->pt);
 	f->have_spin_frame = t->pt.nspins > 0;
+	snprintf(f->cmd_frame, sizeof(f->cmd_frame), "bt -E");	/* shows frames, or none */
 	/* prefer the panicking CPU, then any whose loop decoded */
 	for (i = 0; i < t->pt.nspins; i++)
 		if (t->pt.spins[i].panic_cpu && t->pt.spins[i].loop.found)
@@ -85,7 +86,6 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 		f->qcount_valid = s->qcount_valid;
 		oc_strlcpy(f->hash_reg, s->loop.hash_reg, sizeof(f->hash_reg));
 		oc_strlcpy(f->qcount_reg, s->loop.qcount_reg, sizeof(f->qcount_reg));
-		snprintf(f->cmd_frame, sizeof(f->cmd_frame), "bt -E");
 		snprintf(f->cmd_regs, sizeof(f->cmd_regs), "dis -lx %s", t->pt.func);
 		if (s->dev_ok) {
 			f->dev_addr = s->nd.addr;

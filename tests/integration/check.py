@@ -298,6 +298,7 @@ def healthy_checks(s, r, m):
         eq(d["signature"], m["expected"]["verdict"], "signature")
         eq(d["fixes"], [], "fixes")
         true("sysrq" in d["panic"].lower(), f"panic string {d['panic']!r}")
+        true(all(e["command"] for e in d["evidence"]), "evidence without a crash command")
         true("not this bug" in r["triage"].lower() or "not the ovs" in r["triage"].lower(),
              "text triage does not say not this bug")
     s.check(f"{A} healthy: triage says not this bug and names the panic", triage)
