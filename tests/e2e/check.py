@@ -104,6 +104,31 @@ def results(d):
     return out
 
 
+def dump_format(path):
+    """The fixture dumps' container: QEMU's (flattened) or kdump's
+    makedumpfile inside the guest (kdump-compressed)."""
+    with open(path, "rb") as f:
+        head = f.read(16)
+    return "flattened" if head.startswith(b"makedumpfile\0") else "kdump-compressed"
+
+
+def flatten(src, dst, chunk=MIB):
+    """Write SRC's bytes as a flattened makedumpfile stream (what
+    `makedumpfile -F` writes): the same dump in another container."""
+    import struct
+    with open(src, "rb") as f, open(dst, "wb") as o:
+        o.write(b"makedumpfile".ljust(16, b"\0") + struct.pack(">qq", 1, 1))
+        o.write(b"\0" * (4096 - 32))
+        off = 0
+        while True:
+            b = f.read(chunk)
+            if not b:
+                break
+            o.write(struct.pack(">qq", off, len(b)) + b)
+            off += len(b)
+        o.write(struct.pack(">qq", -1, -1))
+
+
 def stable_report(path):
     with open(path) as f:
         rep = json.load(f)
@@ -119,6 +144,9 @@ class E2E:
         self.report = os.path.join(a.top, "scripts", "ovscrash-report")
         self.w = a.work
         self.timings = {}
+        # the symbol index cache of this test run (empty at start: the
+        # first batch builds the indexed vmlinux copies)
+        self.idx = os.path.join(a.work, "symindex")
 
     def run_batch(self, out, inputs, symbols, *extra, check=True, env=None):
         """x86_64 tools are passed explicitly; arm64 ones come from the
@@ -128,6 +156,8 @@ class E2E:
                 "--ext", f"x86_64={self.a.ext}"]
         for s in symbols:
             argv += ["--symbols", s]
+        if "--index-cache" not in extra and "--no-index" not in extra:
+            argv += ["--index-cache", self.idx]
         argv += list(extra) + list(inputs)
         t0 = time.time()
         p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
@@ -218,13 +248,21 @@ class E2E:
         if len(set(self.bid.values())) != 2:
             raise AssertionError(f"the two arches' vmlinux share a build-id: {self.bid}")
         self.sym_dbg = sa
-        # a second input: the healthy dump reassembled by makedumpfile -R
-        # (kdump-compressed, not flattened): a different file, same kernel
+        # a second input: the healthy dump in the other container -- QEMU's
+        # flattened fixtures reassembled by makedumpfile -R (kdump-compressed),
+        # kdump-compressed fixtures wrapped as a flattened stream (which the
+        # batch reassembles): a different file, same kernel, same dump
         other = os.path.join(self.w, "other")
         os.makedirs(other)
-        with open(os.path.join(fx, "healthy", "vmcore"), "rb") as f:
-            subprocess.run(["makedumpfile", "-R", os.path.join(other, "dump.202401010000")],
-                           stdin=f, check=True, capture_output=True)
+        self.fx_format = dump_format(os.path.join(fx, "healthy", "vmcore"))
+        if self.fx_format == "flattened":
+            self.other_format = "kdump-compressed"
+            with open(os.path.join(fx, "healthy", "vmcore"), "rb") as f:
+                subprocess.run(["makedumpfile", "-R", os.path.join(other, "dump.202401010000")],
+                               stdin=f, check=True, capture_output=True)
+        else:
+            self.other_format = "flattened"
+            flatten(os.path.join(fx, "healthy", "vmcore"), os.path.join(other, "dump.202401010000"))
         self.other = other
         self.other_id = ident(os.path.join(other, "dump.202401010000"))
         # store B: a .build-id tree holding only openvswitch.ko (no vmlinux)
@@ -289,7 +327,8 @@ class E2E:
             eq(r["match"]["build_id"], self.bid[arch], f"{name}: matched vmlinux build-id")
             if not r["match"]["how"].startswith("build-id"):
                 raise AssertionError(f"{name} matched by {r['match']['how']!r}, want build-id")
-            eq(r["dump"]["format"], "flattened", f"{name}: fixture dump format")
+            eq(r["dump"]["format"], dump_format(os.path.join(self.fx[arch], "lockup", "vmcore")),
+               f"{name}: fixture dump format")
             if not any(s["kind"] == "console" for s in r["side_files"]):
                 raise AssertionError(f"{name}: console.log not attached as a side file")
             if "!" not in r["input"]["path"]:
@@ -327,6 +366,178 @@ class E2E:
                     log = f.read()
                 if f"{c['extension']}: shared object loaded" not in log:
                     raise AssertionError(f"{what} {name}: crash log does not show the extension loaded")
+
+    # ---------------------------------------------------------- symbol index cache
+    def check_index_cache(self, root, bids):
+        """ROOT holds exactly one complete indexed copy per build-id: the
+        GNU build-id is the original's and a .gdb_index section is present;
+        no temp directory of a build is left."""
+        names = sorted(os.listdir(root))
+        dirs = [n for n in names if not n.startswith(".")]
+        eq(sorted(dirs), sorted(bids), f"{root}: indexed copies")
+        left = [n for n in names if n.startswith(".tmp-")]
+        if left:
+            raise AssertionError(f"{root}: build temp dirs left: {left}")
+        for b in bids:
+            v = os.path.join(root, b, "vmlinux")
+            eq(self.build_id(v), b, f"{v}: build-id")
+            secs = subprocess.run(["readelf", "-S", "-W", v], capture_output=True, text=True).stdout
+            if ".gdb_index" not in secs:
+                raise AssertionError(f"{v} has no .gdb_index section")
+            with open(os.path.join(root, b, "index.json")) as f:
+                eq(json.load(f)["build_id"], b, f"{root}/{b}/index.json build-id")
+
+    def check_indexed(self, res, root, what):
+        """Every crash run of RES used ROOT/<build-id>/vmlinux; returns
+        {build-id: [index states]}."""
+        states = {}
+        for i, (name, st) in self.expect.items():
+            if st != "ok":
+                continue
+            r = res[i]
+            c, m = r["crash"], r["match"]
+            want = os.path.join(root, m["build_id"], "vmlinux")
+            eq(c["indexed"], True, f"{what} {name}: crash.indexed ({c.get('index')})")
+            eq(c["vmlinux"], want, f"{what} {name}: crash.vmlinux")
+            eq(c["argv"][2], want, f"{what} {name}: vmlinux in argv")
+            eq(c["index"]["original"], m["vmlinux"], f"{what} {name}: index.original")
+            states.setdefault(m["build_id"], []).append(c["index"]["state"])
+        return states
+
+    def t_index_used(self):
+        """-j1 (empty cache) built one indexed copy per kernel and every
+        crash run read it; -j2 found them cached."""
+        s1 = self.check_indexed(self.r1, self.idx, "-j1")
+        eq(sorted(s1), sorted(self.bid.values()), "-j1: build-ids indexed")
+        for b, sts in s1.items():
+            eq(sorted(sts), ["built", "cached"], f"-j1: index states of build-id {b[:12]}")
+        for i, (name, st) in self.expect.items():
+            if st == "ok":
+                ix = self.r1[i]["crash"]["index"]
+                if ix["state"] == "built" and not ix.get("build_seconds"):
+                    raise AssertionError(f"{name}: built index without build_seconds: {ix}")
+        # crash's own gdb (16.3 in crash 9.0.2) must read the index of the
+        # copy the batch gave it, per arch -- not fall back to its DWARF scan
+        cmd = os.path.join(self.w, "objfiles.cmd")
+        with open(cmd, "w") as f:
+            f.write("gdb maint print objfiles\nq\n")
+        for arch, name in LOCKUPS.items():
+            r = self.r1[self.id_of[name]]
+            p = subprocess.run([r["crash"]["binary"], "-s", r["crash"]["vmlinux"],
+                                os.path.join(self.stage_dir[name], "vmcore"), "-i", cmd],
+                               stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                               errors="replace", timeout=300)
+            head = p.stdout[:4000]
+            if ".gdb_index: version" not in head or "Cooked index in use" in head:
+                raise AssertionError(f"{arch}: crash's gdb does not use the .gdb_index of "
+                                     f"{r['crash']['vmlinux']}: {head[:300]!r}")
+        s2 = self.check_indexed(self.r2, self.idx, "-j2")
+        for b, sts in s2.items():
+            eq(set(sts), {"cached"}, f"-j2: index states of build-id {b[:12]}")
+        self.check_index_cache(self.idx, list(self.bid.values()))
+
+    @staticmethod
+    def verdict_view(r):
+        t = dict(r.get("triage") or {})
+        for k in ("vmlinux", "dumpfile"):   # paths: the indexed copy / scratch
+            t.pop(k, None)
+        return {"status": r["status"], "signature": r.get("signature"),
+                "verdict": r.get("verdict"), "pc_function": r.get("pc_function"), "triage": t}
+
+    def t_index_same_verdicts(self):
+        """--no-index reads the original vmlinux and gives the same triage."""
+        d = os.path.join(self.w, "out-noindex")
+        p, dt = self.run_batch(d, [self.archive], [self.sym_dbg], "-j", "2", "--no-index")
+        self.timings["j2_noindex"] = dt
+        r0 = self.check_results(d, "--no-index")
+        if "symbol index: off" not in p.stderr:
+            raise AssertionError("--no-index run does not log that the index is off")
+        for i, (name, st) in self.expect.items():
+            if st != "ok":
+                continue
+            c = r0[i]["crash"]
+            eq(c["indexed"], False, f"--no-index {name}: crash.indexed")
+            eq(c["vmlinux"], r0[i]["match"]["vmlinux"], f"--no-index {name}: crash.vmlinux")
+            eq(c["index"]["state"], "disabled", f"--no-index {name}: index state")
+            diff = first_diff(self.verdict_view(r0[i]), self.verdict_view(self.r2[i]))
+            if diff:
+                raise AssertionError(f"{name}: triage with and without index differ at {diff}")
+
+    def t_index_concurrent_shards(self):
+        """Two shards start at once on an empty cache and both need the
+        same kernel's index: it is built once (flock), the other shard
+        waits and reuses it, nothing is corrupted or left behind."""
+        root = os.path.join(self.w, "symindex-race")
+        oks = [i for i, (_n, st) in self.expect.items() if st == "ok"]
+        pair = None
+        for n in range(2, 9):
+            for arch, b in self.bid.items():
+                sh = {int(i[:16], 16) % n for i in oks if self.r1[i]["match"]["build_id"] == b}
+                if len(sh) >= 2:
+                    pair = (n, sorted(sh)[:2], b)
+                    break
+            if pair:
+                break
+        if not pair:
+            raise AssertionError("no shard split puts dumps of one kernel into two shards")
+        n, (i0, i1), bid = pair
+        outs = [os.path.join(self.w, f"race-shard{i}") for i in (i0, i1)]
+        errs = []
+
+        def one(d, sh):
+            try:
+                self.run_batch(d, [self.archive], [self.sym_dbg], "-j", "2", "--shard", sh,
+                               "--index-cache", root)
+            except AssertionError as e:
+                errs.append(f"shard {sh}: {e}")
+        ts = [threading.Thread(target=one, args=(d, f"{i}/{n}")) for d, i in zip(outs, (i0, i1))]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        if errs:
+            raise AssertionError("; ".join(errs))
+        states = {}
+        for d in outs:
+            for i, r in results(d).items():
+                if r["status"] != "ok":
+                    continue
+                c = r["crash"]
+                eq(c["indexed"], True, f"shard result {i[:12]}: indexed ({c['index']})")
+                eq(c["vmlinux"], os.path.join(root, r["match"]["build_id"], "vmlinux"),
+                   f"shard result {i[:12]}: vmlinux")
+                states.setdefault(r["match"]["build_id"], []).append(c["index"]["state"])
+                first = first_diff(self.verdict_view(r), self.verdict_view(self.r1[i]))
+                if first:
+                    raise AssertionError(f"shard result {i[:12]} differs from -j1 at {first}")
+        if len(states.get(bid, [])) < 2:
+            raise AssertionError(f"build-id {bid[:12]} was needed by {states.get(bid)} runs, want 2+")
+        for b, sts in states.items():
+            eq(sts.count("built"), 1, f"build-id {b[:12]}: builds across both shards ({sts})")
+        self.check_index_cache(root, sorted(states))
+
+    def t_index_fallback(self):
+        """An index cache that cannot be created: crash reads the original
+        vmlinux, the result says why, and the triage is unchanged."""
+        name = "healthy"
+        i = self.id_of[name]
+        blocker = os.path.join(self.w, "not-a-dir")
+        with open(blocker, "w") as f:
+            f.write("a file where the index cache would be\n")
+        d = os.path.join(self.w, "out-index-fallback")
+        self.run_batch(d, [self.stage_dir[name]], [self.sym_dbg],
+                       "--index-cache", os.path.join(blocker, "symindex"))
+        r = results(d)[i]
+        eq(r["status"], "ok", f"fallback run status ({r.get('error')})")
+        c = r["crash"]
+        eq(c["indexed"], False, "fallback: crash.indexed")
+        eq(c["vmlinux"], r["match"]["vmlinux"], "fallback: crash.vmlinux is the original")
+        eq(c["index"]["state"], "failed", "fallback: index state")
+        if "not-a-dir" not in (c["index"].get("reason") or ""):
+            raise AssertionError(f"fallback reason does not name the cache: {c['index']}")
+        diff = first_diff(self.verdict_view(r), self.verdict_view(self.r1[i]))
+        if diff:
+            raise AssertionError(f"fallback triage differs at {diff}")
 
     def t_bad_and_not(self):
         r = self.r1[self.id_of["truncated"]]
@@ -466,7 +677,7 @@ class E2E:
         eq(x["status"], "unmatched", "dump whose vmlinux is not in the store")
         if self.vmlinux_bid not in (x["error"] or ""):
             raise AssertionError(f"unmatched reason lacks the build-id: {x['error']!r}")
-        eq(x["dump"]["format"], "kdump-compressed", "reassembled dump format")
+        eq(x["dump"]["format"], self.other_format, "re-containered dump format")
         p, _ = self.run_batch(ob, [self.other], [self.sym_c])
         if "1 already done" not in p.stderr:
             raise AssertionError("unmatched result was redone without --retry")
@@ -622,6 +833,10 @@ def main():
         for name, fn in (("lockup-signature-and-fixes", e.t_lockup),
                          ("healthy-not-lockup", e.t_healthy),
                          ("mixed-arch-tools", e.t_mixed_arch),
+                         ("index-cache-used", e.t_index_used),
+                         ("index-same-verdicts", e.t_index_same_verdicts),
+                         ("index-concurrent-shards", e.t_index_concurrent_shards),
+                         ("index-fallback", e.t_index_fallback),
                          ("bad-dump-and-not-a-dump-reasons", e.t_bad_and_not),
                          ("report-groups", e.t_report_groups),
                          ("kill-and-resume", e.t_kill_resume),

@@ -1,0 +1,122 @@
+#!/bin/bash
+# Benchmark (not a test): ovscrash-batch on the fixture dumps (x86_64 and
+# arm64, lockup + healthy) with and without the symbol index cache, in one
+# run, each batch into a fresh result directory:
+#   cold    the index cache starts empty: the batch builds one indexed
+#           vmlinux per build-id (reported separately: the one-time cost)
+#   index   later batches with the cache filled (what every batch pays)
+#   plain   --no-index: crash reads the original vmlinux
+# Prints per-dump crash seconds (median over the rounds), the ratio
+# plain/index, and the wall time per batch.
+# Usage: tests/bench-batch.sh [ROUNDS]   (default 3; env: BENCH_JOBS=1,
+#   BENCH_INDEX_CACHE=DIR to reuse a cache, BENCH_FIXTURES_AMD64/_ARM64=set dir)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+rounds=${1:-3}
+jobs=${BENCH_JOBS:-1}
+cache=${OVSCRASH_CACHE:-/var/cache/ovscrash}
+
+fixture_set() {	# arch -> set dir: mkfixture.sh, else the newest complete cached set
+	local d
+	if d=$("$top/fixtures/mkfixture.sh" "$1" 2>/dev/null) && [ -f "$d/.complete" ]; then
+		echo "$d"
+		return
+	fi
+	d=$(ls -td "$cache/fixtures/$1"-*/ 2>/dev/null | while read -r s; do
+		[ -f "$s/.complete" ] && [ -e "$s/lockup/vmcore" ] && { echo "${s%/}"; break; }
+	done)
+	[ -n "$d" ] || { echo "bench-batch: no $1 fixture set" >&2; exit 1; }
+	echo "bench-batch: fixtures/mkfixture.sh $1 failed; using the newest complete set $d" >&2
+	echo "$d"
+}
+
+fx_amd64=${BENCH_FIXTURES_AMD64:-$(fixture_set amd64)}
+fx_arm64=${BENCH_FIXTURES_ARM64:-$(fixture_set arm64)}
+crash_x86=$("$top/scripts/build-crash.sh" X86_64)
+crash_arm=$("$top/scripts/build-crash.sh" ARM64)
+command -v gdb-add-index >/dev/null || echo "bench-batch: gdb-add-index missing (apt-get install gdb): the index runs will fall back" >&2
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ovscrash-bench-batch.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+idx=${BENCH_INDEX_CACHE:-$tmp/symindex}
+for a in amd64 arm64; do
+	fx=$fx_amd64; [ $a = arm64 ] && fx=$fx_arm64
+	for k in lockup healthy; do
+		mkdir -p "$tmp/dumps/$a/$k"
+		ln -s "$fx/$k/vmcore" "$tmp/dumps/$a/$k/vmcore"
+	done
+done
+
+batch() {	# name extra-args...
+	local name=$1 t0 t1
+	shift
+	t0=$(date +%s.%N)
+	"$top/scripts/ovscrash-batch" --out "$tmp/out-$name" -j "$jobs" --no-progress-bar \
+		--crash "x86_64=$crash_x86" --crash "arm64=$crash_arm" \
+		--symbols "$fx_amd64/lockup" --symbols "$fx_arm64/lockup" "$@" "$tmp/dumps" \
+		2>"$tmp/log-$name" || { cat "$tmp/log-$name" >&2; exit 1; }
+	t1=$(date +%s.%N)
+	echo "$name $(echo "$t1 - $t0" | bc -l)" >>"$tmp/walls"
+}
+
+echo "bench-batch: fixtures $fx_amd64, $fx_arm64; index cache $idx; -j $jobs; $rounds round(s)" >&2
+batch cold --index-cache "$idx"
+for ((r = 1; r <= rounds; r++)); do	# alternate, so drift hits both alike
+	batch "plain$r" --no-index
+	batch "index$r" --index-cache "$idx"
+done
+
+python3 - "$tmp" "$rounds" <<'EOF'
+import glob, json, os, statistics as st, sys
+tmp, rounds = sys.argv[1], int(sys.argv[2])
+walls = dict(l.split() for l in open(os.path.join(tmp, "walls")))
+def load(name):
+    out = {}
+    for p in glob.glob(os.path.join(tmp, f"out-{name}", "*.json")):
+        r = json.load(open(p))
+        if r["status"] != "ok":
+            sys.exit(f"bench-batch: {name}: {r['input']['path']} is {r['status']}: {r['error']}")
+        key = os.path.relpath(r["input"]["path"], os.path.join(tmp, "dumps"))
+        out[key] = r
+    return out
+cold = load("cold")
+plain = [load(f"plain{i}") for i in range(1, rounds + 1)]
+index = [load(f"index{i}") for i in range(1, rounds + 1)]
+print("one-time index cost (cold cache, built by the first dump of each kernel):")
+seen = False
+for k, r in sorted(cold.items()):
+    ix = r["crash"]["index"]
+    if ix.get("state") == "built":
+        seen = True
+        print(f"  {r['arch']:<7} build-id {ix['build_id'][:12]}  {ix['build_seconds']:6.2f}s "
+              f"(copy {ix['copy_seconds']}s + gdb-add-index {ix['index_seconds']}s)")
+    elif ix.get("state") not in ("cached",):
+        print(f"  {r['arch']:<7} {k}: no index: {ix.get('reason')}")
+if not seen:
+    print("  nothing built: the cache was already filled")
+for name, runs in (("plain", plain), ("index", index)):
+    for res in runs:
+        for k, r in res.items():
+            want = name == "index"
+            if r["crash"]["indexed"] != want:
+                sys.exit(f"bench-batch: {name} run: {k} indexed={r['crash']['indexed']} "
+                         f"({r['crash']['index']})")
+print(f"\nper-dump crash seconds (median of {rounds} rounds; plain = --no-index):")
+print(f"  {'DUMP':<22} {'ARCH':<7} {'PLAIN':>7} {'INDEX':>7} {'RATIO':>6}  SAME VERDICT")
+tp = ti = 0
+for k in sorted(plain[0]):
+    p = st.median(x[k]["crash"]["seconds"] for x in plain)
+    i = st.median(x[k]["crash"]["seconds"] for x in index)
+    tp += p
+    ti += i
+    same = all((x[k]["signature"], x[k]["verdict"], x[k]["pc_function"]) ==
+               (plain[0][k]["signature"], plain[0][k]["verdict"], plain[0][k]["pc_function"])
+               for x in plain + index + [cold])
+    print(f"  {k:<22} {plain[0][k]['arch']:<7} {p:7.2f} {i:7.2f} {p / i:6.2f}  {'yes' if same else 'NO'}")
+n = len(plain[0])
+print(f"  {'mean':<22} {'':<7} {tp / n:7.2f} {ti / n:7.2f} {tp / ti:6.2f}")
+wp = st.median(float(walls[f"plain{i}"]) for i in range(1, rounds + 1))
+wi = st.median(float(walls[f"index{i}"]) for i in range(1, rounds + 1))
+print(f"\nbatch wall time ({n} dumps): plain {wp:.2f}s, index {wi:.2f}s (ratio {wp / wi:.2f}), "
+      f"cold-cache first batch {float(walls['cold']):.2f}s")
+EOF
