@@ -4,7 +4,8 @@
 #   make demo       install deps, build, make the lockup fixture, triage it
 #   make check      unit + integration tests (builds crash and fixtures, cached)
 #   make install    install ovscrash.so where crash's `extend ovscrash.so` finds it
-#   make bench      start-up and command timings against a baseline
+#   make bench      timings as ratios against baselines measured in the same run
+#                   (crash session with/without ovscrash; batch with/without index)
 #
 # Against an installed crash instead:  make CRASH_INCLUDE=/usr/include/crash
 #                                      (GDB_DEFINE defaults from that crash's version)
@@ -110,7 +111,9 @@ demo: deps crash
 	./scripts/ovscrash-demo
 
 bench: all fixtures
+	$(MAKE) TARGET=ARM64
 	./tests/bench.sh 3
+	./tests/bench-batch.sh 2
 
 clean:
 	rm -rf build extension/ovscrash*.so
