@@ -48,14 +48,6 @@ static int arm64_reg_canon(const char *in, char *out, size_t n)
 	return -1;
 }
 
-static int in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcmp(s, *list))
-			return 1;
-	return 0;
-}
-
 static const char *const cbranches[] = { "cbz", "cbnz", "tbz", "tbnz",
 					 NULL };
 static const char *const branches[] = { "b", "br", "braa", "brab", "braaz",
@@ -70,13 +62,13 @@ static enum oc_insn_kind arm64_classify(const struct oc_insn *in)
 	const char *m = in->mnemonic;
 
 	if (!strncmp(m, "b.", 2) || !strncmp(m, "bc.", 3) ||
-	    in_list(m, cbranches))
+	    oc_str_in_list(m, cbranches))
 		return OC_K_CBRANCH;
-	if (in_list(m, branches))
+	if (oc_str_in_list(m, branches))
 		return OC_K_BRANCH;
-	if (in_list(m, rets))
+	if (oc_str_in_list(m, rets))
 		return OC_K_RET;
-	if (in_list(m, calls))
+	if (oc_str_in_list(m, calls))
 		return OC_K_CALL;
 	if (!strcmp(m, "sub") || !strcmp(m, "subs"))
 		return OC_K_SUB;
@@ -166,7 +158,7 @@ static int arm64_name_ok(const char *name)
 	};
 	char canon[OC_REGNAME_MAX];
 
-	if (in_list(name, extra))
+	if (oc_str_in_list(name, extra))
 		return 1;
 	return name[0] == 'x' && arm64_reg_canon(name, canon,
 						 sizeof(canon)) == 0;

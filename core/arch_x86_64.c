@@ -67,14 +67,6 @@ static int x86_reg_canon(const char *in, char *out, size_t n)
 	return -1;
 }
 
-static int in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcmp(s, *list))
-			return 1;
-	return 0;
-}
-
 static const char *const cc_jumps[] = {
 	"ja", "jae", "jb", "jbe", "jc", "je", "jg", "jge", "jl", "jle",
 	"jna", "jnae", "jnb", "jnbe", "jnc", "jne", "jng", "jnge", "jnl",
@@ -99,19 +91,19 @@ static enum oc_insn_kind x86_classify(const struct oc_insn *in)
 {
 	const char *m = in->mnemonic;
 
-	if (in_list(m, cc_jumps))
+	if (oc_str_in_list(m, cc_jumps))
 		return OC_K_CBRANCH;
-	if (in_list(m, jumps))
+	if (oc_str_in_list(m, jumps))
 		return OC_K_BRANCH;
-	if (in_list(m, rets))
+	if (oc_str_in_list(m, rets))
 		return OC_K_RET;
-	if (in_list(m, calls))
+	if (oc_str_in_list(m, calls))
 		return OC_K_CALL;
-	if (in_list(m, subs))
+	if (oc_str_in_list(m, subs))
 		return OC_K_SUB;
-	if (in_list(m, cmps))
+	if (oc_str_in_list(m, cmps))
 		return OC_K_CMP;
-	if (in_list(m, movs))
+	if (oc_str_in_list(m, movs))
 		return OC_K_MOV;
 	return OC_K_OTHER;
 }
@@ -170,7 +162,7 @@ static int x86_dst_reg(const struct oc_insn *in, char *dst)
 	default:
 		break;
 	}
-	if (in_list(in->mnemonic, no_dst) || !in->nops)
+	if (oc_str_in_list(in->mnemonic, no_dst) || !in->nops)
 		return -1;
 	return x86_reg_canon(in->ops[in->nops - 1], dst, OC_REGNAME_MAX);
 }
@@ -181,7 +173,7 @@ static int x86_is_callee_saved(const char *r)
 		"rbx", "rbp", "r12", "r13", "r14", "r15", NULL
 	};
 
-	return in_list(r, saved);
+	return oc_str_in_list(r, saved);
 }
 
 static int x86_name_ok(const char *name)
@@ -200,7 +192,7 @@ static int x86_name_ok(const char *name)
 	for (i = 0; name[i] && i < sizeof(low) - 1; i++)
 		low[i] = (char)tolower((unsigned char)name[i]);
 	low[i] = '\0';
-	return in_list(low, extra);
+	return oc_str_in_list(low, extra);
 }
 
 /*

@@ -119,3 +119,11 @@ void oc_appendf(char *buf, size_t n, const char *fmt, ...)
 	vsnprintf(buf + len, n - len, fmt, ap);
 	va_end(ap);
 }
+
+int oc_str_in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return 1;
+	return 0;
+}

@@ -33,6 +33,9 @@ size_t oc_escape_text(const unsigned char *in, size_t n, char *out,
 size_t oc_hexdump(const unsigned char *in, size_t n, uint64_t base,
 		  char *out, size_t outsz);
 
+/* 1 if s equals one of the NULL-terminated list's strings */
+int oc_str_in_list(const char *s, const char *const *list);
+
 /* Append a formatted message to buf, separated from what is there by
  * "; "; never overflows (a message that does not fit is cut). */
 void oc_appendf(char *buf, size_t n, const char *fmt, ...)

@@ -21,7 +21,8 @@ import sys
 import tarfile
 import threading
 import time
-import traceback
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from suite import Suite  # noqa: E402
 
 MIB = 1 << 20
 LOCKUP_FIXES = {"066b86787fa3", "47e55e4b410f"}
@@ -30,23 +31,6 @@ LOCKUP_SIG = "ovs-unregister-picktx-lockup"
 LOCKUPS = {"x86_64": "lockup", "arm64": "arm64-lockup"}
 HEALTHY = {"x86_64": "healthy", "arm64": "arm64-healthy"}
 VOLATILE = {"generated", "sources"}
-
-
-class Suite:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def check(self, name, fn):
-        try:
-            fn()
-        except Exception as e:  # noqa: BLE001 - report every failure
-            self.failed += 1
-            print(f"FAIL {name}: {e}", flush=True)
-            if os.environ.get("OVSCRASH_TEST_VERBOSE"):
-                traceback.print_exc()
-        else:
-            self.passed += 1
-            print(f"PASS {name}", flush=True)
 
 
 def ident(path):
@@ -825,8 +809,7 @@ def main():
     s = Suite()
     s.check("build-inputs", e.t_inputs)
     if s.failed:
-        print(f"e2e: {s.passed} passed, {s.failed} failed")
-        return 1
+        return s.summary("e2e")
     for name, fn in (("batch-1-worker", e.t_batch_j1), ("batch-2-workers", e.t_batch_j2)):
         s.check(name, fn)
     if hasattr(e, "r1"):
@@ -859,8 +842,7 @@ def main():
             json.dump(t, f)
     if getattr(e, "report_stdout", None):
         print("report summary:\n" + e.report_stdout.rstrip())
-    print(f"e2e: {s.passed} passed, {s.failed} failed")
-    return 1 if s.failed else 0
+    return s.summary("e2e")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from suite import Suite  # noqa: E402
 
 MARK_BASE = 0x5e5e0000
 
@@ -57,23 +58,6 @@ def js(out):
     """The JSON document in a command's output."""
     start = out.index("{")
     return json.loads(out[start:out.rindex("}") + 1])
-
-
-class Suite:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def check(self, name, fn):
-        try:
-            fn()
-        except Exception as e:  # noqa: BLE001 - report every failure
-            self.failed += 1
-            print(f"FAIL {name}: {e}")
-            if os.environ.get("OVSCRASH_TEST_VERBOSE"):
-                traceback.print_exc()
-        else:
-            self.passed += 1
-            print(f"PASS {name}")
 
 
 def eq(a, b, what):
@@ -472,8 +456,7 @@ def main():
                     healthy_checks(s, r, m)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"integration: {s.passed} passed, {s.failed} failed")
-    return 1 if s.failed else 0
+    return s.summary("integration")
 
 
 if __name__ == "__main__":
