@@ -205,24 +205,33 @@ static void cmd_ovscrash(void)
 
 static void netdev_header(void)
 {
-	fprintf(fp, "%-16s %-16s %7s %10s %-20s %-24s %9s %-24s %-20s %s\n",
-		"NET_DEVICE", "NAME", "IFINDEX", "NETNS", "REG_STATE", "STATE", "TXQ", "OPS",
-		"RX_HANDLER", "NOTE");
+	fprintf(fp, "%-16s %-16s %7s %10s %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %s\n",
+		"NET_DEVICE", "NAME", "IFINDEX", "NETNS", "REG_STATE", "STATE", "TXQ", "RXQ", "OPS",
+		"RX_HANDLER", "MASTER", "REFS", "NOTE");
 }
 
 static void netdev_line(const struct oc_netdev *nd)
 {
-	char name[80], st[128], txq[32], note[160];
+	char name[80], st[128], txq[32], rxq[32], master[24], refs[16], note[160];
 	const char *rs = oc_nd_reg_state_name(nd->reg_state);
 
 	snprintf(txq, sizeof(txq), "%ld/%ld", nd->real_num_tx, nd->num_tx);
+	snprintf(rxq, sizeof(rxq), "%ld/%ld", nd->real_num_rx, nd->num_rx);
+	if (nd->master)
+		snprintf(master, sizeof(master), "%lx", nd->master);
+	else
+		snprintf(master, sizeof(master), "-");
+	if (nd->refcnt >= 0)
+		snprintf(refs, sizeof(refs), "%ld", nd->refcnt);
+	else
+		snprintf(refs, sizeof(refs), "?");
 	if (!oc_netdev_anomalous(nd, note, sizeof(note)))
 		note[0] = '\0';
-	fprintf(fp, "%-16lx %-16s %7d %10u %-20s %-24s %9s %-24s %-20s %s%s%s\n",
+	fprintf(fp, "%-16lx %-16s %7d %10u %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %s%s%s\n",
 		nd->addr, oc_name(nd->name, name, sizeof(name)), nd->ifindex, nd->netns_inum,
-		rs ? rs : "?", oc_state_names(nd->state, st, sizeof(st)), txq,
+		rs ? rs : "?", oc_state_names(nd->state, st, sizeof(st)), txq, rxq,
 		nd->ops_sym[0] ? nd->ops_sym : "-",
-		nd->rx_handler_sym[0] ? nd->rx_handler_sym : "-",
+		nd->rx_handler_sym[0] ? nd->rx_handler_sym : "-", master, refs,
 		nd->listed ? "" : "UNLISTED ", note[0] ? "ANOMALY: " : "", note);
 }
 

@@ -139,6 +139,12 @@ def lockup_checks(s, r, m, crash, fx):
         eq(v["found_via"], "vport", "victim found via")
         p1 = devs[("p1", m["netns"]["root"])]
         eq(p1["rx_handler"], "netdev_frame_hook", "p1 rx_handler")
+        # OVS ports are linked under the datapath's internal device; the
+        # helper unlinked the victim (ovs_netdev_detach_dev's effect)
+        dpdev = devs[(m["datapath"], m["netns"]["root"])]
+        eq(p1["master"], dpdev["address"], "p1's master")
+        eq(victim["master_before"], m["datapath"], "manifest: victim's master before")
+        eq(v["master"], None, "victim's master after detach")
         for x in d["devices"]:
             true(re.fullmatch(r"0x[0-9a-f]+", x["address"]), f"address {x['address']} not hex")
     s.check(f"{A} lockup: netdev lists every device of every netns, and the unlisted victim", netdev_all)
