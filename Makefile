@@ -1,8 +1,8 @@
 # ovscrash - top-level Makefile
 #
 #   make            build extension/ovscrash.so against the project's crash
-#   make demo       install deps, build, make the lockup fixture, triage it
-#   make check      unit + integration tests (builds crash and fixtures, cached)
+#   make demo       install deps, build, make the fixtures, triage the lockup, write the batch report
+#   make check      unit + integration + e2e tests (builds both crashes and fixtures, cached)
 #   make install    install ovscrash.so where crash's `extend ovscrash.so` finds it
 #   make bench      timings as ratios against baselines measured in the same run
 #                   (crash session with/without ovscrash; batch with/without index)
