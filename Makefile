@@ -105,9 +105,9 @@ check: deps crash
 	$(MAKE) fixtures
 	./tests/run-all.sh
 
+# the built-in default is the x86_64 fixture set (ovscrash-demo builds it)
 demo: deps crash
 	$(MAKE) all
-	$(MAKE) fixtures
 	./scripts/ovscrash-demo
 
 bench: all fixtures
