@@ -199,11 +199,19 @@ int oc_prologue_arg_copies(const struct oc_arch *arch,
 	return r;
 }
 
-/* Offset of a direct branch target inside the function, or LONG_MIN. */
+/*
+ * Offset of a direct branch target inside the function, or LONG_MIN.
+ * The absolute target address is preferred: the `<sym+off>` gdb prints
+ * after it counts from DWARF's low_pc, which on arm64 skips the ftrace
+ * NOPs (8 lower than crash's own labels), and crash rewrites only some of
+ * them; the instruction's own address and crash's offset give the start.
+ */
 static long target_off(const struct oc_insn *in)
 {
 	if (!in->has_target)
 		return LONG_MIN;
+	if (in->addr && in->branch_target)
+		return (long)(in->branch_target - (in->addr - (uint64_t)in->off));
 	if (in->target_func && in->func)
 		return strcmp(in->target_func, in->func) ? LONG_MIN :
 		       in->target_off;

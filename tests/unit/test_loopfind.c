@@ -171,6 +171,34 @@ static void test_arm64_61(void **state)
 	assert_string_equal(lp.why, "PC +0x88 is not inside a loop");
 }
 
+/*
+ * crash 9.0.2's real `dis -lx netdev_pick_tx` on Debian's 6.1.0-56
+ * cloud-arm64 kernel (kept as data).  gdb names some branch targets with
+ * its DWARF offsets, 8 lower than crash's labels (`b.cs ...bbc
+ * <netdev_pick_tx+580>` is +0x24c): edges must follow the addresses, or
+ * the 4-instruction loop is mistaken for a 23-instruction one.
+ */
+static void test_arm64_61_crash_output(void **state)
+{
+	static const long pcs[] = { 0x90, 0x94, 0x24c, 0x250 };
+	size_t i;
+
+	(void)state;
+	load("arm64_61_crash_dis.txt");
+	for (i = 0; i < sizeof(pcs) / sizeof(pcs[0]); i++) {
+		assert_int_equal(find(&oc_arch_arm64, pcs[i]), 0);
+		assert_string_equal(lp.hash_reg, "x0");
+		assert_string_equal(lp.qcount_reg, "x26");
+		assert_int_equal(lp.loop_insns, 4);
+		assert_int_equal(lp.loop_start_off, 0x90);
+		assert_int_equal(lp.loop_end_off, 0x250);
+		assert_int_equal(lp.sub_off, 0x24c);
+		assert_int_equal(lp.cmp_off, 0x90);
+		assert_int_equal(lp.exit_off, 0x94);
+		assert_string_equal(lp.dev_regs[0], "x22");
+	}
+}
+
 static void test_no_sub_cmp(void **state)
 {
 	(void)state;
@@ -375,6 +403,7 @@ int oc_test_loopfind(void)
 		cmocka_unit_test_teardown(test_arm64_seed, teardown),
 		cmocka_unit_test_teardown(test_arm64_seed_outside, teardown),
 		cmocka_unit_test_teardown(test_x86, teardown),
+		cmocka_unit_test_teardown(test_arm64_61_crash_output, teardown),
 		cmocka_unit_test_teardown(test_arm64_61, teardown),
 		cmocka_unit_test_teardown(test_no_sub_cmp, teardown),
 		cmocka_unit_test_teardown(test_truncated, teardown),
