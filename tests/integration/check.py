@@ -271,7 +271,8 @@ def common_checks(s, r, m, scen):
         eq(d["build_id"], m["openvswitch_build_id"], "module build-id")
         true(d["symbols_loaded"], "symbols not loaded")
         true(d["error"] is None, f"error: {d['error']}")
-    s.check(f"{scen}: ovsmod loads build-id-verified openvswitch debuginfo", ovsmod)
+    if m.get("ovs_loaded", True):	# noovs_checks covers the absent module
+        s.check(f"{scen}: ovsmod loads build-id-verified openvswitch debuginfo", ovsmod)
 
 
 def healthy_checks(s, r, m):
@@ -342,6 +343,29 @@ def hostile_checks(s, r, m):
             true("\x1b" not in r[cmd] and "\ufffd" not in r[cmd], f"raw control byte in {cmd} output")
     s.check(f"{A} hostile: a device name with markup, quotes, ESC and 0xff is escaped in text and JSON",
             names_escaped)
+
+
+def noovs_checks(s, r, m):
+    A = m["arch"]
+    reason = "module openvswitch is not loaded in this dump"
+
+    def no_ovs():
+        eq(m["ovs_loaded"], False, "manifest: OVS not loaded")
+        eq(js(r["ovscrash -j"])["openvswitch_loaded"], False, "ovscrash -j")
+        d = js(r["vport -j"])
+        eq((d["available"], d["status"], d["vports"]), (False, reason, []), "vport -j")
+        eq(r["vport"].strip(), "vport: " + reason, "vport text: one line with the reason")
+        eq(js(r["ovsmod -j"])["error"], reason, "ovsmod -j")
+        t = js(r["triage -j"])
+        eq(t["verdict"], m["expected"]["verdict_kind"], "verdict")
+        eq(t["ovs_status"], reason, "triage ovs_status")
+        nd = js(r["netdev -j"])
+        names = sorted(x["name"] for x in nd["devices"])
+        eq(names, sorted(["lo", "lo", "lo"] + list(m["devices"])), "devices still listed")
+        true(all(x["rx_handler"] is None for x in nd["devices"]), "an rx handler without OVS")
+        true("PANIC:" in r["sys"], "crash did not carry on")
+    s.check(f"{A} noovs: a kernel without OVS loaded gives one-line reasons, the rest carries on",
+            no_ovs)
 
 
 def bad_input_checks(s, crash, ext, fx, tmp, A):
@@ -437,7 +461,7 @@ def main():
     try:
         for spec in a.set:
             arch, fixtures, crash, ext = spec.split(":")
-            for scen in ("lockup", "healthy", "hostile"):
+            for scen in ("lockup", "healthy", "hostile", "noovs"):
                 d = os.path.join(fixtures, scen)
                 if not os.path.isdir(d):
                     continue
@@ -458,6 +482,8 @@ def main():
                         packaging_checks(s, crash, fx, top, tmp)
                 elif scen == "hostile":
                     hostile_checks(s, r, m)
+                elif scen == "noovs":
+                    noovs_checks(s, r, m)
                 else:
                     healthy_checks(s, r, m)
     finally:
