@@ -143,6 +143,24 @@ static void dirname_of(const char *path, char *out, size_t n)
 		snprintf(out, n, ".");
 }
 
+#define MAX_TEMPS 16
+static char *temps[MAX_TEMPS];
+static int ntemps;
+
+static void remove_temps(void)
+{
+	while (ntemps > 0)
+		unlink(temps[--ntemps]);
+}
+
+static void remember_temp(const char *path)
+{
+	if (!ntemps)
+		atexit(remove_temps);
+	if (ntemps < MAX_TEMPS)
+		temps[ntemps++] = strdup(path);
+}
+
 static int try_candidate(struct search *s, const char *path, const unsigned char *want,
 			 size_t wantlen, const char *mod)
 {
@@ -180,9 +198,12 @@ static int try_candidate(struct search *s, const char *path, const unsigned char
 		}
 		free(out);
 	}
-	/* crash keeps the file open by name; a temporary stays until exit */
+	/* crash's gdb reads the loaded file lazily, by name: a decompressed
+	 * copy stays until crash exits, then is removed */
 	if (tmp == 1 && !ok)
 		unlink(plain);
+	else if (tmp == 1)
+		remember_temp(plain);
 	return ok;
 }
 

@@ -7,6 +7,7 @@ session, or from facts about the kernel recorded in docs -- never from
 earlier ovscrash output.
 """
 import argparse
+import glob
 import json
 import os
 import re
@@ -404,6 +405,22 @@ def bad_input_checks(s, crash, ext, fx, tmp, A):
         true(re.search(r"rejected .*openvswitch.ko: build-id [0-9a-f]+ does not match", doc["search"]),
              f"search report: {doc['search']}")
     s.check(f"{A} bad input: a debug file with the wrong build-id is refused with the reason", mismatch)
+
+    def compressed_modules():
+        for tool, ext_ in (("xz", ".xz"), ("zstd", ".zst")):
+            d = os.path.join(tmp, f"compressed-{A}-{tool}")
+            os.makedirs(d, exist_ok=True)
+            ko = os.path.join(d, "openvswitch.ko" + ext_)
+            with open(ko, "wb") as out:
+                subprocess.run([tool, "-q", "-c", os.path.realpath(fx["ovsdebug"])], stdout=out, check=True)
+            before = set(glob.glob(os.path.join(os.environ.get("TMPDIR", "/tmp"), "ovscrash-ko-*")))
+            o = run_crash(crash, fx["vmlinux"], fx["vmcore"], [f"ovsmod -j {d}", "vport -j"], ext=ext)
+            doc = js(o[f"ovsmod -j {d}"])
+            eq((doc["error"], doc["path"], doc["how"]), (None, ko, "build-id match"), f"{tool} module")
+            true(js(o["vport -j"])["available"], f"OVS walk with the {tool} debuginfo")
+            eq(set(glob.glob(os.path.join(os.environ.get("TMPDIR", "/tmp"), "ovscrash-ko-*"))) - before, set(), "decompressed copy left behind")
+    s.check(f"{A} module debuginfo: .ko.xz and .ko.zst are decompressed, verified, loaded, cleaned up",
+            compressed_modules)
 
     def bad_module_and_addr():
         o = run_crash(crash, fx["vmlinux"], fx["vmcore"],
