@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "test_util.h"
+#include "disasm.h"
 
 #ifndef OC_TEST_DATA
 #define OC_TEST_DATA "data"
@@ -35,6 +36,17 @@ char *oc_test_read(const char *name, size_t *len)
 	fclose(f);
 	*len = (size_t)sz;
 	return buf;
+}
+
+void oc_test_load_disasm(const char *name, struct oc_disasm *d)
+{
+	size_t len;
+	char *t = oc_test_read(name, &len);
+
+	assert_non_null(t);
+	oc_disasm_init(d);
+	assert_int_equal(oc_disasm_parse(d, t, len), 0);
+	free(t);
 }
 
 int main(void)

@@ -16,13 +16,7 @@ static int teardown(void **state)
 
 static void load(const char *name)
 {
-	size_t len;
-	char *t = oc_test_read(name, &len);
-
-	assert_non_null(t);
-	oc_disasm_init(&d);
-	assert_int_equal(oc_disasm_parse(&d, t, len), 0);
-	free(t);
+	oc_test_load_disasm(name, &d);
 }
 
 static const struct oc_insn *at_off(long off)

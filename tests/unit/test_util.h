@@ -14,6 +14,11 @@
  */
 char *oc_test_read(const char *name, size_t *len);
 
+struct oc_disasm;
+/* Parse tests/unit/data/@name as crash `dis` output into @d (asserts the
+ * file reads and parses); free with oc_disasm_free(). */
+void oc_test_load_disasm(const char *name, struct oc_disasm *d);
+
 int oc_test_strutil(void);
 int oc_test_disasm(void);
 int oc_test_arch(void);
