@@ -15,12 +15,6 @@ const char *oc_name(const unsigned char *raw, char *buf, size_t n)
 	return buf;
 }
 
-char *oc_hexaddr(uint64_t v, char *buf)
-{
-	sprintf(buf, "%lx", (unsigned long)v);
-	return buf;
-}
-
 json_object *oc_json_hex(uint64_t v)
 {
 	char b[32];

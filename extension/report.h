@@ -10,7 +10,6 @@
 
 /* untrusted name bytes -> printable text */
 const char *oc_name(const unsigned char *raw, char *buf, size_t n);
-char *oc_hexaddr(uint64_t v, char *buf);	/* "ffff8f4bdfedf000" */
 
 json_object *oc_json_netdev(const struct oc_netdev *nd);
 json_object *oc_json_vport(const struct oc_ovs *o, const struct oc_vport *vp);

@@ -52,7 +52,6 @@ void oc_offsets_resolve(void)
 	o->nd_dev_refcnt = MEMBER_OFFSET("net_device", "dev_refcnt");
 	o->nd_adj_list = MEMBER_OFFSET("net_device", "adj_list");
 	o->nd_todo_list = MEMBER_OFFSET("net_device", "todo_list");
-	o->nd_size = STRUCT_SIZE("net_device");
 	o->adjl_upper = gdb_offsetof("net_device", "adj_list.upper");
 	o->nadj_dev = MEMBER_OFFSET("netdev_adjacent", "dev");
 	o->nadj_master = MEMBER_OFFSET("netdev_adjacent", "master");
@@ -284,18 +283,6 @@ int oc_gdb(const char *cmdline, char **out)
 	fclose(mem);
 	*out = buf;
 	return ok ? 0 : -1;
-}
-
-int oc_guarded(int (*fn)(void *), void *arg)
-{
-	jmp_buf save_env;
-	volatile int rc = -1;
-
-	memcpy(&save_env, &pc->main_loop_env, sizeof(jmp_buf));
-	if (!setjmp(pc->main_loop_env))
-		rc = fn(arg);
-	memcpy(&pc->main_loop_env, &save_env, sizeof(jmp_buf));
-	return rc;
 }
 
 const char *oc_kernel_release(void)

@@ -23,7 +23,7 @@ struct oc_offsets {
 	     nd_netdev_ops, nd_reg_state, nd_reg_state_size, nd_num_tx_queues,
 	     nd_real_num_tx_queues, nd_num_rx_queues, nd_real_num_rx_queues,
 	     nd_operstate, nd_rx_handler, nd_rx_handler_data, nd_nd_net,
-	     nd_pcpu_refcnt, nd_dev_refcnt, nd_adj_list, nd_todo_list, nd_size;
+	     nd_pcpu_refcnt, nd_dev_refcnt, nd_adj_list, nd_todo_list;
 	long adjl_upper;		/* net_device.adj_list.upper (in adj_list) */
 	long nadj_dev, nadj_master, nadj_list;	/* struct netdev_adjacent */
 	/* struct net */
@@ -76,9 +76,6 @@ int oc_run(const char *cmdline, char **out);
 /* Run a gdb command (crash's embedded gdb) with its output captured;
  * 0 on success. */
 int oc_gdb(const char *cmdline, char **out);
-
-/* Call fn(arg) guarded against error(FATAL); returns fn's value or -1. */
-int oc_guarded(int (*fn)(void *), void *arg);
 
 /* information about the session */
 const char *oc_kernel_release(void);
