@@ -13,6 +13,7 @@
  * lines: the register pairs parser and the bracketed symbol handle both.)
  */
 #include "exframe.h"
+#include "panicsig.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -152,4 +153,67 @@ int oc_exframe_parse(const struct oc_arch *a, const char *text, size_t len,
 		}
 	}
 	return (int)out->n;
+}
+
+/* " #9 [ffffc900000f8b38] do_execute_actions at ffffffffc08f7a05 [openvswitch]" */
+static int bt_frame_line(const char *l, struct oc_frame *fr)
+{
+	const char *p = l, *sym, *e;
+	size_t n;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p++ != '#' || !isdigit((unsigned char)*p))
+		return 0;
+	while (isdigit((unsigned char)*p))
+		p++;
+	while (*p == ' ')
+		p++;
+	if (*p != '[' || !(p = strchr(p, ']')))
+		return 0;
+	for (p++; *p == ' '; p++)
+		;
+	sym = p;
+	while (*p && *p != ' ')
+		p++;
+	n = (size_t)(p - sym);
+	if (!n || strncmp(p, " at ", 4))
+		return 0;
+	memset(fr, 0, sizeof(*fr));
+	if (n >= sizeof(fr->sym))
+		n = sizeof(fr->sym) - 1;
+	memcpy(fr->sym, sym, n);
+	p += 4;
+	while (isxdigit((unsigned char)*p))
+		p++;
+	while (*p == ' ')
+		p++;
+	if (*p == '[' && (e = strchr(p, ']')) && e > p + 1) {
+		n = (size_t)(e - p - 1);
+		if (n >= sizeof(fr->mod))
+			n = sizeof(fr->mod) - 1;
+		memcpy(fr->mod, p + 1, n);
+	}
+	return 1;
+}
+
+int oc_bt_frames(const char *text, size_t len, struct oc_frame *out, int max)
+{
+	const char *p = text, *end = text + len;
+	char line[512];
+	int n = 0;
+
+	while (p < end && n < max) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = (size_t)((nl ? nl : end) - p);
+
+		if (ll >= sizeof(line))
+			ll = sizeof(line) - 1;
+		memcpy(line, p, ll);
+		line[ll] = '\0';
+		if (!memchr(line, '\0', ll) && bt_frame_line(line, &out[n]))
+			n++;
+		p = nl ? nl + 1 : end;
+	}
+	return n;
 }

@@ -23,4 +23,13 @@ int oc_exframe_parse(const struct oc_arch *a, const char *text, size_t len,
 		     struct oc_exframe_list *out);
 void oc_exframe_list_free(struct oc_exframe_list *l);
 
+/*
+ * The frames of crash's `bt` text, top first:
+ *   " #9 [ffffc900000f8b38] do_execute_actions at ffffffffc08f7a05 [openvswitch]"
+ * Lines of other shapes (headers, exception frames, stack markers) are
+ * skipped.  Returns the number of frames stored (at most @max).
+ */
+struct oc_frame;
+int oc_bt_frames(const char *text, size_t len, struct oc_frame *out, int max);
+
 #endif
