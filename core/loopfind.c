@@ -626,3 +626,111 @@ int oc_loop_find_addr(const struct oc_arch *arch,
 		 (unsigned long long)pc);
 	return 1;
 }
+
+/* The subtraction oc_loop_find_sub() decodes from, or -1 (position). */
+static int sub_near_pc(const struct oc_arch *a, const struct oc_insn *insns,
+		       const size_t *order, size_t m, int pc)
+{
+	char d[OC_REGNAME_MAX], mi[OC_REGNAME_MAX], s[OC_REGNAME_MAX];
+	char x[OC_REGNAME_MAX], y[OC_REGNAME_MAX];
+	const int near[3] = { pc, pc - 1, pc + 1 };
+	size_t i;
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		int p = near[k];
+
+		if (p < 0 || (size_t)p >= m ||
+		    a->sub_regs(&insns[order[p]], d, mi, s) < 0 ||
+		    strcmp(d, mi) || !strcmp(d, s))
+			continue;
+		return p;
+	}
+	if (a->cmp_regs(&insns[order[pc]], x, y) < 0)
+		return -1;
+	for (i = 0; i < m; i++) {
+		if (a->sub_regs(&insns[order[i]], d, mi, s) < 0 ||
+		    strcmp(d, mi) || !strcmp(d, s))
+			continue;
+		if ((!strcmp(x, d) && !strcmp(y, s)) ||
+		    (!strcmp(x, s) && !strcmp(y, d)))
+			return (int)i;
+	}
+	return -1;
+}
+
+int oc_loop_find_sub(const struct oc_arch *a, const struct oc_insn *insns,
+		     size_t n, long pc_off, struct oc_loop *lp)
+{
+	char d[OC_REGNAME_MAX], mi[OC_REGNAME_MAX], s[OC_REGNAME_MAX];
+	const struct oc_insn *sub;
+	size_t m, *order, i;
+	long best_d = LONG_MAX;
+	int pc = -1, p;
+
+	memset(lp, 0, sizeof(*lp));
+	lp->pc_off = pc_off;
+	lp->qoffset_off = lp->sub_off = lp->cmp_off = lp->exit_off = -1;
+	lp->loop_start_off = lp->loop_end_off = -1;
+	if (!a || !insns || !n || n > OC_LOOP_MAX_INSNS) {
+		snprintf(lp->why, sizeof(lp->why), "no usable instructions");
+		return 1;
+	}
+	order = sorted_order(insns, n, &m);
+	if (!order) {
+		snprintf(lp->why, sizeof(lp->why), "out of memory");
+		return -1;
+	}
+	for (i = 0; i < m; i++)
+		if (insns[order[i]].off == pc_off)
+			pc = (int)i;
+	if (pc < 0) {
+		snprintf(lp->why, sizeof(lp->why),
+			 "PC +0x%lx is not an instruction in the excerpt",
+			 pc_off);
+		free(order);
+		return 1;
+	}
+	p = sub_near_pc(a, insns, order, m, pc);
+	if (p < 0) {
+		snprintf(lp->why, sizeof(lp->why),
+			 "no register subtraction at or next to PC +0x%lx",
+			 pc_off);
+		free(order);
+		return 1;
+	}
+	sub = &insns[order[p]];
+	a->sub_regs(sub, d, mi, s);
+	oc_strlcpy(lp->hash_reg, d, sizeof(lp->hash_reg));
+	oc_strlcpy(lp->qcount_reg, s, sizeof(lp->qcount_reg));
+	lp->sub_off = sub->off;
+	lp->src_file = sub->src_file;
+	lp->src_line = sub->src_line;
+	/* the other subtraction from the hash: hash -= qoffset */
+	for (i = 0; i < m; i++) {
+		const struct oc_insn *in = &insns[order[i]];
+		char d2[OC_REGNAME_MAX], m2[OC_REGNAME_MAX], s2[OC_REGNAME_MAX];
+
+		if ((int)i == p || a->sub_regs(in, d2, m2, s2) < 0 ||
+		    strcmp(d2, d) || strcmp(m2, d) || !strcmp(s2, d) ||
+		    !strcmp(s2, s) || labs_l(in->off - sub->off) >= best_d)
+			continue;
+		best_d = labs_l(in->off - sub->off);
+		oc_strlcpy(lp->qoffset_reg, s2, sizeof(lp->qoffset_reg));
+		lp->qoffset_off = in->off;
+	}
+	if (insns[order[0]].off == 0) {
+		lp->ndev_regs = prologue_copies(a, insns, order, m, 0,
+						lp->dev_regs,
+						OC_LOOP_MAX_CAND);
+		lp->nskb_regs = prologue_copies(a, insns, order, m, 1,
+						lp->skb_regs,
+						OC_LOOP_MAX_CAND);
+	}
+	snprintf(lp->why, sizeof(lp->why),
+		 "loop not verified: registers from the subtraction at "
+		 "+0x%lx only", lp->sub_off);
+	lp->found = 1;
+	free(order);
+	return 0;
+}

@@ -56,6 +56,23 @@ int oc_loop_find_addr(const struct oc_arch *arch,
 		      struct oc_loop *loop);
 
 /*
+ * Fallback for a partial disassembly (a few lines around the PC pasted
+ * into a ticket) in which oc_loop_find() cannot close the loop.  The
+ * registers come from one register-only subtraction `sub d, d, s`: the
+ * one at the PC, else the instruction just before or after it, else,
+ * when the PC is a compare of two registers, a subtraction of those two
+ * registers anywhere in the excerpt.  hash = d, qcount = s, sub_off and
+ * src_file/src_line are the subtraction's; another `sub d, d, t` in the
+ * excerpt gives the qoffset; argument copies are taken from the
+ * prologue only when the excerpt starts at offset 0.  The loop itself is
+ * not verified (cmp_off, exit_off and the loop range stay -1): callers
+ * must report the result at lower confidence.  Returns 0 when a
+ * subtraction was found, 1 when not (loop->why says why).
+ */
+int oc_loop_find_sub(const struct oc_arch *arch, const struct oc_insn *insns,
+		     size_t n, long pc_off, struct oc_loop *loop);
+
+/*
  * Registers holding copies of C argument @argno (0 or 1) made in the
  * function prologue, in the order the copies are made.  Returns the count.
  */

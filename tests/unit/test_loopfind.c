@@ -391,6 +391,77 @@ static void test_prologue_copies(void **state)
 						1, regs, 4), 0);
 }
 
+/*
+ * A partial excerpt as pasted into a ticket (prologue + `dis -l | grep
+ * 0x27c -C5`): the loop's compare is missing, oc_loop_find() cannot
+ * close the loop and oc_loop_find_sub() decodes from the subtraction.
+ * Expected registers: the original report's (hash x2, qcount x25,
+ * qoffset x20, dev x22 from `mov x22, x0`), read off the full listing.
+ */
+static void check_excerpt_sub(long pc)
+{
+	assert_int_equal(oc_loop_find_sub(&oc_arch_arm64, d.insns, d.n, pc,
+					  &lp), 0);
+	assert_true(lp.found);
+	assert_string_equal(lp.hash_reg, "x2");
+	assert_string_equal(lp.qcount_reg, "x25");
+	assert_string_equal(lp.qoffset_reg, "x20");
+	assert_int_equal(lp.qoffset_off, 0x28c);
+	assert_int_equal(lp.sub_off, 0x27c);
+	assert_int_equal(lp.src_line, 3190);
+	assert_int_equal(lp.cmp_off, -1);
+	assert_int_equal(lp.exit_off, -1);
+	assert_int_equal(lp.ndev_regs, 1);
+	assert_string_equal(lp.dev_regs[0], "x22");
+	assert_string_equal(lp.skb_regs[0], "x21");
+	assert_non_null(strstr(lp.why, "not verified"));
+}
+
+static void test_arm64_seed_excerpt(void **state)
+{
+	(void)state;
+	load("arm64_510_dis_excerpt.txt");
+	/* the full decoder refuses: the branch back leaves the excerpt */
+	assert_int_equal(find(&oc_arch_arm64, 0x27c), 1);
+	assert_false(lp.found);
+	check_excerpt_sub(0x27c);
+	check_excerpt_sub(0x280);	/* the branch after the sub */
+	/* nothing to decode from next to a plain move */
+	assert_int_equal(oc_loop_find_sub(&oc_arch_arm64, d.insns, d.n,
+					  0x274, &lp), 1);
+	assert_false(lp.found);
+	/* PC not in the excerpt */
+	assert_int_equal(oc_loop_find_sub(&oc_arch_arm64, d.insns, d.n,
+					  0x128, &lp), 1);
+	assert_non_null(strstr(lp.why, "not an instruction"));
+	teardown(NULL);
+	/* on the full listing the fallback agrees with the loop decoder */
+	load("arm64_510_dis.txt");
+	check_excerpt_sub(0x27c);
+}
+
+static void test_x86_excerpt_cmp(void **state)
+{
+	/* PC at the compare; its sub is two lines away, no prologue */
+	static const char s[] =
+		"0xffffffff81a2b3cd <netdev_pick_tx+621>:\tsub    %eax,%edx\n"
+		"0xffffffff81a2b3cf <netdev_pick_tx+623>:\tcmp    %eax,%edx\n"
+		"0xffffffff81a2b3d1 <netdev_pick_tx+625>:\tjb     "
+		"0xffffffff81a2b339 <netdev_pick_tx+473>\n";
+
+	(void)state;
+	assert_int_equal(oc_disasm_parse(&d, s, strlen(s)), 0);
+	assert_int_equal(oc_loop_find_sub(&oc_arch_x86_64, d.insns, d.n, 625,
+					  &lp), 1);
+	assert_int_equal(oc_loop_find_sub(&oc_arch_x86_64, d.insns, d.n, 623,
+					  &lp), 0);
+	assert_string_equal(lp.hash_reg, "rdx");
+	assert_string_equal(lp.qcount_reg, "rax");
+	assert_int_equal(lp.sub_off, 621);
+	assert_int_equal(lp.ndev_regs, 0);	/* no prologue in it */
+	assert_int_equal(oc_loop_find_sub(&oc_arch_x86_64, NULL, 0, 0, &lp), 1);
+}
+
 int oc_test_loopfind(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +475,8 @@ int oc_test_loopfind(void)
 		cmocka_unit_test(test_huge),
 		cmocka_unit_test(test_unsorted_and_empty),
 		cmocka_unit_test_teardown(test_prologue_copies, teardown),
+		cmocka_unit_test_teardown(test_arm64_seed_excerpt, teardown),
+		cmocka_unit_test_teardown(test_x86_excerpt_cmp, teardown),
 	};
 
 	return cmocka_run_group_tests_name("loopfind", tests, NULL, NULL);
