@@ -40,12 +40,17 @@ enum oc_panic_kind {
 #define OC_PS_MOD_MAX	64
 #define OC_PS_MAX_FRAMES	48
 #define OC_PS_BUCKET_FRAMES	4	/* function names hashed into the bucket */
+#define OC_PS_MAX_REPORTS	4096
+#define OC_PS_LINE_MAX		4096	/* longer lines are cut */
+#define OC_PS_REPORT_LINES	1024	/* lines one report may span */
 
 struct oc_frame {
 	char sym[OC_PS_SYM_MAX];	/* raw bytes from the log (untrusted) */
 	unsigned long off, len;		/* +0x26d/0x2b0; len 0 unknown */
 	char mod[OC_PS_MOD_MAX];	/* "openvswitch", "" for vmlinux */
 	int unreliable;			/* printed with a leading "? " */
+	char stack[8];			/* inside " <IRQ>"...: "IRQ", "TASK",
+					 * "NMI", "SOFTIRQ"; "" no marker */
 };
 
 struct oc_panic_report {
@@ -66,6 +71,8 @@ struct oc_panic_report {
 	int have_regs;
 	struct oc_regdump regs;		/* the report's register dump, if any */
 	int caused_panic;		/* this report is the one the panic line follows */
+	int frames_cut;			/* frames beyond OC_PS_MAX_FRAMES dropped */
+	char caller[16];		/* printk caller id of the trigger ("C1", "T22"), "" */
 };
 
 struct oc_panic_list {

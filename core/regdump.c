@@ -200,48 +200,6 @@ int oc_regdump_pairs(const char *line, struct oc_regdump *rd,
 	return n;
 }
 
-/*
- * Remove `<4>`, `[   12.345678] `, `[    C1] `/`[  T123] ` and syslog
- * `... kernel: ` prefixes.
- */
-static const char *strip_prefixes(const char *p)
-{
-	const char *k = strstr(p, "kernel: ");
-
-	if (k)
-		p = k + 8;
-	for (;;) {
-		const char *q;
-
-		p = skip_blank(p);
-		if (p[0] == '<' && isdigit((unsigned char)p[1])) {
-			q = p + 1;
-			while (isdigit((unsigned char)*q))
-				q++;
-			if (*q == '>') {
-				p = q + 1;
-				continue;
-			}
-		}
-		if (p[0] == '[') {
-			q = skip_blank(p + 1);
-			if (*q == 'C' || *q == 'T')
-				q++;
-			if (isdigit((unsigned char)*q)) {
-				while (isdigit((unsigned char)*q) ||
-				       *q == '.')
-					q++;
-				if (*q == ']') {
-					p = q + 1;
-					continue;
-				}
-			}
-		}
-		break;
-	}
-	return p;
-}
-
 static int is_trigger(const char *s)
 {
 	static const char *const pats[] = {
@@ -277,31 +235,20 @@ int oc_regdump_parse(const char *text, size_t len,
 		     struct oc_regdump_list *out)
 {
 	const struct oc_arch *open = NULL;
-	const char *end = text + len;
+	struct oc_line_iter it;
+	char buf[RD_LINE_MAX];
 	char cpu[sizeof(((struct oc_regdump *)0)->cpu)] = "";
 	char trigger[sizeof(((struct oc_regdump *)0)->trigger)] = "";
 	int cpu_nr = -1;
 	size_t line_no = 0;
 	struct oc_regdump tmp;
 
-	while (text < end) {
-		const char *nl = memchr(text, '\n', (size_t)(end - text));
-		size_t l = nl ? (size_t)(nl - text) : (size_t)(end - text);
-		char buf[RD_LINE_MAX];
-		const char *s;
+	oc_line_iter_init(&it, text, len);
+	while (oc_line_next(&it, buf, sizeof(buf))) {
+		const char *s = oc_log_strip(buf, NULL, 0);
 		int i;
 
-		if (l >= sizeof(buf))
-			l = sizeof(buf) - 1;
-		memcpy(buf, text, l);
-		buf[l] = '\0';
-		text = nl ? nl + 1 : end;
-		line_no++;
-		for (i = (int)l - 1; i >= 0 && isspace((unsigned char)buf[i]);
-		     i--)
-			buf[i] = '\0';
-		s = strip_prefixes(buf);
-
+		line_no = it.line_no;
 		if (open) {
 			if (open->regdump_line(s, &out->v[out->n - 1]))
 				continue;

@@ -41,4 +41,36 @@ int oc_str_in_list(const char *s, const char *const *list);
 void oc_appendf(char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * Line scanner over untrusted text of a known length (need not be NUL
+ * terminated, may contain any bytes).  oc_line_next() copies the next line
+ * into @buf: ANSI CSI escape sequences (ESC '[' ... final byte) are
+ * dropped, every other control byte except TAB (NUL and a lone CR
+ * included) and DEL become a space, trailing white space (the CR of CRLF
+ * included) is removed, and the line is cut at @bufsz - 1 bytes (the rest
+ * of it is skipped).  Returns 1 with it->line_no (1-based), it->off (the
+ * line's offset in the text) and it->raw_len (its length without the
+ * newline) set, or 0 at the end of the text.
+ */
+struct oc_line_iter {
+	const char *text, *p, *end;
+	size_t line_no;
+	size_t off, raw_len;
+	int cut;		/* the last line was longer than the buffer */
+};
+
+void oc_line_iter_init(struct oc_line_iter *it, const char *text,
+		       size_t len);
+int oc_line_next(struct oc_line_iter *it, char *buf, size_t bufsz);
+
+/*
+ * Skip the prefixes a kernel log line carries in the formats people have:
+ * syslog/journal `... kernel: `, dmesg -x `kern  :warn  : `, `<4>`,
+ * `[   12.345678]`, dmesg -T `[Tue Nov  5 10:11:12 2024]`, and the printk
+ * caller id `[    C1]`/`[  T123]`; leading blanks too.  The caller id
+ * ("C1", "T123") is copied to @caller (may be NULL; "" if none).
+ * Returns a pointer into @line.
+ */
+const char *oc_log_strip(const char *line, char *caller, size_t callersz);
+
 #endif /* OC_STRUTIL_H */

@@ -63,6 +63,7 @@ int main(void)
 	failed += oc_test_exframe();
 	failed += oc_test_elfinfo();
 	failed += oc_test_dwcheck();
+	failed += oc_test_panicsig();
 	printf("oc unit tests: %d failed\n", failed);
 	return failed ? 1 : 0;
 }

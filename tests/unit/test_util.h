@@ -29,5 +29,6 @@ int oc_test_walk(void);
 int oc_test_exframe(void);
 int oc_test_elfinfo(void);
 int oc_test_dwcheck(void);
+int oc_test_panicsig(void);
 
 #endif
