@@ -1,6 +1,8 @@
 # ovscrash - top-level Makefile
 #
-#   make            build extension/ovscrash.so against the project's crash
+#   make            build extension/ovscrash.so against the project's crash,
+#                   and tools/ovscrash-log (log-only triage, no crash needed)
+#   make tools      only tools/ovscrash-log
 #   make demo       install deps, build, make the fixtures, triage the lockup, write the batch report
 #   make check      unit + integration + e2e tests (builds both crashes and fixtures, cached)
 #   make install    install ovscrash.so where crash's `extend ovscrash.so` finds it
@@ -39,9 +41,30 @@ SO := extension/ovscrash$(if $(filter $(HOST_TARGET),$(TARGET)),,-$(TARGET_LC)).
 CORE_OBJS := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRCS))
 EXT_OBJS := $(patsubst extension/%.c,$(BUILD)/ext/%.o,$(EXT_SRCS))
 
-.PHONY: all arm64 crash fixtures demo check unit integration install bench clean deps ext-system
+# The log-only triage tool: core/ built on its own (no crash), libopcodes
+# and libbfd from binutils-dev for the vmlinux disassembly.
+LOGTOOL := tools/ovscrash-log
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_OBJS := $(patsubst tools/%.c,build/tools/%.o,$(TOOL_SRCS))
+TOOL_CORE_OBJS := $(patsubst core/%.c,build/tools/core/%.o,$(CORE_SRCS))
+TOOL_LIBS := $(LIBS) -lopcodes -lbfd -ldl
 
-all: $(SO)
+.PHONY: all tools arm64 crash fixtures demo check unit integration install bench clean deps ext-system
+
+all: $(SO) $(LOGTOOL)
+
+tools: $(LOGTOOL)
+
+build/tools/core/%.o: core/%.c $(wildcard core/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -c -o $@ $<
+
+build/tools/%.o: tools/%.c $(wildcard tools/*.h core/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -Icore -DOVSCRASH_VERSION='"$(VERSION)"' -c -o $@ $<
+
+$(LOGTOOL): $(TOOL_OBJS) $(TOOL_CORE_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(TOOL_LIBS)
 
 arm64:
 	./scripts/build-crash.sh ARM64 >/dev/null
@@ -83,7 +106,8 @@ build/system/%.o: extension/%.c $(wildcard extension/*.h core/*.h)
 build/system/ovscrash.so: $(CORE_OBJS) $(SYSTEM_OBJS)
 	$(CC) -shared -rdynamic -o $@ $^ $(LIBS)
 
-install: $(SO)
+install: $(SO) $(LOGTOOL)
+	install -D -m 0755 $(LOGTOOL) $(DESTDIR)$(PREFIX)/bin/ovscrash-log
 	install -D -m 0644 $(SO) $(DESTDIR)$(PREFIX)/lib64/crash/extensions/$(notdir $(SO))
 	install -D -m 0644 $(SO) $(DESTDIR)$(PREFIX)/lib/crash/extensions/$(notdir $(SO))
 	for s in ovscrash-batch ovscrash-report; do install -D -m 0755 scripts/$$s $(DESTDIR)$(PREFIX)/bin/$$s; done
@@ -116,5 +140,5 @@ bench: all fixtures
 	./tests/bench-batch.sh 2
 
 clean:
-	rm -rf build extension/ovscrash*.so
+	rm -rf build extension/ovscrash*.so $(LOGTOOL)
 	$(MAKE) -C tests/unit clean
