@@ -428,6 +428,8 @@ static void log_caveats(struct oc_verdict *v, const struct decode *dc,
 		add_caveat(v, 10,
 			   "registers from the subtraction at +0x%lx only: the "
 			   "excerpt lacks the loop's compare", dc->loop.sub_off);
+	else if (dc->method == M_NONE && dc->tried)
+		add_caveat(v, 0, "disassembly not used: %.120s", dc->note);
 	else if (dc->method == M_NONE)
 		add_caveat(v, 0,
 			   "no disassembly (--vmlinux/--disasm): hash/qcount "

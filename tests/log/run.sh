@@ -1,0 +1,19 @@
+#!/bin/bash
+# Log-only triage tests: tools/ovscrash-log on the original report's arm64
+# 5.10 evidence (text reconstruction in tests/unit/data), on the real
+# fixture logs of both arches with --vmlinux (checked against the fixture
+# manifests, objdump and addr2line), and on hostile input.
+#   OVSCRASH_ARCHES="amd64 arm64" (default both; "" for no fixture checks)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+export OVSCRASH_CACHE=${OVSCRASH_CACHE:-/var/cache/ovscrash}
+out=${OVSCRASH_TEST_OUT:-$top/tests/out}/log
+mkdir -p "$out"
+make -s -C "$top" tools
+sets=()
+for arch in ${OVSCRASH_ARCHES-amd64 arm64}; do
+	set_dir=$("$top/fixtures/mkfixture.sh" "$arch")
+	sets+=(--set "$arch:$set_dir")
+done
+exec python3 "$top/tests/log/check.py" --tool "$top/tools/ovscrash-log" \
+	--data "$top/tests/unit/data" --out "$out" "${sets[@]}" "$@"
