@@ -223,8 +223,17 @@ const char *oc_log_strip(const char *p, char *caller, size_t callersz)
 
 	if (caller && callersz)
 		caller[0] = '\0';
-	if (k)
-		p = k + 8;
+	/*
+	 * syslog "Nov  5 10:11:12 host kernel: ", journal ISO stamps: the
+	 * host part has no ": " (a message's own "kernel: " is kept, e.g.
+	 * "Kernel panic - not syncing: kernel: panic_on_warn set ...")
+	 */
+	if (k && (k == p || k[-1] == ' ') && k - p < 96) {
+		const char *c = strstr(p, ": ");
+
+		if (c >= k)
+			p = k + 8;
+	}
 	for (;;) {
 		const char *q;
 
