@@ -51,6 +51,7 @@ struct oc_arch {
 	/* 1 if the canonical register survives calls */
 	int (*is_callee_saved)(const char *canon);
 	const char *arg_reg[2];	/* first two C arguments, canonical */
+	const char *pc_reg;	/* canonical name of the program counter */
 	/*
 	 * Register dumps in a kernel log (prefixes already removed).
 	 * regdump_start: 1 if @line opens a dump (the pc/RIP line); fills

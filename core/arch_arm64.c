@@ -247,6 +247,7 @@ const struct oc_arch oc_arch_arm64 = {
 	.dst_reg = arm64_dst_reg,
 	.is_callee_saved = arm64_is_callee_saved,
 	.arg_reg = { "x0", "x1" },
+	.pc_reg = "pc",
 	.regdump_start = arm64_regdump_start,
 	.regdump_line = arm64_regdump_line,
 };

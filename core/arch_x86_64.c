@@ -261,6 +261,7 @@ const struct oc_arch oc_arch_x86_64 = {
 	.dst_reg = x86_dst_reg,
 	.is_callee_saved = x86_is_callee_saved,
 	.arg_reg = { "rdi", "rsi" },
+	.pc_reg = "rip",
 	.regdump_start = x86_regdump_start,
 	.regdump_line = x86_regdump_line,
 };

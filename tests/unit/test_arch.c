@@ -54,6 +54,8 @@ static void test_by_name(void **state)
 	assert_string_equal(x86->arg_reg[1], "rsi");
 	assert_string_equal(arm->arg_reg[0], "x0");
 	assert_string_equal(arm->arg_reg[1], "x1");
+	assert_string_equal(x86->pc_reg, "rip");
+	assert_string_equal(arm->pc_reg, "pc");
 }
 
 static void test_x86_canon(void **state)
