@@ -494,10 +494,21 @@ static int cpu_line(const char *s, struct oc_panic_report *r)
 		r->pid = pid;
 	c = strstr(s, " Comm: ");
 	if (c && !r->comm[0]) {
+		static const char *const ends[] = {
+			" Kdump: loaded", " Not tainted", " Tainted: ", NULL
+		};
+		const char *const *m;
+
+		/* lib/dump_stack.c: "Comm: %.20s %s%s %s", the kdump mark,
+		 * then the taint; a comm may contain spaces */
 		c += 7;
-		e = strstr(c, " Not tainted");
-		if (!e)
-			e = strstr(c, " Tainted: ");
+		e = NULL;
+		for (m = ends; *m; m++) {
+			const char *x = strstr(c, *m);
+
+			if (x && (!e || x < e))
+				e = x;
+		}
 		if (!e)
 			e = strchr(c, ' ');
 		if (!e)
@@ -974,6 +985,22 @@ int oc_panic_parse(const char *text, size_t len, struct oc_panic_list *out)
 			feed(st, sl, s, it.line_no);
 	}
 	close_all(st);
+	/*
+	 * No panic line: with kdump and panic_on_oops, oops_end() calls
+	 * crash_kexec() before panic(), so the dump follows the last oops
+	 * (a serial console capture goes on with the kdump kernel's boot).
+	 */
+	if (out->primary < 0 && !out->panic_message[0]) {
+		long j;
+
+		for (j = (long)out->n - 1; j >= 0; j--) {
+			if (oops_class(out->v[j].kind)) {
+				out->primary = j;
+				out->v[j].caused_panic = 1;
+				break;
+			}
+		}
+	}
 	for (i = 0; i < out->n; i++)
 		finish_where(&out->v[i]);
 	rc = st->failed ? -1 : 0;

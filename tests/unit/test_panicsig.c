@@ -687,6 +687,83 @@ static void test_explicit_panic(void **state)
 	assert_string_equal(r->comm, "swapper/0");
 }
 
+/*
+ * Real fixture logs (fixtures/mkfixture.sh, Debian 6.1.192 amd64 under QEMU,
+ * dumped by kdump).  Expectations from each fixture's manifest.json.
+ */
+
+/* oops-null: manifest expected.panic_kind "null-deref", expected.function
+ * "ovscrash_helper_null_deref", module "ovscrash_helper", panic_site.pid
+ * 156, task "ovscrash_null"; sysctl panic_on_oops=1 and kdump: the dump
+ * is taken in oops_end(), the log has no panic line. */
+static void check_oops_null(void)
+{
+	const struct oc_panic_report *r;
+
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.panic_message, "");
+	r = primary();
+	assert_int_equal(r->kind, OC_PK_NULL_DEREF);
+	assert_string_equal(oc_panic_kind_name(r->kind), "null-deref");
+	assert_string_equal(r->where.sym, "ovscrash_helper_null_deref");
+	assert_string_equal(r->where.mod, "ovscrash_helper");
+	assert_string_equal(r->where_source, "RIP line");
+	assert_int_equal(r->pid, 156);
+	/* "Comm: ovscrash_null Kdump: loaded Tainted: ..." */
+	assert_string_equal(r->comm, "ovscrash_null");
+	assert_int_equal(r->nframes, 4);
+	assert_string_equal(r->frames[0].sym, "ovscrash_null_thread");
+	assert_true(r->frames[2].unreliable);
+}
+
+static void test_fixture_oops_null(void **state)
+{
+	char b1[17], b2[17], d1[256], d2[256];
+
+	(void)state;
+	load("x86_64_61_oops_null_vmcore-dmesg.txt");
+	check_oops_null();
+	bucket(&l.v[0], b1, d1, sizeof(d1));
+	oc_panic_list_free(&l);
+	/* the guest's serial console of the same run: CRLF, the guest
+	 * init's own lines, then the kdump kernel booting */
+	load("x86_64_61_oops_null_console.log");
+	check_oops_null();
+	bucket(&l.v[0], b2, d2, sizeof(d2));
+	assert_string_equal(b1, b2);
+	assert_string_equal(d1, "ovscrash_helper_null_deref [ovscrash_helper] <- ovscrash_null_thread [ovscrash_helper] <- kthread <- ret_from_fork");
+}
+
+/* race: manifest expected.panic_kind "soft-lockup", pc_symbol
+ * "netdev_pick_tx", panic_message "softlockup: hung tasks" */
+static void test_fixture_race(void **state)
+{
+	const struct oc_panic_report *r;
+	int i, tasks = 0;
+
+	(void)state;
+	load("x86_64_61_race_vmcore-dmesg.txt");
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.panic_message, "softlockup: hung tasks");
+	r = primary();
+	assert_int_equal(r->kind, OC_PK_SOFT_LOCKUP);
+	assert_string_equal(r->where.sym, "netdev_pick_tx");
+	assert_int_equal(r->cpu, 1);
+	assert_int_equal(r->pid, 148);
+	assert_string_equal(r->comm, "flood");
+	/* 42 frame lines between "Call Trace:" and " </TASK>" (grep -c) and
+	 * the user-mode "RIP: 0033:" dump inside the trace is skipped */
+	assert_int_equal(r->nframes, 42);
+	assert_string_equal(r->frames[41].sym, "entry_SYSCALL_64_after_hwframe");
+	for (i = 0; i < r->nframes; i++)
+		tasks += !strcmp(r->frames[i].stack, "TASK");
+	assert_int_equal(tasks, 24);
+	assert_string_equal(r->frames[17].sym, "do_softirq.part.0");
+	assert_string_equal(r->frames[17].stack, "IRQ");
+	/* not panic()'s own dump that follows the panic line */
+	assert_int_equal(r->regs.line_no, 386);
+}
+
 int oc_test_panicsig(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -703,6 +780,8 @@ int oc_test_panicsig(void)
 		cmocka_unit_test_teardown(test_oom, teardown),
 		cmocka_unit_test_teardown(test_sysrq, teardown),
 		cmocka_unit_test_teardown(test_explicit_panic, teardown),
+		cmocka_unit_test_teardown(test_fixture_oops_null, teardown),
+		cmocka_unit_test_teardown(test_fixture_race, teardown),
 	};
 
 	return cmocka_run_group_tests_name("panicsig", tests, NULL, NULL);
