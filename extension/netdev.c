@@ -25,15 +25,45 @@ static const char *const operstate_names[] = {
 	"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP",
 };
 
-/* Enumerator names come from the kernel's debuginfo, so a kernel that
- * renumbers them still decodes right; unknown values print as numbers. */
-const char *oc_nd_reg_state_name(long v)
+/*
+ * The one home of enumerator decoding: names come from the kernel's
+ * debuginfo (enum netdev_reg_state, enum netdev_state_t), resolved once
+ * per session, so a kernel that renumbers them still decodes right;
+ * unknown values print as numbers.  Nothing else in ovscrash knows a
+ * value or a bit number.
+ */
+#define N_REG	(sizeof(reg_state_enums) / sizeof(reg_state_enums[0]))
+#define N_LINK	(sizeof(link_state_enums) / sizeof(link_state_enums[0]))
+
+static struct {
+	int done;
+	long reg[N_REG];	/* value of each name, -1 absent */
+	long link[N_LINK];	/* bit of each name, -1 absent */
+} enums;
+
+static void enums_resolve(void)
 {
-	long val;
 	size_t i;
 
-	for (i = 0; i < sizeof(reg_state_enums) / sizeof(reg_state_enums[0]); i++)
-		if (!oc_enum_value(reg_state_enums[i], &val) && val == v)
+	if (enums.done)
+		return;
+	for (i = 0; i < N_REG; i++)
+		if (oc_enum_value(reg_state_enums[i], &enums.reg[i]))
+			enums.reg[i] = -1;
+	for (i = 0; i < N_LINK; i++)
+		if (oc_enum_value(link_state_enums[i], &enums.link[i]) ||
+		    enums.link[i] < 0 || enums.link[i] > 63)
+			enums.link[i] = -1;
+	enums.done = 1;
+}
+
+const char *oc_nd_reg_state_name(long v)
+{
+	size_t i;
+
+	enums_resolve();
+	for (i = 0; i < N_REG; i++)
+		if (enums.reg[i] >= 0 && enums.reg[i] == v)
 			return reg_state_enums[i];
 	return NULL;
 }
@@ -41,23 +71,49 @@ const char *oc_nd_reg_state_name(long v)
 const char *oc_state_names(unsigned long state, char *buf, size_t n)
 {
 	size_t i, len = 0;
-	long bit;
 
+	enums_resolve();
 	buf[0] = '\0';
-	for (i = 0; i < sizeof(link_state_enums) / sizeof(link_state_enums[0]); i++) {
-		if (oc_enum_value(link_state_enums[i], &bit) || bit < 0 || bit > 63)
-			continue;
-		if (!(state & (1UL << bit)))
+	for (i = 0; i < N_LINK; i++) {
+		if (enums.link[i] < 0 || !(state & (1UL << enums.link[i])))
 			continue;
 		len += snprintf(buf + len, len < n ? n - len : 0, "%s%s",
 				len ? "|" : "", link_state_enums[i] + strlen("__LINK_STATE_"));
-		state &= ~(1UL << bit);
+		state &= ~(1UL << enums.link[i]);
 	}
 	if (state)
 		len += snprintf(buf + len, len < n ? n - len : 0, "%s0x%lx", len ? "|" : "", state);
 	if (!len)
 		snprintf(buf, n, "0");
 	return buf;
+}
+
+/* tri-state test of one __LINK_STATE_* bit, by name */
+static int link_bit(const struct oc_netdev *nd, const char *name)
+{
+	size_t i;
+
+	enums_resolve();
+	if (nd->state_unread)
+		return -1;
+	for (i = 0; i < N_LINK; i++)
+		if (!strcmp(link_state_enums[i], name))
+			return enums.link[i] < 0 ? -1 : !!(nd->state & (1UL << enums.link[i]));
+	return -1;
+}
+
+/* netif_running(): __LINK_STATE_START set; 1, 0 or -1 unknown */
+int oc_nd_running(const struct oc_netdev *nd)
+{
+	return link_bit(nd, "__LINK_STATE_START");
+}
+
+/* netif_carrier_ok(): __LINK_STATE_NOCARRIER clear; 1, 0 or -1 unknown */
+int oc_nd_carrier(const struct oc_netdev *nd)
+{
+	int b = link_bit(nd, "__LINK_STATE_NOCARRIER");
+
+	return b < 0 ? -1 : !b;
 }
 
 const char *oc_operstate_name(int v)
@@ -133,8 +189,11 @@ int oc_netdev_read(oc_addr addr, struct oc_netdev *nd)
 	if (!read_member(addr, oc_off.nd_reg_state,
 			 oc_off.nd_reg_state_size > 0 ? oc_off.nd_reg_state_size : 1, &v))
 		nd->reg_state = v;
-	if (!read_member(addr, oc_off.nd_state, sizeof(long), &v))
+	nd->state_unread = 1;
+	if (!read_member(addr, oc_off.nd_state, sizeof(long), &v)) {
 		nd->state = (unsigned long)v;
+		nd->state_unread = 0;
+	}
 	if (!read_member(addr, oc_off.nd_flags, 4, &v))
 		nd->flags = (unsigned int)v;
 	if (!read_member(addr, oc_off.nd_priv_flags, 8, &v))
@@ -167,26 +226,40 @@ int oc_netdev_read(oc_addr addr, struct oc_netdev *nd)
 	return 0;
 }
 
-/* Does addr look like a net_device?  Checked from its own fields only
- * (printable name, sane ifindex, reg_state and queue counts, an ops
- * pointer into the kernel): symbol names can be missing for module data. */
+/*
+ * Does addr look like a net_device?  Decided from what the structure
+ * itself proves, never from its name's bytes (Linux accepts almost any
+ * byte in an interface name): a positive, plausible ifindex, a reg_state
+ * that is a known enumerator, queue counts with real <= num, an ops
+ * pointer that lands on a kernel or module data symbol, and dev_list
+ * links that point back at the device (or, for a device that
+ * unlist_netdevice() removed, list_del_rcu()'s LIST_POISON2 in prev).
+ */
 int oc_netdev_plausible(oc_addr addr)
 {
 	struct oc_netdev nd;
-	int i;
+	oc_addr next, prev, back;
 
 	if (!oc_is_kvaddr(addr) || oc_netdev_read(addr, &nd))
 		return 0;
-	if (!nd.name[0])
+	if (nd.ifindex <= 0 || nd.ifindex > (1 << 30) || !oc_nd_reg_state_name(nd.reg_state))
 		return 0;
-	for (i = 0; nd.name[i]; i++)
-		if (nd.name[i] < 0x20 || nd.name[i] > 0x7e)
-			return 0;
-	if (nd.ifindex <= 0 || nd.reg_state < 0 || nd.reg_state > 5)
+	if (nd.num_tx < 1 || nd.num_tx > 65535 || nd.real_num_tx < 0 || nd.real_num_tx > nd.num_tx)
 		return 0;
-	if (nd.num_tx < 1 || nd.num_tx > 65535 || nd.real_num_tx > nd.num_tx)
+	/* on a symbol (veth_netdev_ops), or in a module's data ("[veth]") */
+	if (!oc_is_kvaddr(nd.netdev_ops) || !nd.ops_sym[0] ||
+	    (nd.ops_sym[0] != '[' && strchr(nd.ops_sym, '+')))
 		return 0;
-	return oc_is_kvaddr(nd.netdev_ops);
+	if (!OC_HAVE(nd_dev_list))
+		return 1;	/* nothing more to check against */
+	if (oc_read_ulong(addr + oc_off.nd_dev_list, &next) ||
+	    oc_read_ulong(addr + oc_off.nd_dev_list + sizeof(long), &prev))
+		return 0;
+	if (oc_is_kvaddr(next) && !oc_read_ulong(next + sizeof(long), &back) &&
+	    back == addr + oc_off.nd_dev_list)
+		return 1;
+	/* unlisted: list_del_rcu() left prev = LIST_POISON2 (0x122 + delta) */
+	return !oc_is_kvaddr(prev) && (prev & 0xfff) == 0x122;
 }
 
 int oc_netdev_list_add(struct oc_netdev_list *l, const struct oc_netdev *nd)

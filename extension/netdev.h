@@ -17,6 +17,7 @@ struct oc_netdev {
 	unsigned int netns_inum;	/* 0 = unknown */
 	long reg_state;			/* -1 = unknown */
 	unsigned long state;
+	int state_unread;		/* state could not be read */
 	unsigned int flags;
 	unsigned long long priv_flags;
 	long num_tx, real_num_tx, num_rx, real_num_rx;	/* -1 = unknown */
@@ -50,6 +51,9 @@ const char *oc_nd_reg_state_name(long v);
 /* "START|PRESENT|..." of net_device.state into buf */
 const char *oc_state_names(unsigned long state, char *buf, size_t n);
 const char *oc_operstate_name(int v);
+/* netif_running() / netif_carrier_ok() of the record: 1, 0, -1 unknown */
+int oc_nd_running(const struct oc_netdev *nd);
+int oc_nd_carrier(const struct oc_netdev *nd);
 int oc_netdev_anomalous(const struct oc_netdev *nd, char *why, size_t n);
 
 #endif

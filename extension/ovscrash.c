@@ -8,6 +8,7 @@
 #include "report.h"
 #include "triage.h"
 #include "modsyms.h"
+#include "../core/verdict_out.h"
 
 #include <getopt.h>
 
@@ -484,37 +485,14 @@ static void cmd_picktx(void)
 
 static json_object *triage_json(struct oc_triage *t)
 {
-	json_object *doc = json_object_new_object(), *ev = json_object_new_array(),
-		    *fx = json_object_new_array(), *cv = json_object_new_array(), *k;
-	int i;
+	json_object *doc = json_object_new_object(), *k;
 
 	json_object_object_add(doc, "command", json_object_new_string("triage"));
 	json_object_object_add(doc, "ovscrash", json_object_new_string(OVSCRASH_VERSION));
 	json_object_object_add(doc, "kernel_release", json_object_new_string(oc_kernel_release()));
 	json_object_object_add(doc, "arch", json_object_new_string(oc_machine()));
-	json_object_object_add(doc, "verdict", json_object_new_string(oc_verdict_kind_name(t->v.kind)));
-	json_object_object_add(doc, "signature", json_object_new_string(t->v.signature));
-	json_object_object_add(doc, "summary", json_object_new_string(t->v.summary));
-	json_object_object_add(doc, "confidence", json_object_new_int(t->v.confidence));
 	json_object_object_add(doc, "panic", json_object_new_string(t->panic));
-	for (i = 0; i < t->v.nevidence; i++) {
-		k = json_object_new_object();
-		json_object_object_add(k, "text", json_object_new_string(t->v.evidence[i].text));
-		json_object_object_add(k, "command", t->v.evidence[i].cmd[0] ?
-				       json_object_new_string(t->v.evidence[i].cmd) : NULL);
-		json_object_array_add(ev, k);
-	}
-	json_object_object_add(doc, "evidence", ev);
-	for (i = 0; i < t->v.ncaveats; i++)
-		json_object_array_add(cv, json_object_new_string(t->v.caveats[i]));
-	json_object_object_add(doc, "caveats", cv);
-	for (i = 0; i < t->v.nfixes; i++) {
-		k = json_object_new_object();
-		json_object_object_add(k, "commit", json_object_new_string(t->v.fixes[i].commit));
-		json_object_object_add(k, "subject", json_object_new_string(t->v.fixes[i].subject));
-		json_object_array_add(fx, k);
-	}
-	json_object_object_add(doc, "fixes", fx);
+	oc_verdict_json(doc, &t->f, &t->v);
 	k = json_object_new_object();
 	json_object_object_add(k, "carrier_check_066b86787fa3", t->fix.carrier < 0 ? NULL :
 			       json_object_new_boolean(t->fix.carrier));
@@ -533,7 +511,6 @@ static void cmd_triage(void)
 {
 	struct oc_triage *t;
 	struct cmd_opts opt;
-	int i;
 
 	parse_opts("d:j", &opt);
 	t = (struct oc_triage *)GETBUF(sizeof(*t));
@@ -541,22 +518,7 @@ static void cmd_triage(void)
 	if (opt.json) {
 		oc_json_print(triage_json(t));
 	} else {
-		fprintf(fp, "VERDICT: %s%s\n", t->v.kind == OC_V_NOT_THIS_BUG ? "not this bug: " : "",
-			t->v.summary);
-		fprintf(fp, "  SIGNATURE: %s   CONFIDENCE: %d%%\n", t->v.signature, t->v.confidence);
-		fprintf(fp, "  PANIC: %s\n\nEVIDENCE:\n", t->panic);
-		for (i = 0; i < t->v.nevidence; i++) {
-			fprintf(fp, "  %2d. %s\n", i + 1, t->v.evidence[i].text);
-			if (t->v.evidence[i].cmd[0])
-				fprintf(fp, "      crash> %s\n", t->v.evidence[i].cmd);
-		}
-		for (i = 0; i < t->v.ncaveats; i++)
-			fprintf(fp, "  CAVEAT: %s\n", t->v.caveats[i]);
-		if (t->v.nfixes) {
-			fprintf(fp, "\nFIXED BY:\n");
-			for (i = 0; i < t->v.nfixes; i++)
-				fprintf(fp, "  %s (\"%s\")\n", t->v.fixes[i].commit, t->v.fixes[i].subject);
-		}
+		oc_verdict_text(fp, &t->f, &t->v);
 		fprintf(fp, "\nFIXES IN THIS KERNEL: carrier check (066b86787fa3) %s, running check (47e55e4b410f) %s\n",
 			t->fix.carrier < 0 ? "unknown" : t->fix.carrier ? "present" : "ABSENT",
 			t->fix.running < 0 ? "unknown" : t->fix.running ? "present" : "ABSENT");

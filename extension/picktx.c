@@ -75,8 +75,8 @@ static void gdb_offset_delta(struct oc_picktx *p)
 	free(out);
 }
 
-static int add_spin(struct oc_picktx *p, const char *source, int cpu, uint64_t frame,
-		    const struct oc_regdump *rd)
+static int add_spin(struct oc_picktx *p, const struct oc_arch *a, const char *source,
+		    int cpu, uint64_t frame, const struct oc_regdump *rd)
 {
 	struct oc_spin *s;
 	uint64_t pc = 0;
@@ -95,7 +95,7 @@ static int add_spin(struct oc_picktx *p, const char *source, int cpu, uint64_t f
 	snprintf(s->source, sizeof(s->source), "%s", source);
 	s->frame_addr = frame;
 	s->rd = *rd;
-	if (!oc_regdump_get(rd, "rip", &pc) || !oc_regdump_get(rd, "pc", &pc))
+	if (!oc_regdump_get(rd, a->pc_reg, &pc))
 		s->pc = pc >= p->func_addr && pc < p->func_addr + 0x100000 ? pc : 0;
 	return 0;
 }
@@ -157,7 +157,7 @@ static int picktx_find(struct oc_picktx *p)
 	if (!oc_run("bt -E", &out) && out && oc_exframe_parse(a, out, strlen(out), &fl) > 0)
 		for (i = 0; i < fl.n; i++)
 			if (fl.v[i].rd.have_pc_sym && !strcmp(fl.v[i].rd.pc_sym, FUNC))
-				add_spin(p, "exception frame (bt -E)", fl.v[i].cpu,
+				add_spin(p, a, "exception frame (bt -E)", fl.v[i].cpu,
 					 fl.v[i].frame_addr, &fl.v[i].rd);
 	free(out);
 	out = NULL;
@@ -166,7 +166,7 @@ static int picktx_find(struct oc_picktx *p)
 		p->log_dumps = (int)rl.n;
 		for (i = 0; i < rl.n; i++)
 			if (rl.v[i].have_pc_sym && !strcmp(rl.v[i].pc_sym, FUNC))
-				add_spin(p, "kernel log", rl.v[i].cpu_nr, 0, &rl.v[i]);
+				add_spin(p, a, "kernel log", rl.v[i].cpu_nr, 0, &rl.v[i]);
 	}
 	free(out);
 	for (k = 0; k < p->nspins; k++)

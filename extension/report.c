@@ -38,6 +38,7 @@ json_object *oc_json_netdev(const struct oc_netdev *nd)
 	static const char *const via[] = { "netns", "vport", "registers", "todo" };
 	json_object *o = json_object_new_object();
 	char name[80], st[128];
+	int carrier;
 
 	json_object_object_add(o, "address", oc_json_hex(nd->addr));
 	put_str(o, "name", oc_name(nd->name, name, sizeof(name)));
@@ -53,8 +54,8 @@ json_object *oc_json_netdev(const struct oc_netdev *nd)
 	put_num(o, "num_rx_queues", nd->num_rx);
 	put_num(o, "real_num_rx_queues", nd->real_num_rx);
 	put_str(o, "operstate", nd->operstate >= 0 ? oc_operstate_name(nd->operstate) : NULL);
-	json_object_object_add(o, "carrier",
-			       json_object_new_boolean(!(nd->state & (1UL << 2))));
+	carrier = oc_nd_carrier(nd);
+	json_object_object_add(o, "carrier", carrier < 0 ? NULL : json_object_new_boolean(carrier));
 	put_str(o, "netdev_ops", nd->ops_sym);
 	put_str(o, "rx_handler", nd->rx_handler_sym);
 	json_object_object_add(o, "master", nd->master ? oc_json_hex(nd->master) : NULL);

@@ -7,15 +7,73 @@
 #include "modsyms.h"
 #include "report.h"
 #include "../core/dwcheck.h"
+#include "../core/exframe.h"
+#include "../core/panicsig.h"
 #include "../core/strutil.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* 066b86787fa3 made do_output() check netif_carrier_ok(); 47e55e4b410f
- * added netif_running().  Decided from the DWARF of the loaded
- * openvswitch.ko (verified against the dump by build-id): are those
- * helpers inlined into (or called from) do_output? */
+/* The log's panic reports: what the dump is (every dump gets one). */
+static void triage_log(struct oc_panic_list *l)
+{
+	char *out = NULL;
+
+	if (!oc_run("log", &out) && out)
+		oc_panic_parse(out, strlen(out), l);
+	free(out);
+}
+
+/* the report whose registers put a CPU (preferably @cpu) in netdev_pick_tx */
+static const struct oc_panic_report *log_report(const struct oc_panic_list *l, int cpu)
+{
+	const struct oc_panic_report *any = NULL;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct oc_panic_report *r = &l->v[i];
+
+		if (!r->have_where || strcmp(r->where.sym, "netdev_pick_tx"))
+			continue;
+		if (cpu < 0 || r->cpu == cpu)
+			return r;
+		any = any ? any : r;
+	}
+	return any;
+}
+
+/* How the spinning CPU got to netdev_pick_tx: its own stack first (crash
+ * bt), else the call trace of the log's report of that spin. */
+static void triage_path(struct oc_findings *f, const struct oc_spin *s,
+			const struct oc_panic_list *l)
+{
+	const struct oc_panic_report *r;
+	struct oc_frame *frames;
+	char cmd[32], src[48], *out = NULL;
+	int n = 0, i;
+
+	frames = calloc(OC_PS_MAX_FRAMES * 2, sizeof(*frames));
+	if (frames && s->cpu >= 0) {
+		snprintf(cmd, sizeof(cmd), "bt -c %d", s->cpu);
+		if (!oc_run(cmd, &out) && out)
+			n = oc_bt_frames(out, strlen(out), frames, OC_PS_MAX_FRAMES * 2);
+		free(out);
+		for (i = 0; i < n && strcmp(frames[i].sym, "netdev_pick_tx"); i++)
+			;
+		if (i < n) {
+			snprintf(src, sizeof(src), "stack of CPU %d", s->cpu);
+			oc_findings_path(f, frames, n, src, cmd);
+			free(frames);
+			return;
+		}
+	}
+	free(frames);
+	r = log_report(l, s->cpu);
+	if (r && r->nframes > 0)
+		oc_findings_path(f, r->frames, r->nframes, "log call trace", "log");
+}
+
 void oc_fixcheck(struct oc_fixcheck *fc, const char *path)
 {
 	static const char *const callees[] = { "netif_carrier_ok", "netif_running" };
@@ -41,6 +99,7 @@ void oc_fixcheck(struct oc_fixcheck *fc, const char *path)
 int oc_triage_run(const char *user_path, struct oc_triage *t)
 {
 	struct oc_findings *f = &t->f;
+	struct oc_panic_list log = { 0 };
 	struct oc_modsyms ms;
 	int i;
 
@@ -49,6 +108,8 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 	oc_panic_string(t->panic, sizeof(t->panic));
 	oc_strlcpy(f->panic_string, t->panic, sizeof(f->panic_string));
 	snprintf(f->cmd_panic, sizeof(f->cmd_panic), "sys");
+	triage_log(&log);
+	oc_findings_panic(f, &log);
 
 	oc_ovs_walk(user_path, &t->ovs);
 	if (!oc_modsyms_ensure("openvswitch", NULL, &ms))
@@ -87,15 +148,22 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 		oc_strlcpy(f->hash_reg, s->loop.hash_reg, sizeof(f->hash_reg));
 		oc_strlcpy(f->qcount_reg, s->loop.qcount_reg, sizeof(f->qcount_reg));
 		snprintf(f->cmd_regs, sizeof(f->cmd_regs), "dis -lx %s", t->pt.func);
+		triage_path(f, s, &log);
 		if (s->dev_ok) {
 			f->dev_addr = s->nd.addr;
 			f->dev_valid = 1;
 			f->dev_rntq_valid = s->nd.real_num_tx >= 0;
 			f->dev_real_num_tx_queues = s->nd.real_num_tx;
-			f->dev_reg_state = (int)s->nd.reg_state;
+			oc_strlcpy(f->dev_reg_state, oc_nd_reg_state_name(s->nd.reg_state) ?: "",
+				   sizeof(f->dev_reg_state));
+			if (!s->nd.state_unread)
+				oc_state_names(s->nd.state, f->dev_state, sizeof(f->dev_state));
+			f->dev_running = oc_nd_running(&s->nd);
+			f->dev_carrier = oc_nd_carrier(&s->nd);
 			oc_strlcpy(f->dev_name, oc_name(s->nd.name, name, sizeof(name)), sizeof(f->dev_name));
 			snprintf(f->cmd_dev, sizeof(f->cmd_dev),
-				 "struct net_device.name,reg_state,real_num_tx_queues %lx", s->nd.addr);
+				 "struct net_device.name,reg_state,state,real_num_tx_queues %lx",
+				 s->nd.addr);
 			if (t->ovs.available) {
 				t->vport = oc_ovs_vport_of_dev(&t->ovs, s->nd.addr);
 				f->vport_found = t->vport != NULL;
@@ -110,6 +178,7 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 		}
 	}
 	oc_verdict_decide(f, &t->v);
+	oc_panic_list_free(&log);
 	return 0;
 }
 
