@@ -50,10 +50,13 @@ enum method {
 	M_VMLINUX,	/* whole function from the vmlinux: loop verified */
 	M_DISASM,	/* dis text: loop verified */
 	M_DISASM_SUB,	/* dis excerpt: from the subtraction only */
+	M_CODE,		/* the oops `Code:` bytes: loop verified in them */
+	M_CODE_SUB,	/* the oops `Code:` bytes: from the subtraction */
 };
 
 static const char *const method_names[] = {
-	"none", "vmlinux", "disasm", "disasm-subtraction"
+	"none", "vmlinux", "disasm", "disasm-subtraction", "code-bytes",
+	"code-bytes-subtraction"
 };
 
 struct opts {
@@ -340,12 +343,125 @@ out:
 	oc_disasm_free(&d);
 }
 
+static int hexbyte(const char *p, int ndig, uint32_t *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < ndig; i++) {
+		int c = (unsigned char)p[i];
+
+		if (c >= '0' && c <= '9')
+			*v = (*v << 4) | (uint32_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*v = (*v << 4) | (uint32_t)(c - 'a' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Bytes of one `Code:` line: x86 `0f b7 ... <29> c2 ...` (the byte in <>
+ * is the PC; earlier bytes have no known instruction boundary and are
+ * dropped), arm64 `d503201f ... (4b190042)` (fixed width: every word,
+ * the one in () is the PC).  Returns the byte count, 0 if the line is not
+ * such a line; *pc_index is the PC's index in @out.
+ */
+static size_t parse_code(const char *p, const char *arch, unsigned char *out,
+			 size_t max, size_t *pc_index)
+{
+	int x86 = !strcmp(arch, "x86_64");
+	int ndig = x86 ? 2 : 8, have_pc = 0;
+	size_t n = 0;
+
+	*pc_index = 0;
+	while (*p) {
+		char open = 0, close = 0;
+		uint32_t v;
+		int k;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		if (*p == '<' || *p == '(') {
+			open = *p++;
+			close = open == '<' ? '>' : ')';
+		}
+		if (hexbyte(p, ndig, &v) < 0)
+			return 0;
+		p += ndig;
+		if (close) {
+			if (*p++ != close || have_pc)
+				return 0;
+			if ((x86 && open != '<') || (!x86 && open != '('))
+				return 0;
+			have_pc = 1;
+			if (x86)
+				n = 0;		/* decode from the PC on */
+			*pc_index = n;
+		}
+		if (*p && *p != ' ' && *p != '\t')
+			return 0;
+		if (x86 && !have_pc)
+			continue;
+		for (k = 0; k < (x86 ? 1 : 4); k++) {
+			if (n >= max)
+				return 0;
+			out[n++] = (unsigned char)(v >> (8 * k));
+		}
+	}
+	return have_pc ? n : 0;
+}
+
+/* The `Code:` line following report @r's register dump, if any. */
+static size_t find_code(const char *text, size_t len,
+			const struct oc_panic_report *r, const char *arch,
+			unsigned char *out, size_t max, size_t *pc_index)
+{
+	const char *p = text, *end = text + len;
+	size_t line = 0, first = r->have_regs ? r->regs.line_no : r->line_no;
+
+	while (p < end && line < first + 80) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char buf[1024];
+		const char *c;
+
+		line++;
+		if (line >= first && l < sizeof(buf)) {
+			memcpy(buf, p, l);
+			buf[l] = '\0';
+			c = strstr(buf, "Code: ");
+			if (c) {
+				size_t n = parse_code(c + 6, arch, out, max,
+						      pc_index);
+				if (n)
+					return n;
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
 static int reg_value(const struct oc_panic_report *r, const char *reg,
 		     uint64_t *v)
 {
 	if (!r->have_regs || !reg || !reg[0])
 		return 0;
 	return oc_regdump_get(&r->regs, reg, v) == 0;
+}
+
+/* The low 32 bits: hash, qcount and qoffset are u32/u16 in C. */
+static int reg_value32(const struct oc_panic_report *r, const char *reg,
+		       uint64_t *v)
+{
+	if (!reg_value(r, reg, v))
+		return 0;
+	*v = (uint32_t)*v;
+	return 1;
 }
 
 /* Fill findings from the log and the decode; the verdict's input. */
@@ -374,7 +490,8 @@ static void fill_findings(struct oc_findings *f,
 	}
 	snprintf(src, sizeof(src), "log call trace (line %zu)", r->line_no);
 	oc_findings_path(f, r->frames, r->nframes, src, "");
-	if (dc->method == M_VMLINUX || dc->method == M_DISASM)
+	if (dc->method == M_VMLINUX || dc->method == M_DISASM ||
+	    dc->method == M_CODE)
 		f->pc_in_loop = 1;
 	else if (dc->tried && dc->full && dc->ret == 1)
 		f->pc_in_loop = 0;
@@ -382,11 +499,11 @@ static void fill_findings(struct oc_findings *f,
 		return;
 	oc_strlcpy(f->hash_reg, dc->loop.hash_reg, sizeof(f->hash_reg));
 	oc_strlcpy(f->qcount_reg, dc->loop.qcount_reg, sizeof(f->qcount_reg));
+	/* hash and qcount are u32 in C; the loop works on 32-bit halves */
 	if (reg_value(r, dc->loop.hash_reg, &v)) {
-		f->hash = v;
+		f->hash = (uint32_t)v;
 		f->hash_valid = 1;
 	}
-	/* the loop compares 32-bit halves: qcount is an unsigned int */
 	if (reg_value(r, dc->loop.qcount_reg, &v)) {
 		f->qcount = (uint32_t)v;
 		f->qcount_valid = 1;
@@ -424,10 +541,15 @@ static void log_caveats(struct oc_verdict *v, const struct decode *dc,
 	if (v->kind != OC_V_OVS_PICKTX_LOCKUP &&
 	    v->kind != OC_V_PICKTX_SPIN_OTHER)
 		return;
-	if (dc->method == M_DISASM_SUB)
+	if (dc->method == M_DISASM_SUB || dc->method == M_CODE_SUB)
 		add_caveat(v, 10,
 			   "registers from the subtraction at +0x%lx only: the "
-			   "excerpt lacks the loop's compare", dc->loop.sub_off);
+			   "%s lacks the loop's compare", dc->loop.sub_off,
+			   dc->method == M_CODE_SUB ? "Code: line" : "excerpt");
+	if (dc->method == M_CODE || dc->method == M_CODE_SUB)
+		add_caveat(v, 5,
+			   "registers decoded from the oops Code: bytes, no "
+			   "vmlinux or dis text: no prologue, dev register unknown");
 	else if (dc->method == M_NONE && dc->tried)
 		add_caveat(v, 0, "disassembly not used: %.120s", dc->note);
 	else if (dc->method == M_NONE)
@@ -535,7 +657,8 @@ static struct json_object *decode_json(const struct decode *dc,
 			       json_object_new_int64(dc->pc_off) : NULL);
 	json_object_object_add(o, "loop_verified",
 			       json_object_new_boolean(dc->method == M_VMLINUX ||
-						       dc->method == M_DISASM));
+						       dc->method == M_DISASM ||
+						       dc->method == M_CODE));
 	json_object_object_add(o, "note", dc->note[0] ?
 			       json_object_new_string(dc->note) : NULL);
 	if (!lp->found)
@@ -548,11 +671,11 @@ static struct json_object *decode_json(const struct decode *dc,
 			       json_object_new_string(lp->dev_regs[0]) : NULL);
 	json_object_object_add(o, "skb_reg", lp->nskb_regs ?
 			       json_object_new_string(lp->skb_regs[0]) : NULL);
-	json_object_object_add(o, "hash", reg_value(r, lp->hash_reg, &v) ?
+	json_object_object_add(o, "hash", reg_value32(r, lp->hash_reg, &v) ?
 			       jhex(v) : NULL);
-	json_object_object_add(o, "qcount", reg_value(r, lp->qcount_reg, &v) ?
+	json_object_object_add(o, "qcount", reg_value32(r, lp->qcount_reg, &v) ?
 			       jhex(v) : NULL);
-	json_object_object_add(o, "qoffset", reg_value(r, lp->qoffset_reg, &v) ?
+	json_object_object_add(o, "qoffset", reg_value32(r, lp->qoffset_reg, &v) ?
 			       jhex(v) : NULL);
 	json_object_object_add(o, "dev", lp->ndev_regs &&
 			       reg_value(r, lp->dev_regs[0], &v) ? jhex(v) : NULL);
@@ -587,22 +710,23 @@ static void print_decode_text(const struct decode *dc,
 		printf("    not decoded: %s\n", dc->note);
 		return;
 	}
+	src_pos(lp, b, sizeof(b));
 	if (lp->cmp_off >= 0)
-		printf("    loop +0x%lx..+0x%lx, sub at +0x%lx (%s), cmp at +0x%lx\n",
+		printf("    loop +0x%lx..+0x%lx, sub at +0x%lx%s%s%s, cmp at +0x%lx\n",
 		       lp->loop_start_off, lp->loop_end_off, lp->sub_off,
-		       src_pos(lp, b, sizeof(b)), lp->cmp_off);
+		       b[0] ? " (" : "", b, b[0] ? ")" : "", lp->cmp_off);
 	else
-		printf("    sub at +0x%lx (%s); %s\n", lp->sub_off,
-		       src_pos(lp, b, sizeof(b)), dc->note);
+		printf("    sub at +0x%lx%s%s%s; %s\n", lp->sub_off,
+		       b[0] ? " (" : "", b, b[0] ? ")" : "", dc->note);
 	printf("    hash %s", lp->hash_reg);
-	if (reg_value(r, lp->hash_reg, &v))
+	if (reg_value32(r, lp->hash_reg, &v))
 		printf(" = %#llx", (unsigned long long)v);
 	printf("   qcount %s", lp->qcount_reg);
-	if (reg_value(r, lp->qcount_reg, &v))
+	if (reg_value32(r, lp->qcount_reg, &v))
 		printf(" = %#llx", (unsigned long long)v);
 	if (lp->qoffset_reg[0]) {
 		printf("   qoffset %s", lp->qoffset_reg);
-		if (reg_value(r, lp->qoffset_reg, &v))
+		if (reg_value32(r, lp->qoffset_reg, &v))
 			printf(" = %#llx", (unsigned long long)v);
 	}
 	if (lp->ndev_regs) {
@@ -648,8 +772,54 @@ struct run {
 	int status;
 };
 
+/* Decode from the oops `Code:` bytes around the PC. */
+static void decode_code(const char *text, size_t len,
+			const struct oc_panic_report *r,
+			const struct oc_arch *arch, unsigned long pc_off,
+			struct decode *dc)
+{
+	unsigned char bytes[128];
+	struct oc_vmdis vd;
+	struct decode cd;
+	char err[160];
+	size_t n, pci;
+
+	n = find_code(text, len, r, arch->name, bytes, sizeof(bytes), &pci);
+	if (!n)
+		return;
+	if (pci > pc_off) {	/* bytes before the function: drop them */
+		memmove(bytes, bytes + (pci - pc_off), n - (pci - pc_off));
+		n -= pci - pc_off;
+		pci = pc_off;
+	}
+	if (oc_vmdis_bytes(arch->name, bytes, n, pc_off - pci, SPIN_FUNC, 0,
+			   &vd, err, sizeof(err)) < 0) {
+		oc_appendf(dc->note, sizeof(dc->note), "Code: bytes: %s", err);
+		return;
+	}
+	memset(&cd, 0, sizeof(cd));
+	decode_text(vd.text, vd.len, 0, arch, pc_off, &cd);
+	if (cd.loop.found) {
+		char prev[sizeof(dc->note)];
+
+		oc_strlcpy(prev, dc->note, sizeof(prev));
+		cd.method = cd.method == M_DISASM ? M_CODE : M_CODE_SUB;
+		snprintf(cd.source, sizeof(cd.source),
+			 "the report's Code: line (%zu bytes from the PC, %s)",
+			 n - pci, vd.disassembler);
+		if (prev[0])
+			oc_appendf(cd.note, sizeof(cd.note), "before: %.100s",
+				   prev);
+		*dc = cd;
+	} else {
+		oc_appendf(dc->note, sizeof(dc->note), "Code: bytes: %.120s",
+			   cd.note);
+	}
+	oc_vmdis_free(&vd);
+}
+
 static void decode_for(struct run *rn, const struct oc_panic_report *r,
-		       struct decode *dc)
+		       const char *text, size_t textlen, struct decode *dc)
 {
 	const struct oc_arch *arch = NULL;
 	unsigned long off, len;
@@ -703,6 +873,9 @@ static void decode_for(struct run *rn, const struct oc_panic_report *r,
 			 esc(rn->o.disasm));
 		decode_text(rn->dis_text, rn->dis_len, 0, arch, off, dc);
 	}
+	/* a whole function that puts the PC outside the loop is final */
+	if (!dc->loop.found && !(dc->full && dc->ret == 1) && arch)
+		decode_code(text, textlen, r, arch, off, dc);
 }
 
 static void do_file(struct run *rn, const char *path)
@@ -740,7 +913,7 @@ static void do_file(struct run *rn, const char *path)
 		fprintf(stderr, PROG ": %s: out of memory, reports cut\n",
 			esc(path));
 	r = spin_report(&pl, &any_where);
-	decode_for(rn, r, &dc);
+	decode_for(rn, r, text, len, &dc);
 	fill_findings(&f, &pl, r, any_where, &dc);
 	oc_verdict_decide(&f, &v);
 	log_caveats(&v, &dc, &f);

@@ -384,12 +384,85 @@ static int find_cu(Dwarf *dw, uint64_t start, uint64_t size, Dwarf_Die *cu)
 	return -1;
 }
 
+/*
+ * Disassemble @size bytes at @vma into @text, one `0xaddr <func+off>:`
+ * line per instruction (offsets from @func_start), with `file: line`
+ * lines from @cu when given.  Returns 0, or -1 (memory, no instruction).
+ */
+static int dis_run(struct opcodes *op, enum bfd_architecture barch,
+		   unsigned long mach, const unsigned char *bytes,
+		   uint64_t size, uint64_t vma, const char *func,
+		   uint64_t func_start, struct ctx *c, Dwarf_Die *cu,
+		   struct sbuf *text, struct oc_vmdis *out)
+{
+	struct disassemble_info di;
+	struct sbuf line = { 0 };
+	disassembler_ftype fn = op->get(barch, false, mach, NULL);
+	const char *last_file = NULL;
+	int last_line = 0;
+	uint64_t pc;
+
+	if (!fn)
+		return -1;
+	c->line = &line;
+	op->init(&di, &line, dis_printf, dis_styled);
+	di.arch = barch;
+	di.mach = mach;
+	di.endian = BFD_ENDIAN_LITTLE;
+	di.endian_code = BFD_ENDIAN_LITTLE;
+	di.buffer = (bfd_byte *)bytes;
+	di.buffer_vma = vma;
+	di.buffer_length = size;
+	di.print_address_func = dis_print_address;
+	di.application_data = c;
+	op->init_target(&di);
+
+	for (pc = vma; pc < vma + size;) {
+		Dwarf_Line *dl = cu ? dwarf_getsrc_die(cu, pc) : NULL;
+		int n;
+
+		if (dl) {
+			const char *file = dwarf_linesrc(dl, NULL, NULL);
+			int ln = 0;
+
+			if (dwarf_lineno(dl, &ln) == 0 && file && ln > 0 &&
+			    (file != last_file || ln != last_line))
+				sb_add(text, "%s: %d\n", file, ln);
+			last_file = file;
+			last_line = ln;
+			out->nlines++;
+		}
+		line.len = 0;
+		if (line.buf)
+			line.buf[0] = '\0';
+		n = fn(pc, &di);
+		if (n <= 0 || line.err)
+			break;
+		if (pc == func_start)
+			sb_add(text, "0x%llx <%s>:\t%s\n",
+			       (unsigned long long)pc, func,
+			       line.buf ? line.buf : "");
+		else
+			sb_add(text, "0x%llx <%s+%llu>:\t%s\n",
+			       (unsigned long long)pc, func,
+			       (unsigned long long)(pc - func_start),
+			       line.buf ? line.buf : "");
+		out->ninsns++;
+		pc += (uint64_t)n;
+	}
+	op->free_target(&di);
+	c->line = NULL;
+	free(line.buf);
+	if (text->err || line.err || !text->buf)
+		return -1;
+	return 0;
+}
+
 int oc_vmdis_function(const char *path, const char *func,
 		      unsigned long want_len, struct oc_vmdis *out,
 		      char *err, size_t errsz)
 {
-	struct disassemble_info di;
-	struct sbuf text = { 0 }, line = { 0 };
+	struct sbuf text = { 0 };
 	struct opcodes op;
 	struct ctx c = { 0 };
 	GElf_Ehdr eh;
@@ -400,12 +473,9 @@ int oc_vmdis_function(const char *path, const char *func,
 	Dwarf_Die cu;
 	const struct sym *fs;
 	const unsigned char *bytes;
-	disassembler_ftype fn;
 	enum bfd_architecture barch;
 	unsigned long mach;
-	const char *last_file = NULL;
-	int last_line = 0, have_cu, fd, ret = -1, opened = 0;
-	uint64_t pc;
+	int have_cu, fd, ret = -1, opened = 0;
 
 	memset(out, 0, sizeof(*out));
 	elf_version(EV_CURRENT);
@@ -464,8 +534,7 @@ int oc_vmdis_function(const char *path, const char *func,
 	opened = 1;
 	snprintf(out->disassembler, sizeof(out->disassembler), "libopcodes (%s)",
 		 op.name);
-	fn = op.get(barch, false, mach, NULL);
-	if (!fn) {
+	if (!op.get(barch, false, mach, NULL)) {
 		snprintf(err, errsz, "%s has no %s disassembler", op.name,
 			 out->arch);
 		goto out;
@@ -474,54 +543,8 @@ int oc_vmdis_function(const char *path, const char *func,
 	dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
 	have_cu = find_cu(dw, fs->value, fs->size, &cu) == 0;
 
-	c.line = &line;
-	op.init(&di, &line, dis_printf, dis_styled);
-	di.arch = barch;
-	di.mach = mach;
-	di.endian = BFD_ENDIAN_LITTLE;
-	di.endian_code = BFD_ENDIAN_LITTLE;
-	di.buffer = (bfd_byte *)bytes;
-	di.buffer_vma = fs->value;
-	di.buffer_length = fs->size;
-	di.print_address_func = dis_print_address;
-	di.application_data = &c;
-	op.init_target(&di);
-
-	for (pc = fs->value; pc < fs->value + fs->size;) {
-		Dwarf_Line *dl = have_cu ? dwarf_getsrc_die(&cu, pc) : NULL;
-		int n;
-
-		if (dl) {
-			const char *file = dwarf_linesrc(dl, NULL, NULL);
-			int ln = 0;
-
-			if (dwarf_lineno(dl, &ln) == 0 && file && ln > 0 &&
-			    (file != last_file || ln != last_line))
-				sb_add(&text, "%s: %d\n", file, ln);
-			last_file = file;
-			last_line = ln;
-			out->nlines++;
-		}
-		line.len = 0;
-		if (line.buf)
-			line.buf[0] = '\0';
-		n = fn(pc, &di);
-		if (n <= 0 || line.err)
-			break;
-		if (pc == fs->value)
-			sb_add(&text, "0x%llx <%s>:\t%s\n",
-			       (unsigned long long)pc, func,
-			       line.buf ? line.buf : "");
-		else
-			sb_add(&text, "0x%llx <%s+%llu>:\t%s\n",
-			       (unsigned long long)pc, func,
-			       (unsigned long long)(pc - fs->value),
-			       line.buf ? line.buf : "");
-		out->ninsns++;
-		pc += (uint64_t)n;
-	}
-	op.free_target(&di);
-	if (text.err || line.err || !text.buf) {
+	if (dis_run(&op, barch, mach, bytes, fs->size, fs->value, func,
+		    fs->value, &c, have_cu ? &cu : NULL, &text, out) < 0) {
 		snprintf(err, errsz, "out of memory or no instructions");
 		goto out;
 	}
@@ -533,7 +556,6 @@ out:
 	if (opened)
 		opcodes_close(&op);
 	free(text.buf);
-	free(line.buf);
 	free(c.syms);
 	if (dw)
 		dwarf_end(dw);
@@ -547,4 +569,53 @@ void oc_vmdis_free(struct oc_vmdis *d)
 {
 	free(d->text);
 	memset(d, 0, sizeof(*d));
+}
+
+int oc_vmdis_bytes(const char *arch, const unsigned char *bytes, size_t n,
+		   uint64_t vma, const char *func, uint64_t func_start,
+		   struct oc_vmdis *out, char *err, size_t errsz)
+{
+	struct sbuf text = { 0 };
+	struct ctx c = { 0 };
+	struct opcodes op;
+	enum bfd_architecture barch;
+	unsigned long mach;
+	int em;
+
+	memset(out, 0, sizeof(*out));
+	if (arch && !strcmp(arch, "x86_64")) {
+		em = EM_X86_64;
+		barch = bfd_arch_i386;
+		mach = bfd_mach_x86_64;
+		out->arch = "x86_64";
+	} else if (arch && !strcmp(arch, "arm64")) {
+		em = EM_AARCH64;
+		barch = bfd_arch_aarch64;
+		mach = bfd_mach_aarch64;
+		out->arch = "arm64";
+	} else {
+		snprintf(err, errsz, "unknown architecture");
+		return -1;
+	}
+	if (!n || n > 4096) {
+		snprintf(err, errsz, "%zu code bytes", n);
+		return -1;
+	}
+	if (opcodes_open(em, &op, err, errsz) < 0)
+		return -1;
+	snprintf(out->disassembler, sizeof(out->disassembler),
+		 "libopcodes (%s)", op.name);
+	out->start = vma;
+	out->size = n;
+	if (dis_run(&op, barch, mach, bytes, n, vma, func, func_start, &c,
+		    NULL, &text, out) < 0) {
+		snprintf(err, errsz, "no instruction decoded");
+		free(text.buf);
+		opcodes_close(&op);
+		return -1;
+	}
+	opcodes_close(&op);
+	out->text = text.buf;
+	out->len = text.len;
+	return 0;
 }

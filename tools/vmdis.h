@@ -38,6 +38,15 @@ struct oc_vmdis {
 int oc_vmdis_function(const char *path, const char *func,
 		      unsigned long want_len, struct oc_vmdis *out,
 		      char *err, size_t errsz);
+/*
+ * Disassemble @n raw bytes of @arch ("x86_64" or "arm64"), e.g. an oops
+ * `Code:` line, as if they sat at @vma in @func starting at @func_start
+ * (labels `<func+off>`, branch targets as bare addresses).  Returns 0, or
+ * -1 with a reason in @err.
+ */
+int oc_vmdis_bytes(const char *arch, const unsigned char *bytes, size_t n,
+		   uint64_t vma, const char *func, uint64_t func_start,
+		   struct oc_vmdis *out, char *err, size_t errsz);
 void oc_vmdis_free(struct oc_vmdis *d);
 
 #endif /* OC_VMDIS_H */

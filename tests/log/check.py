@@ -126,6 +126,58 @@ def seed_checks(s, t, data):
     s.check("arm64 5.10 report, no disassembly: verdict from the call trace, lower confidence", no_dis)
 
 
+def assemble_arm64(lines, work):
+    """Machine words of arm64 instructions, from binutils' own assembler."""
+    src, obj = os.path.join(work, "c.s"), os.path.join(work, "c.o")
+    with open(src, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    subprocess.run(["aarch64-linux-gnu-as", src, "-o", obj], check=True)
+    out = subprocess.run(["aarch64-linux-gnu-objdump", "-d", obj], capture_output=True,
+                         text=True, check=True).stdout
+    return re.findall(r"^\s*[0-9a-f]+:\s+([0-9a-f]{8})\s", out, re.M)
+
+
+def code_line_checks(s, t, data, work):
+    x86 = os.path.join(data, "x86_64_61_dmesg.txt")
+
+    def x86_code():
+        # verified facts (6.1.192 x86_64): hash %edx, qcount %eax; the log's
+        # Code: bytes from the PC are <29> c2 39 c2 72 02 eb f8 (sub, cmp, jb, jmp back)
+        f = only_file(t.json([x86]))
+        d = f["decode"]
+        eq(d["method"], "code-bytes", "method")
+        eq(d["loop_verified"], True, "the 4-instruction loop closes inside the Code: bytes")
+        eq((d["hash_reg"], d["qcount_reg"]), ("rdx", "rax"), "registers")
+        eq((d["sub_offset"], d["cmp_offset"]), (0x26d, 0x26f), "sub/cmp offsets")
+        eq(d["dev_reg"], None, "dev register without a prologue")
+        eq(f["verdict"], "OVS_PICKTX_LOCKUP", "verdict")
+        true(any("Code: bytes" in c for c in f["caveats"]), f"caveats {f['caveats']}")
+    s.check("x86_64 log, no vmlinux: the loop decoded from the report's Code: bytes", x86_code)
+
+    def arm64_code():
+        words = assemble_arm64(["strh w24, [x23, #276]", "mov w0, w24", "b .-0x80", "mov w0, w24",
+                                "sub w2, w2, w25"], work)
+        eq(len(words), 5, "assembled words")
+        code = "Code: " + " ".join(words[:4]) + f" ({words[4]})"
+        lines = open(os.path.join(data, "arm64_510_dmesg.txt")).read().splitlines()
+        i = next(k for k, l in enumerate(lines) if "Call trace:" in l)
+        lines.insert(i, "[ 1256.568050] " + code)
+        log = os.path.join(work, "arm64_code.log")
+        with open(log, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        f = only_file(t.json([log]))
+        d = f["decode"]
+        eq(d["method"], "code-bytes-subtraction", "method")
+        eq((d["hash_reg"], d["qcount_reg"]), ("x2", "x25"), "registers from the sub at the PC")
+        eq(d["loop_verified"], False, "loop verified")
+        # a malformed Code: line decodes nothing
+        bad = "\n".join(lines).replace(code, "Code: 4b19004 (zzzzzzzz)")
+        with open(log, "w") as f:
+            f.write(bad + "\n")
+        eq(only_file(t.json([log]))["decode"]["method"], "none", "method for a malformed Code: line")
+    s.check("arm64 Code: line (words from aarch64-linux-gnu-as): decoded from the sub at the PC", arm64_code)
+
+
 def objdump_lines(objdump, vmlinux, start, size):
     p = subprocess.run([objdump, "-d", "--no-show-raw-insn", f"--start-address={start:#x}",
                         f"--stop-address={start + size:#x}", vmlinux],
@@ -233,6 +285,7 @@ def fixture_checks(s, t, arch, set_dir):
 HOSTILE = (b"<4>[   52.001122] watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [ev\x1b[31mil\"<b>\xff:22]\n"
            b"<4>[   52.001150] CPU: 1 PID: 22 Comm: ev\x1b[31mil\"<b>\xff Not tainted 6.1.0 #1\n"
            b"<4>[   52.001170] RIP: 0010:netdev_pick_tx+0x26d/0x2b0\n"
+           b"<4>[   52.001180] Code: 0f b7 <29> <c2> \xff\x1b[0m 39 c2 72\n"
            b"<4>[   52.001200] RAX: 0000000000000000 RBX: ffff888004a3c000 RCX: 0000000000000001\n"
            b"<4>[   52.001210] RDX: 0000000000000000 RSI: ffff888005d1e200 RDI: ffff888004a3c000\n"
            b"<4>[   52.001220] RBP: ffff888005d1e200 R08: 0000000000000002 R09: ffffc90000003c10\n"
@@ -330,7 +383,8 @@ def hostile_checks(s, t, data, work):
             raise AssertionError("valgrind not installed")
         for args in (["-j", "--disasm", dis, hostile, binary, empty, missing],
                      ["--disasm", os.path.join(data, "arm64_510_dis_excerpt.txt"),
-                      os.path.join(data, "arm64_510_dmesg.txt")]):
+                      os.path.join(data, "arm64_510_dmesg.txt")],
+                     [os.path.join(data, "x86_64_61_dmesg.txt"), os.path.join(work, "arm64_code.log")]):
             p = t.run(args, valgrind=True, timeout=600)
             true(p.returncode in (0, 1), f"valgrind exit {p.returncode}: {p.stderr[-500:]!r}")
             true(b"==" not in p.stderr, f"valgrind reports: {p.stderr[-800:]!r}")
@@ -349,6 +403,7 @@ def main():
     work = tempfile.mkdtemp(prefix="ovscrash-log-test.")
     try:
         seed_checks(s, t, a.data)
+        code_line_checks(s, t, a.data, work)
         hostile_checks(s, t, a.data, work)
         for st in a.set:
             arch, set_dir = st.split(":", 1)
