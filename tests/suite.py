@@ -7,7 +7,13 @@ import traceback
 
 class Suite:
     def __init__(self):
-        self.passed = self.failed = 0
+        self.passed = self.failed = self.skipped = 0
+
+    def skip(self, name, why):
+        """A check that cannot run here (its fixture is not built): said
+        so, counted apart, never as passed."""
+        self.skipped += 1
+        print(f"SKIP {name}: {why}", flush=True)
 
     def check(self, name, fn):
         try:
@@ -22,5 +28,6 @@ class Suite:
             print(f"PASS {name}", flush=True)
 
     def summary(self, suite):
-        print(f"{suite}: {self.passed} passed, {self.failed} failed", flush=True)
+        print(f"{suite}: {self.passed} passed, {self.failed} failed"
+              + (f", {self.skipped} skipped" if self.skipped else ""), flush=True)
         return 1 if self.failed else 0

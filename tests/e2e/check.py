@@ -31,6 +31,27 @@ LOCKUP_SIG = "ovs-unregister-picktx-lockup"
 LOCKUPS = {"x86_64": "lockup", "arm64": "arm64-lockup"}
 HEALTHY = {"x86_64": "healthy", "arm64": "arm64-healthy"}
 VOLATILE = {"generated", "sources"}
+# scenarios other engineers add to the fixture sets; each is checked when
+# its set has it and skipped (with the reason printed) when not
+NEW_SCENARIOS = ("softlockup-other", "oops-null", "hungtask", "mirred", "race", "victim-hostile")
+AMD64_ONLY = ("hungtask", "hostile", "noovs")
+KDUMP_STAMP = "202611261200"      # /var/crash/<stamp>/dump.<stamp> + dmesg.<stamp>
+LOGONLY_STAMP = "202611261300"    # /var/crash/<stamp>/dmesg.<stamp>, no dump
+WHERE_RE = re.compile(r"^(\S+?)(?:\+0x[0-9a-fA-F]+(?:/0x[0-9a-fA-F]+)?)?(?:\s+\[([^\]]*)\])?\s*$")
+
+
+def scen_class(man):
+    """Which dumps must share a report group, from what the fixture
+    generator set up: every Open vSwitch lockup one group (by signature),
+    other netdev_pick_tx spins one, every other panic by its kind and the
+    function (and module) the generator made it panic in."""
+    e = man["expected"]
+    k = e["verdict_kind"]
+    if k == "OVS_PICKTX_LOCKUP":
+        return ("ovs-lockup",)
+    if k.startswith("PICKTX_SPIN"):
+        return ("picktx-spin", k)
+    return ("panic", e.get("panic_kind"), e.get("function"), e.get("module"))
 
 
 def ident(path):
@@ -539,7 +560,7 @@ class E2E:
         eq(len(lock), 1, "lockup groups")
         eq(lock[0]["dumps"], sorted(self.id_of[n] for n in LOCKUPS.values()),
            "dumps in the lockup group (x86_64 and arm64)")
-        eq(lock[0]["key"], "OVS_PICKTX_LOCKUP@netdev_pick_tx", "lockup group key")
+        eq(lock[0]["key"], LOCKUP_SIG, "lockup group key (the signature)")
         eq({f["commit"] for f in lock[0]["fixes"]}, LOCKUP_FIXES, "lockup group fixes")
         eq(lock[0]["arches"], {"arm64": 1, "x86_64": 1}, "lockup group arches")
         for n in HEALTHY.values():
@@ -559,8 +580,8 @@ class E2E:
             raise AssertionError(f"summary lockup line lacks the arches: {lockline}")
         with open(o["md"]) as f:
             mdt = f.read()
-        if "| dump | status | signature | device | arch | release | path |" not in mdt:
-            raise AssertionError("Markdown dumps table has no arch column")
+        if "| dump | status | signature | source | bucket | device | arch | release | path |" not in mdt:
+            raise AssertionError("Markdown dumps table lacks the source/bucket/arch columns")
         for n, arch in self.arch_of.items():
             md_arch = re.escape(arch.replace("_", "\\_"))  # Markdown escapes _
             if not re.search(rf"^\| \[{self.id_of[n][:12]}\].*\| {md_arch} \|", mdt, re.M):
@@ -706,6 +727,8 @@ class E2E:
         r["triage"]["spin"]["netdev"]["name"] = evil
         r["triage"]["evidence"][0]["command"] = "bt -E | grep " + evil
         r["triage"]["evidence"][0]["text"] = "=cmd|' /C calc'!A0 " + evil
+        r["panic_where"] = evil
+        r["panic_kind"] = "=HYPERLINK(\"x\")" + evil
         with open(os.path.join(d, r["id"] + ".json"), "w") as f:
             json.dump(r, f)
         o = self.run_report([d], "report-escaping")
@@ -727,10 +750,22 @@ class E2E:
         for line in mdt.splitlines():
             if line.startswith("| [eeeeeeeeeeee]"):
                 cells = re.split(r"(?<!\\)\|", line)
-                eq(len(cells), 9, "Markdown table cells in the evil row")
+                eq(len(cells), 11, "Markdown table cells in the evil row")
+        brows = [l for l in mdt.split("## Buckets", 1)[1].split("## Dumps", 1)[0].splitlines()
+                 if l.startswith("| 1 |")]
+        eq(len(brows), 1, "Markdown bucket rows")
+        eq(len(re.split(r"(?<!\\)\|", brows[0])), 11, "Markdown bucket table cells in the evil row")
+        if 'class="bucket"' not in ht or "<td><code>&lt;script&gt;alert" not in ht:
+            raise AssertionError("HTML bucket table lacks the escaped where")
         with open(o["csv"], newline="") as f:
             rows = list(csv.DictReader(f))
         eq(rows[0]["netdev"], '<script>alert("x")</script>\\x1b[31m|`tick`&\'q', "CSV round trip")
+        eq(rows[0]["panic_kind"][:1], "'", "CSV formula cell prefixed")
+        with open(o["csv"].replace(".csv", ".buckets.csv"), newline="") as f:
+            brows = list(csv.DictReader(f))
+        eq(len(brows), 1, "bucket CSV rows")
+        eq(brows[0]["where"], '<script>alert("x")</script>\\x1b[31m|`tick`&\'q', "bucket CSV where")
+        eq(brows[0]["panic_kind"][:2], "'=", "bucket CSV formula cell prefixed")
         with open(o["json"]) as f:
             eq(json.load(f)["dumps"][0]["netdev"], evil, "JSON keeps the exact name")
 
@@ -790,6 +825,248 @@ class E2E:
         if "<svg" not in dom or dom.count('class="bar"') < 3:
             raise AssertionError("no <svg> chart with bars in the DOM")
 
+    # ---------------------------------------------------------- scenarios, buckets, logs
+    def scenario_dirs(self):
+        """{(arch, scenario): set dir} of every scenario with a dump and a
+        manifest in the two fixture sets."""
+        found = {}
+        for arch, fx in self.fx.items():
+            for mp in sorted(glob.glob(os.path.join(fx, "*", "manifest.json"))):
+                d = os.path.dirname(mp)
+                if os.path.isfile(os.path.join(d, "vmcore")):
+                    found[(arch, os.path.basename(d))] = d
+        return found
+
+    def missing_scenarios(self):
+        """[(name, reason)] of the new scenarios a set lacks."""
+        have = self.scenario_dirs()
+        out = []
+        for sc in NEW_SCENARIOS:
+            for arch in ("x86_64", "arm64"):
+                if arch == "arm64" and sc in AMD64_ONLY:
+                    continue
+                if (arch, sc) not in have:
+                    out.append((f"scenario-{sc}-{arch}",
+                                f"fixture set {self.fx[arch]} has no {sc}/ (not built yet)"))
+        return out
+
+    def t_scen_inputs(self):
+        """One plain tar of every scenario's dump + vmcore-dmesg.txt of both
+        sets, plus the log cases: truncated copies with their
+        vmcore-dmesg.txt, a kdump-tools directory (flattened dump.<stamp> +
+        dmesg.<stamp>) and a directory holding only dmesg.<stamp>."""
+        self.scen = self.scenario_dirs()
+        self.sman = {}
+        for k, d in self.scen.items():
+            with open(os.path.join(d, "manifest.json")) as f:
+                self.sman[k] = json.load(f)
+        self.sexp = {}   # identity -> (arch, scenario, how)
+        stage = os.path.join(self.w, "scen-stage")
+        os.makedirs(stage)
+        tarp = os.path.join(self.w, "scenarios.tar")
+        with tarfile.open(tarp, "w") as t:
+            for (arch, sc), d in sorted(self.scen.items()):
+                self.sexp[ident(os.path.join(d, "vmcore"))] = (arch, sc, "dump")
+                for fn in ("vmcore", "vmcore-dmesg.txt"):
+                    if os.path.isfile(os.path.join(d, fn)):
+                        t.add(os.path.join(d, fn), arcname=f"scen/{arch}/{sc}/{fn}")
+            # truncated copies (30%) beside their logs: the OVS lockup and one
+            # other panic
+            other = next((k for k in (("x86_64", "softlockup-other"), ("x86_64", "oops-null"),
+                                      ("arm64", "softlockup-other"), ("x86_64", "healthy"))
+                          if k in self.scen), None)
+            self.truncated = [k for k in (("x86_64", "lockup"), other) if k and k in self.scen]
+            for arch, sc in self.truncated:
+                src = self.scen[(arch, sc)]
+                d = os.path.join(stage, "damaged", f"{arch}-{sc}")
+                os.makedirs(d)
+                with open(os.path.join(src, "vmcore"), "rb") as f, \
+                        open(os.path.join(d, "vmcore"), "wb") as o:
+                    o.write(f.read(os.path.getsize(os.path.join(src, "vmcore")) * 30 // 100))
+                shutil.copyfile(os.path.join(src, "vmcore-dmesg.txt"), os.path.join(d, "vmcore-dmesg.txt"))
+                self.sexp[ident(os.path.join(d, "vmcore"))] = (arch, sc, "truncated")
+            # Debian kdump-tools layout: flattened dump.<stamp> + dmesg.<stamp>
+            self.kdump_of = next(k for k in (("x86_64", "softlockup-other"), ("x86_64", "healthy"),
+                                             ("x86_64", "lockup")) if k in self.scen)
+            src = self.scen[self.kdump_of]
+            d = os.path.join(stage, "var", "crash", KDUMP_STAMP)
+            os.makedirs(d)
+            flatten(os.path.join(src, "vmcore"), os.path.join(d, f"dump.{KDUMP_STAMP}"))
+            shutil.copyfile(os.path.join(src, "vmcore-dmesg.txt"), os.path.join(d, f"dmesg.{KDUMP_STAMP}"))
+            self.sexp[ident(os.path.join(d, f"dump.{KDUMP_STAMP}"))] = self.kdump_of + ("kdump",)
+            # a dump that never got written: only its dmesg.<stamp>
+            self.logonly_of = next(k for k in (("x86_64", "oops-null"), ("arm64", "lockup"),
+                                               ("x86_64", "lockup")) if k in self.scen)
+            d = os.path.join(stage, "var", "crash", LOGONLY_STAMP)
+            os.makedirs(d)
+            shutil.copyfile(os.path.join(self.scen[self.logonly_of], "vmcore-dmesg.txt"),
+                            os.path.join(d, f"dmesg.{LOGONLY_STAMP}"))
+            self.sexp[ident(os.path.join(d, f"dmesg.{LOGONLY_STAMP}"))] = self.logonly_of + ("log-only",)
+            t.add(stage, arcname="scen/extra")
+        self.scen_tar = tarp
+        # symbol store: each set's vmlinux, every distinct openvswitch.ko
+        # debuginfo (the race scenario's module is rebuilt without the fixes)
+        st = os.path.join(self.w, "sym-scen")
+        boot = os.path.join(st, "usr/lib/debug/boot")
+        os.makedirs(boot)
+        seen = set()
+        for (arch, sc), d in sorted(self.scen.items()):
+            rel = self.sman[(arch, sc)]["kernel_release"]
+            for fn, dest in (("vmlinux", os.path.join(boot, f"vmlinux-{rel}")),
+                             ("openvswitch.ko.debug",
+                              os.path.join(st, f"usr/lib/debug/lib/modules/{rel}/{sc}/openvswitch.ko"))):
+                src = os.path.join(d, fn)
+                if not os.path.exists(src) or os.path.realpath(src) in seen:
+                    continue
+                seen.add(os.path.realpath(src))
+                if os.path.lexists(dest):
+                    dest += f".{len(seen)}"
+                os.makedirs(os.path.dirname(dest), exist_ok=True)
+                os.symlink(os.path.realpath(src), dest)
+        self.sym_scen = st
+
+    def t_scen_batch(self):
+        tool = os.path.join(self.a.top, "tools", "ovscrash-log")
+        if not os.access(tool, os.X_OK):
+            raise AssertionError(f"{tool} is not built (make tools/ovscrash-log)")
+        self.out_scen = os.path.join(self.w, "out-scen")
+        p, dt = self.run_batch(self.out_scen, [self.scen_tar], [self.sym_scen], "-j", "2",
+                               "--ovscrash-log", tool,
+                               "--crash", f"arm64={self.a.crash_arm64}", "--ext", f"arm64={self.a.ext_arm64}")
+        self.timings["scenarios_j2"] = dt
+        self.rs = results(self.out_scen)
+        extra = sorted(r["input"]["path"] for i, r in self.rs.items() if i not in self.sexp)
+        if extra:   # e.g. a dmesg.<stamp> reported as a file of its own
+            raise AssertionError(f"unexpected results: {extra}")
+        missing = [v for i, v in self.sexp.items() if i not in self.rs]
+        if missing:
+            raise AssertionError(f"no result for {missing}")
+        o = self.run_report([self.out_scen], "report-scenarios")
+        self.scen_report = o
+        with open(o["json"]) as f:
+            self.srep = json.load(f)
+        self.sgroup = {d["id"]: d["group"] for d in self.srep["dumps"]}
+
+    def t_scen_verdicts(self):
+        """Every scenario dump: triaged from the vmcore, with the verdict,
+        panic kind and panic function its manifest expects."""
+        for i, (arch, sc, how) in self.sexp.items():
+            if how != "dump":
+                continue
+            r, e = self.rs[i], self.sman[(arch, sc)]["expected"]
+            what = f"{arch} {sc}"
+            eq(r["status"], "ok", f"{what}: status ({r.get('error')})")
+            eq(r["verdict_source"], "vmcore", f"{what}: verdict source")
+            eq(r["verdict"], e["verdict_kind"], f"{what}: verdict")
+            eq(r["arch"], arch, f"{what}: arch")
+            if e.get("panic_kind"):
+                eq(r["panic_kind"], e["panic_kind"], f"{what}: panic kind")
+            if e.get("function"):
+                m = WHERE_RE.match(r["panic_where"] or "")
+                if not m:
+                    raise AssertionError(f"{what}: panic_where {r['panic_where']!r} is not func+off [mod]")
+                eq(m.group(1), e["function"], f"{what}: panic function")
+                eq(m.group(2), e.get("module"), f"{what}: panic module")
+            if e["verdict_kind"] == "NOT_THIS_BUG" and not re.fullmatch(r"[0-9a-f]{16}", r["bucket"] or ""):
+                raise AssertionError(f"{what}: no 16-hex-digit bucket: {r['bucket']!r}")
+
+    def t_scen_buckets(self):
+        """Same scenario on both arches -> same group; dumps share a group
+        exactly when their manifests say the same panic; the bucket table
+        counts, one example each, in every format."""
+        cls_group = {}
+        for i, (arch, sc, how) in self.sexp.items():
+            if how != "dump":
+                continue
+            c, g = scen_class(self.sman[(arch, sc)]), self.sgroup[i]
+            if cls_group.setdefault(c, g) != g:
+                raise AssertionError(f"{arch} {sc} ({c}) is in group {g}, another dump of the same "
+                                     f"kind of panic in {cls_group[c]}")
+        for sc in {sc for _a, sc in self.scen}:
+            if ("x86_64", sc) in self.scen and ("arm64", sc) in self.scen:
+                ga = self.sgroup[ident(os.path.join(self.scen[("x86_64", sc)], "vmcore"))]
+                gb = self.sgroup[ident(os.path.join(self.scen[("arm64", sc)], "vmcore"))]
+                eq(gb, ga, f"{sc}: group of the arm64 dump vs the x86_64 dump")
+        inv = {}
+        for c, g in cls_group.items():
+            if g in inv:
+                raise AssertionError(f"different panics {inv[g]} and {c} share group {g}")
+            inv[g] = c
+        # expected count per group: every staged entry of that class
+        want = {}
+        for i, (arch, sc, how) in self.sexp.items():
+            g = cls_group[scen_class(self.sman[(arch, sc)])]
+            want[g] = want.get(g, 0) + 1
+        rows = {b["key"]: b for b in self.srep["buckets"]}
+        eq({k: b["count"] for k, b in rows.items()}, want, "bucket table counts (JSON)")
+        groups = {g["key"]: g for g in self.srep["groups"]}
+        for k, b in rows.items():
+            if not isinstance(b["example"], str) or b["example"] not in groups[k]["dumps"]:
+                raise AssertionError(f"{k}: example {b['example']!r} is not one of its dumps")
+            if k.startswith("bucket:"):
+                eq(b["bucket"], k[len("bucket:"):], f"{k}: bucket id")
+                eq(b["verdict"], "NOT_THIS_BUG", f"{k}: verdict")
+        with open(self.scen_report["csv"].replace(".csv", ".buckets.csv"), newline="") as f:
+            crows = list(csv.DictReader(f))
+        eq({r["key"]: int(r["count"]) for r in crows}, want, "bucket table counts (CSV)")
+        eq(sorted(r["example"] for r in crows), sorted(b["example"] for b in rows.values()),
+           "bucket CSV examples")
+        with open(self.scen_report["md"]) as f:
+            mdt = f.read()
+        sect = mdt.split("## Buckets", 1)[1].split("## Dumps", 1)[0]
+        mrows = [l for l in sect.splitlines() if re.match(r"^\| \d+ \|", l)]
+        eq(sorted(int(l.split("|")[1]) for l in mrows), sorted(want.values()), "bucket table counts (Markdown)")
+        for b in rows.values():
+            if not any(f"[{b['example'][:12]}](#d-{b['example'][:12]})" in l for l in mrows):
+                raise AssertionError(f"Markdown bucket table lacks the example of {b['key']}")
+        with open(self.scen_report["html"]) as f:
+            ht = f.read()
+        hrows = re.findall(r'<tr class="bucket"><td>(\d+)</td>', ht)
+        eq(sorted(int(x) for x in hrows), sorted(want.values()), "bucket table counts (HTML)")
+
+    def t_log_fallback(self):
+        """Truncated dumps take the verdict of the vmcore-dmesg.txt beside
+        them; a kdump-tools directory attaches dmesg.<stamp> to its dump; a
+        lone dmesg.<stamp> is triaged from the log."""
+        for i, (arch, sc, how) in self.sexp.items():
+            r, e = self.rs[i], self.sman[(arch, sc)]["expected"]
+            intact = ident(os.path.join(self.scen[(arch, sc)], "vmcore"))
+            what = f"{how} {arch} {sc}"
+            if how == "truncated":
+                eq(r["status"], "bad-dump", f"{what}: status")
+                if "truncated" not in (r["error"] or ""):
+                    raise AssertionError(f"{what}: error does not say truncated: {r['error']!r}")
+                eq(r["verdict_source"], "log", f"{what}: verdict source ({r.get('log_run')})")
+                eq(r["verdict"], e["verdict_kind"], f"{what}: verdict from the log")
+                if not (r["log_run"]["used"] or "").endswith("/vmcore-dmesg.txt"):
+                    raise AssertionError(f"{what}: log used {r['log_run']['used']!r}")
+                # the damaged header still names the build: its vmlinux went to ovscrash-log
+                eq(os.path.realpath(r["log_run"]["vmlinux"] or "-"),
+                   os.path.realpath(os.path.join(self.scen[(arch, sc)], "vmlinux")), f"{what}: --vmlinux")
+                eq(self.sgroup[i], self.sgroup[intact], f"{what}: group vs the intact dump's")
+            elif how == "kdump":
+                eq(r["status"], "ok", f"{what}: status ({r.get('error')})")
+                eq(r["dump"]["format"], "flattened", f"{what}: format")
+                eq(r["verdict_source"], "vmcore", f"{what}: verdict source")
+                sides = [(sd["kind"], sd["path"].rsplit("/", 2)[-2:]) for sd in r["side_files"]]
+                eq(sides, [("kdump-dmesg", [KDUMP_STAMP, f"dmesg.{KDUMP_STAMP}"])], f"{what}: side files")
+                eq(self.sgroup[i], self.sgroup[intact], f"{what}: group vs the intact dump's")
+            elif how == "log-only":
+                eq(r["status"], "log-only", f"{what}: status")
+                if not r["input"]["path"].endswith(f"/{LOGONLY_STAMP}/dmesg.{LOGONLY_STAMP}"):
+                    raise AssertionError(f"{what}: input {r['input']['path']!r}")
+                eq(r["verdict_source"], "log", f"{what}: verdict source ({r.get('log_run')})")
+                eq(r["verdict"], e["verdict_kind"], f"{what}: verdict from the log")
+                eq(self.sgroup[i], self.sgroup[intact], f"{what}: group vs the intact dump's")
+        dumps = {d["id"]: d for d in self.srep["dumps"]}
+        for i, (arch, sc, how) in self.sexp.items():
+            eq(dumps[i]["verdict_source"], "vmcore" if how in ("dump", "kdump") else "log",
+               f"report verdict source of {how} {arch} {sc}")
+        with open(self.scen_report["md"]) as f:
+            if not re.search(r"^\| \[[0-9a-f]{12}\]\(#d-[0-9a-f]{12}\) \| bad-dump \| [^|]+ \| log \|",
+                             f.read(), re.M):
+                raise AssertionError("Markdown dumps table does not show the log source of a bad dump")
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -828,11 +1105,23 @@ def main():
                          ("arch-without-crash", e.t_no_crash),
                          ("report-formats", e.t_report_formats),
                          ("report-escaping", e.t_escaping),
-                         ("html-in-chromium", e.t_chromium)):
+                         ("html-in-chromium", e.t_chromium),
+                         ("scenario-archive", e.t_scen_inputs),
+                         ("scenario-batch", e.t_scen_batch),
+                         ("scenario-verdicts", e.t_scen_verdicts),
+                         ("scenario-buckets", e.t_scen_buckets),
+                         ("log-fallback", e.t_log_fallback)):
             if name == "shards-merge" and not hasattr(e, "report_j1"):
                 continue
             if name in ("html-in-chromium",) and not hasattr(e, "final"):
                 continue
+            if name.startswith("scenario-") and name != "scenario-archive" and not hasattr(e, "sexp"):
+                continue
+            if name in ("scenario-verdicts", "scenario-buckets", "log-fallback") and not hasattr(e, "srep"):
+                continue
+            if name == "scenario-archive":
+                for sk, why in e.missing_scenarios():
+                    s.skip(sk, why)
             s.check(name, fn)
     t = e.timings
     if t:
