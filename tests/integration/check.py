@@ -368,6 +368,248 @@ def noovs_checks(s, r, m):
     s.check(f"{A} noovs: a kernel without OVS loaded gives one-line reasons, the rest carries on",
             no_ovs)
 
+def bt_frames(bt):
+    """(function, module) of each frame crash's bt prints, top first"""
+    return re.findall(r"^\s*#\d+ \[[0-9a-f]+\] (\S+) at [0-9a-f]+(?: \[(\w+)\])?", bt, re.M)
+
+
+def victim_crash_checks(s, m, crash, fx, scen):
+    """the victim's state, read with crash's own struct/rd commands"""
+    A = m["arch"]
+    victim = m["victim"]
+    vaddr = int(victim["address"], 16)
+
+    def state():
+        cmds = [f"struct net_device.real_num_tx_queues,num_tx_queues,reg_state {vaddr:x}",
+                f"px &((struct net_device *){vaddr:#x})->name"]
+        o = run_crash(crash, fx["vmlinux"], fx["vmcore"], cmds)
+        txt = o[cmds[0]]
+        true(re.search(r"real_num_tx_queues = 0,", txt), f"crash reads: {txt.strip()}")
+        true(re.search(rf"\bnum_tx_queues = {victim['num_tx_queues']},", txt), f"crash reads: {txt.strip()}")
+        true(re.search(rf"reg_state = {victim['reg_state']}", txt), f"crash reads: {txt.strip()}")
+        # the name's bytes, as crash's rd reads them
+        addr = re.search(r"\) (0x[0-9a-f]+)", o[cmds[1]])
+        true(addr, f"no address of name: {o[cmds[1]]!r}")
+        raw = bytes.fromhex(victim["name_hex"])
+        rd = f"rd -8 {addr.group(1)} {len(raw) + 1}"
+        o = run_crash(crash, fx["vmlinux"], fx["vmcore"], [rd])
+        got = bytes(int(b, 16) for b in re.findall(r"(?<=[ :])([0-9a-f]{2})(?= )", " ".join(
+            l.split(":", 1)[1][:3 * 16 + 2] for l in o[rd].splitlines() if ":" in l) + " "))
+        eq(got[:len(raw) + 1], raw + b"\0", "victim name bytes in the dump (crash rd)")
+    s.check(f"{A} {scen}: crash reads the victim's real_num_tx_queues 0, reg_state and name bytes", state)
+
+
+def victim_hostile_checks(s, r, m, crash, fx):
+    A = m["arch"]
+    victim = m["victim"]
+    vaddr = int(victim["address"], 16)
+    raw = bytes.fromhex(victim["name_hex"])
+    want = escape_like_docs(raw)
+
+    def setup():
+        true(any(b < 0x20 for b in raw) and b"\x1b[7m" in raw and any(b >= 0x80 for b in raw),
+             f"manifest: name {victim['name_hex']} lacks control bytes, ESC [7m or a high byte")
+        for c in b'<"&\\':
+            true(c in raw, f"manifest: name lacks {chr(c)!r}")
+        eq(victim["name"], None, "manifest: raw name is not given as text")
+        true(victim["port_no"] is not None, "manifest: victim's OVS port")
+    s.check(f"{A} victim-hostile: the manifest's victim name holds the hostile bytes", setup)
+
+    def bt_chain():
+        names = [f[0] for f in bt_frames(r["bt"])]
+        true("netdev_pick_tx" in names, f"no netdev_pick_tx frame in bt: {names}")
+        i = names.index("netdev_pick_tx")
+        eq(names[i + 1:i + 3], ["netdev_core_pick_tx", "__dev_queue_xmit"], "frames above netdev_pick_tx")
+        true(any(mod == "openvswitch" for _, mod in bt_frames(r["bt"])), "no openvswitch frame in bt")
+        true("netdev_frame_hook" in names, "packet did not enter through OVS's rx hook")
+    s.check(f"{A} victim-hostile: crash bt shows the spin in netdev_pick_tx under OVS", bt_chain)
+
+    victim_crash_checks(s, m, crash, fx, "victim-hostile")
+
+    def walks():
+        d = js(r["netdev -j"])
+        v = [x for x in d["devices"] if int(x["address"], 16) == vaddr]
+        eq(len(v), 1, "victim listed once")
+        eq(v[0]["name"], want, "escaped victim name in netdev -j")
+        eq((v[0]["real_num_tx_queues"], v[0]["found_via"]), (0, "vport"), "victim queues, found via")
+        vp = js(r["vport -j"])
+        pv = [x for x in vp["vports"] if x["port_no"] == victim["port_no"]]
+        eq(len(pv), 1, "victim's port in vport -j")
+        eq(pv[0]["netdev"]["name"], want, "escaped name of the victim's vport")
+        eq(pv[0]["race_window"], True, "victim's vport in the race window")
+        sp = [x for x in js(r["picktx -j"])["spins"] if x["panic_cpu"]]
+        eq(len(sp), 1, "spins on the panic CPU")
+        eq(int(sp[0]["netdev"]["address"], 16), vaddr, "device from the registers")
+        eq((sp[0]["hash"]["value"], sp[0]["qcount"]["value"]), (0, 0), "hash, qcount")
+    s.check(f"{A} victim-hostile: netdev, vport and picktx find the renamed victim and escape its name",
+            walks)
+
+    def triage():
+        d = js(r["triage -j"])
+        eq(d["verdict"], m["expected"]["verdict_kind"], "verdict")
+        true(d["confidence"] >= m["expected"]["min_confidence"], f"confidence {d['confidence']}")
+        eq(sorted(f["commit"] for f in d["fixes"]), ["066b86787fa3", "47e55e4b410f"], "fixing commits")
+        eq(d["vport"]["port_no"], victim["port_no"], "victim's vport matched")
+        eq(d["vport"]["datapath"], m["datapath"], "datapath")
+        eq(d["vport"]["netdev"]["name"], want, "victim in triage -j, escaped")
+        ev = [e["text"] for e in d["evidence"]]
+        true(any(want in t for t in ev), f"evidence does not name the victim as {want}")
+        true(any("real_num_tx_queues" in t for t in ev), "evidence does not give dev->real_num_tx_queues")
+        true(want in r["triage"], "text triage does not name the victim escaped")
+    s.check(f"{A} victim-hostile: triage says OVS_PICKTX_LOCKUP at full confidence, names the victim "
+            "escaped, its queues and its vport", triage)
+
+    def no_raw_bytes():
+        for cmd in ("netdev", "netdev -j", "netdev -a -j", "vport", "vport -j", "picktx", "picktx -j",
+                    "triage", "triage -j"):
+            bad = [c for c in r[cmd] if c in "\x1b\x01\x7f\ufffd"]
+            eq(bad, [], f"raw name bytes in {cmd} output")
+    s.check(f"{A} victim-hostile: no raw control or high byte of the name reaches any output", no_raw_bytes)
+
+
+def mirred_checks(s, r, m, crash, fx):
+    A = m["arch"]
+    victim = m["victim"]
+    vaddr = int(victim["address"], 16)
+
+    def bt_chain():
+        frames = bt_frames(r["bt"])
+        names = [f[0] for f in frames]
+        true("netdev_pick_tx" in names, f"no netdev_pick_tx frame in bt: {names}")
+        i = names.index("netdev_pick_tx")
+        eq(names[i + 1:i + 3], ["netdev_core_pick_tx", "__dev_queue_xmit"], "frames above netdev_pick_tx")
+        true(("tcf_mirred_act", "act_mirred") in frames[i:], f"tcf_mirred_act [act_mirred] not below: {frames}")
+        eq([f for f in frames if f[1] == "openvswitch"], [], "openvswitch frames")
+        true("__crash_kexec" in names or "machine_kexec" in names, "panic did not go through kdump")
+    s.check(f"{A} mirred: crash bt shows the spin in netdev_pick_tx reached from tcf_mirred_act, no OVS",
+            bt_chain)
+
+    victim_crash_checks(s, m, crash, fx, "mirred")
+
+    def setup():
+        eq((m["ovs_loaded"], m["ovs_datapath"], m["datapath"], m["ports"]), (True, False, None, []),
+           "manifest: openvswitch.ko loaded, no datapath")
+        o = run_crash(crash, fx["vmlinux"], fx["vmcore"], ["mod"])
+        mods = set(re.findall(r"^\s*[0-9a-f]+\s+(\w+)\s", o["mod"], re.M))
+        for want in ("act_mirred", "cls_matchall", "sch_ingress", "openvswitch"):
+            true(want in mods, f"{want} not in crash's mod list")
+        eq(js(r["vport -j"])["datapaths"], [], "datapaths")
+    s.check(f"{A} mirred: tc modules and openvswitch.ko loaded, no OVS datapath (crash mod, vport)", setup)
+
+    def picktx():
+        sp = [x for x in js(r["picktx -j"])["spins"] if x["panic_cpu"]]
+        eq(len(sp), 1, "spins on the panic CPU")
+        eq(int(sp[0]["netdev"]["address"], 16), vaddr, "device from the registers")
+        eq((sp[0]["hash"]["value"], sp[0]["qcount"]["value"]), (m["expected"]["hash"], m["expected"]["qcount"]),
+           "hash, qcount")
+    s.check(f"{A} mirred: picktx decodes the spin on the victim", picktx)
+
+    def triage():
+        d = js(r["triage -j"])
+        eq(d["verdict"], m["expected"]["verdict_kind"], "verdict")
+        eq(d["fixes"], m["expected"]["fixes"], "fixes")
+        texts = [d["summary"]] + [e["text"] for e in d["evidence"]]
+        true(any(m["expected"]["path"] in t for t in texts), f"summary/evidence do not name {m['expected']['path']}")
+        true(m["expected"]["path"] in r["triage"], "text triage does not name tc mirred")
+        true("FIXED BY" not in r["triage"], "text triage offers the OVS fixes")
+    s.check(f"{A} mirred: triage says PICKTX_SPIN_OTHER through tc mirred, no OVS fixes", triage)
+
+
+# the kernel's report line of each panic kind, per arch (from the kernel's
+# own printk formats)
+PANIC_LINES = {
+    "soft-lockup": {"amd64": r"watchdog: BUG: soft lockup - CPU#(\d+) stuck for \d+s!",
+                    "arm64": r"watchdog: BUG: soft lockup - CPU#(\d+) stuck for \d+s!"},
+    "null-deref": {"amd64": r"BUG: kernel NULL pointer dereference, address: 0*10\b",
+                   "arm64": r"Unable to handle kernel NULL pointer dereference at virtual address 0*10\b"},
+    "hung-task": {"amd64": r"INFO: task (\S+):(\d+) blocked for more than \d+ seconds\.",
+                  "arm64": r"INFO: task (\S+):(\d+) blocked for more than \d+ seconds\."},
+}
+# panic()'s message; none for an oops: with kdump loaded and panic_on_oops,
+# oops_end()/die() call crash_kexec() before panic("Fatal exception")
+PANIC_MESSAGES = {"soft-lockup": "softlockup: hung tasks", "null-deref": None,
+                  "hung-task": "hung_task: blocked tasks"}
+
+
+def other_panic_checks(s, r, m, crash, fx, scen, signatures):
+    """softlockup-other, oops-null, hungtask: a panic in the helper module"""
+    A = m["arch"]
+    ex = m["expected"]
+    site = m["panic_site"]
+    fn, mod = ex["function"], ex["module"]
+
+    def log():
+        lg = r["log"]
+        mm = re.search(PANIC_LINES[ex["panic_kind"]][A], lg)
+        true(mm, f"no {ex['panic_kind']} report in crash's log")
+        if ex["panic_kind"] == "soft-lockup":
+            eq(int(mm.group(1)), site["cpu"], "CPU of the soft lockup")
+        if ex["panic_kind"] == "hung-task":
+            eq((mm.group(1), int(mm.group(2))), (site["task"], site["pid"]), "hung task")
+            true(re.search(rf"^\s*{fn}\+0x[0-9a-f]+/0x[0-9a-f]+ \[{mod}\]", lg, re.M),
+                 f"{fn} [{mod}] not in the hung task's call trace")
+        else:
+            pcl = r"RIP: 0010:" if A == "amd64" else r"pc : "
+            true(re.search(rf"{pcl}{fn}\+0x[0-9a-f]+/0x[0-9a-f]+ \[{mod}\]", lg),
+                 f"no {pcl}{fn}+off [{mod}] line in the log")
+        msg = PANIC_MESSAGES[ex["panic_kind"]]
+        if msg:
+            true(f"Kernel panic - not syncing: {msg}" in lg, "panic message")
+        else:
+            true("Kernel panic - not syncing" not in lg, "a panic() line after the oops")
+        eq(m["panic_message"], msg, "manifest panic message")
+    s.check(f"{A} {scen}: crash's log has the {ex['panic_kind']} report at {fn} [{mod}]", log)
+
+    def bt():
+        if ex["panic_kind"] == "hung-task":
+            # the panic is khungtaskd's; the hung task sleeps in the helper
+            cmds = [f"bt {site['pid']}", f"ps {site['pid']}"]
+            o = run_crash(crash, fx["vmlinux"], fx["vmcore"], cmds)
+            names = [f[0] for f in bt_frames(o[cmds[0]])]
+            true("khungtaskd" in r["bt"], "the panic task is not khungtaskd")
+            true(re.search(rf"^\s*>?\s*{site['pid']}\s+\d+\s+\d+\s+[0-9a-f]+\s+UN\s", o[cmds[1]], re.M),
+                 f"task {site['pid']} not in UN state: {o[cmds[1]]!r}")
+        else:
+            names = [f[0] for f in bt_frames(r["bt"])] + re.findall(
+                r"\[exception RIP: (\w+)\+\d+\]", r["bt"]) + re.findall(r"PC: [0-9a-f]+\s+\[(\w+)\+\d+\]", r["bt -E"])
+            true(re.search(rf'PID: {site["pid"]}\s+TASK: [0-9a-f]+\s+CPU: \d+\s+COMMAND: "{site["task"]}"',
+                           r["bt"]), f"the panic task is not {site['task']} ({site['pid']})")
+            true("__crash_kexec" in r["bt"] or "machine_kexec" in r["bt"], "panic did not go through kdump")
+        true(fn in names, f"{fn} not in crash's backtrace: {names}")
+        eq(js(r["picktx -j"])["spins"], [], "picktx spins")
+    s.check(f"{A} {scen}: crash bt puts the {ex['panic_kind']} in {fn}, nothing spins in netdev_pick_tx", bt)
+
+    def triage():
+        d = js(r["triage -j"])
+        eq(d["verdict"], ex["verdict_kind"], "verdict")
+        eq(d["fixes"], [], "fixes")
+        ps = d["panic_signature"]
+        true(isinstance(ps, dict), f"panic_signature {ps!r}")
+        eq((ps["kind"], ps["function"], ps["module"]), (ex["panic_kind"], fn, mod), "panic signature")
+        true(re.fullmatch(r"[0-9a-f]{16}", ps["bucket"] or ""), f"bucket {ps['bucket']!r}")
+        signatures[(scen, A)] = ps["bucket"]
+    s.check(f"{A} {scen}: triage says not this bug, panic signature {ex['panic_kind']} at {fn} [{mod}]",
+            triage)
+
+
+def bucket_checks(s, signatures):
+    """the same bug buckets together across arches, different bugs apart"""
+    scens = sorted({sc for sc, _ in signatures})
+
+    def same():
+        for sc in scens:
+            got = {a: b for (x, a), b in signatures.items() if x == sc}
+            if len(got) > 1:
+                eq(len(set(got.values())), 1, f"{sc} buckets per arch {got}")
+    s.check("panic buckets: one bucket per scenario across amd64 and arm64", same)
+
+    def apart():
+        per = {}
+        for (sc, _), b in signatures.items():
+            per.setdefault(b, set()).add(sc)
+        eq([sorted(v) for v in per.values() if len(v) > 1], [], "scenarios sharing a bucket")
+    s.check("panic buckets: different scenarios, different buckets", apart)
+
 
 def bad_input_checks(s, crash, ext, fx, tmp, A):
     def no_debuginfo():
@@ -475,10 +717,12 @@ def main():
     s = Suite()
     top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     tmp = tempfile.mkdtemp(prefix="ovscrash-it-")
+    signatures = {}	# (scenario, arch) -> panic bucket, for bucket_checks
     try:
         for spec in a.set:
             arch, fixtures, crash, ext = spec.split(":")
-            for scen in ("lockup", "healthy", "hostile", "noovs"):
+            for scen in ("lockup", "healthy", "hostile", "noovs", "victim-hostile", "mirred",
+                         "softlockup-other", "oops-null", "hungtask"):
                 d = os.path.join(fixtures, scen)
                 if not os.path.isdir(d):
                     continue
@@ -501,8 +745,16 @@ def main():
                     hostile_checks(s, r, m)
                 elif scen == "noovs":
                     noovs_checks(s, r, m)
+                elif scen == "victim-hostile":
+                    victim_hostile_checks(s, r, m, crash, fx)
+                elif scen == "mirred":
+                    mirred_checks(s, r, m, crash, fx)
+                elif scen in ("softlockup-other", "oops-null", "hungtask"):
+                    other_panic_checks(s, r, m, crash, fx, scen, signatures)
                 else:
                     healthy_checks(s, r, m)
+        if signatures:
+            bucket_checks(s, signatures)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return s.summary("integration")
