@@ -764,6 +764,427 @@ static void test_fixture_race(void **state)
 	assert_int_equal(r->regs.line_no, 386);
 }
 
+/* What the clean x86 log gives; checked again on mangled copies. */
+static void check_x86_real(void)
+{
+	const struct oc_panic_report *r;
+
+	assert_int_equal(l.n, 1);
+	r = primary();
+	assert_int_equal(r->kind, OC_PK_SOFT_LOCKUP);
+	assert_int_equal(r->cpu, 1);
+	assert_int_equal(r->pid, 22);
+	assert_string_equal(r->comm, "ksoftirqd/1");
+	assert_string_equal(r->where.sym, "netdev_pick_tx");
+	assert_int_equal(r->where.off, 0x26d);
+	assert_int_equal(r->nframes, 3);
+	assert_string_equal(r->frames[2].sym, "do_execute_actions");
+	assert_string_equal(r->frames[2].mod, "openvswitch");
+	assert_string_equal(l.panic_message, "softlockup: hung tasks");
+}
+
+/*
+ * Rewrite every line of the real log: @mode 0 syslog prefix + CRLF, 1
+ * caller ids + dmesg -T stamps, 2 NUL bytes and ANSI colour in the
+ * middle of the prefix + a binary garbage line after every 4th line.
+ */
+static char *mangle(const char *t, size_t len, int mode, size_t *outlen)
+{
+	char *o = malloc(len * 4 + 4096), *q = o;
+	const char *p = t, *end = t + len;
+	int n = 0;
+
+	assert_non_null(o);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *body = memchr(p, ']', ll);
+
+		if (mode == 0) {
+			q += sprintf(q, "Nov  5 10:11:12 host kernel: ");
+			memcpy(q, p, ll);
+			q += ll;
+			*q++ = '\r';
+		} else if (mode == 1) {
+			body = body ? body + 1 : p;
+			q += sprintf(q, "[Tue Nov  5 10:11:%02d 2024][    C1]", n % 60);
+			memcpy(q, body, (size_t)(p + ll - body));
+			q += p + ll - body;
+		} else {
+			memcpy(q, "\x1b[0;32m", 7);
+			q += 7;
+			*q++ = '\0';
+			memcpy(q, p, ll);
+			q += ll;
+			if (n % 4 == 3) {
+				static const char junk[] = "\n\xff\xfe\x00\x01garbage\x80\x1b[";
+
+				memcpy(q, junk, sizeof(junk) - 1);
+				q += sizeof(junk) - 1;
+			}
+		}
+		*q++ = '\n';
+		n++;
+		p = nl ? nl + 1 : end;
+	}
+	*outlen = (size_t)(q - o);
+	return o;
+}
+
+static void test_noise_formats(void **state)
+{
+	size_t len, ml;
+	char *t = oc_test_read("x86_64_61_dmesg.txt", &len);
+	int mode;
+
+	(void)state;
+	assert_non_null(t);
+	for (mode = 0; mode < 3; mode++) {
+		char *m = mangle(t, len, mode, &ml);
+
+		parse_buf(m, ml);
+		check_x86_real();
+		if (mode == 1)
+			assert_string_equal(l.v[0].caller, "C1");
+		oc_panic_list_free(&l);
+		free(m);
+	}
+	free(t);
+}
+
+/* Two soft lockups printed at once, lines interleaved: the caller ids
+ * keep them apart (kernel/printk/printk.c CONFIG_PRINTK_CALLER). */
+static void test_interleaved(void **state)
+{
+	(void)state;
+	parse_str(L("[ 5.1][    C0] watchdog: BUG: soft lockup - CPU#0 stuck for 23s! [a:10]")
+		  L("[ 5.1][    C1] watchdog: BUG: soft lockup - CPU#1 stuck for 23s! [b:11]")
+		  L("[ 5.1][    C0] CPU: 0 PID: 10 Comm: a Not tainted 6.1.0 #1")
+		  L("[ 5.1][    C1] CPU: 1 PID: 11 Comm: b Not tainted 6.1.0 #1")
+		  L("[ 5.1][    C1] RIP: 0010:func_b+0x1/0x10")
+		  L("[ 5.1][    C0] RIP: 0010:func_a+0x2/0x10")
+		  L("[ 5.1][    C0] Call Trace:")
+		  L("[ 5.1][    C1] Call Trace:")
+		  L("[ 5.1][    C1]  caller_b+0x1/0x10")
+		  L("[ 5.1][    C0]  caller_a+0x1/0x10")
+		  L("[ 5.1][    C0]  ? junk_a+0x1/0x10")
+		  L("[ 5.1][    C1]  caller2_b+0x1/0x10")
+		  L("[ 5.1][    C1] Kernel panic - not syncing: softlockup: hung tasks"));
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.v[0].cpu, 0);
+	assert_string_equal(l.v[0].comm, "a");
+	assert_string_equal(l.v[0].where.sym, "func_a");
+	assert_int_equal(l.v[0].nframes, 2);
+	assert_string_equal(l.v[0].frames[0].sym, "caller_a");
+	assert_int_equal(l.v[1].cpu, 1);
+	assert_string_equal(l.v[1].comm, "b");
+	assert_string_equal(l.v[1].where.sym, "func_b");
+	assert_int_equal(l.v[1].nframes, 2);
+	assert_string_equal(l.v[1].frames[1].sym, "caller2_b");
+	assert_int_equal(l.primary, 1);
+
+	/* no caller ids: a foreign line inside the trace does not end it */
+	oc_panic_list_free(&l);
+	parse_str(L("watchdog: BUG: soft lockup - CPU#0 stuck for 23s! [a:10]")
+		  L("Call Trace:")
+		  L(" caller_a+0x1/0x10")
+		  L("device vethb0 left promiscuous mode")
+		  L(" caller2_a+0x1/0x10"));
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.v[0].nframes, 2);
+	assert_int_equal(l.primary, -1);	/* no panic line, not an oops */
+}
+
+/* Every truncation of a real log parses, within bounds. */
+static void test_truncated(void **state)
+{
+	size_t len, i;
+	char *t = oc_test_read("x86_64_61_dmesg.txt", &len);
+
+	(void)state;
+	assert_non_null(t);
+	for (i = 0; i <= len; i++) {
+		char *c = malloc(i ? i : 1);
+
+		assert_non_null(c);
+		memcpy(c, t, i);
+		parse_buf(c, i);
+		/* a panic message cut short ("softlock") is a panic() of its own */
+		assert_true(l.n <= 2);
+		if (l.n) {
+			assert_int_equal(l.v[0].kind, OC_PK_SOFT_LOCKUP);
+			assert_true(l.v[0].nframes <= 3);
+		}
+		if (l.n == 2)
+			assert_int_equal(l.v[1].kind, OC_PK_PANIC);
+		oc_panic_list_free(&l);
+		free(c);
+	}
+	free(t);
+}
+
+static void test_oversized(void **state)
+{
+	static const char trig[] = "watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [x:1]";
+	size_t n = 200000, k;
+	char *t = malloc(n);
+
+	(void)state;
+	assert_non_null(t);
+	/* one 100 KB line starting with the trigger (no newline before it) */
+	memset(t, 'A', n);
+	memcpy(t, trig, sizeof(trig) - 1);
+	t[100000] = '\n';
+	k = 100001;
+	k += (size_t)sprintf(t + k, "Call Trace:\n func+0x1/0x2\n ");
+	/* a frame line longer than a line may be: cut, so not a frame */
+	memset(t + k, 'f', n - k);
+	memcpy(t + n - 12, "+0x1/0x2\n", 9);
+	parse_buf(t, n);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(strlen(l.v[0].message), sizeof(l.v[0].message) - 1);
+	assert_int_equal(l.v[0].cpu, 1);
+	assert_int_equal(l.v[0].nframes, 1);
+	free(t);
+}
+
+static void test_bounds(void **state)
+{
+	size_t cap = 6000 * 64 + 4096, k = 0;
+	char *t = malloc(cap);
+	int i;
+
+	(void)state;
+	assert_non_null(t);
+	for (i = 0; i < 6000; i++)
+		k += (size_t)sprintf(t + k, "BUG: soft lockup - CPU#%d stuck for 22s! [x:%d]\n",
+				     i % 4, i);
+	k += (size_t)sprintf(t + k, "Kernel panic - not syncing: softlockup: hung tasks\n");
+	parse_buf(t, k);
+	assert_int_equal(l.n, OC_PS_MAX_REPORTS - 1);
+	assert_int_equal(l.primary, OC_PS_MAX_REPORTS - 2);
+	oc_panic_list_free(&l);
+
+	k = (size_t)sprintf(t, "kernel BUG at mm/slub.c:1!\nCall Trace:\n");
+	for (i = 0; i < 100; i++)
+		k += (size_t)sprintf(t + k, " f%d+0x1/0x2\n", i);
+	parse_buf(t, k);
+	assert_int_equal(l.v[0].nframes, OC_PS_MAX_FRAMES);
+	assert_int_equal(l.v[0].frames_cut, 100 - OC_PS_MAX_FRAMES);
+	assert_string_equal(l.v[0].frames[OC_PS_MAX_FRAMES - 1].sym, "f47");
+	free(t);
+}
+
+/* Random bytes, and random bytes around trigger lines: no crash, bounded
+ * strings (the sanitizer run catches reads past the buffer). */
+static void test_garbage(void **state)
+{
+	size_t n = 1 << 18, i;
+	unsigned int x = 12345;
+	char *t = malloc(n);
+	int round;
+
+	(void)state;
+	assert_non_null(t);
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < n; i++) {
+			x = x * 1103515245u + 12345u;
+			t[i] = (char)(x >> 16);
+		}
+		if (round) {
+			static const char *const ins[] = {
+				"\nBUG: soft lockup - CPU#", "\nCall Trace:\n",
+				"\n ? f+0x1/0x", "\nCPU: 1 PID: ", " Comm: ",
+				"\nRIP: 0010:", "\nKernel panic - not syncing: ",
+				"\n <IRQ>\n", "\nINFO: task ", "\nWARNING: CPU: ",
+			};
+
+			for (i = 0; i + 64 < n; i += 97)
+				memcpy(t + i, ins[(i / 97) % 10],
+				       strlen(ins[(i / 97) % 10]));
+		}
+		parse_buf(t, n);
+		for (i = 0; i < l.n; i++) {
+			const struct oc_panic_report *r = &l.v[i];
+			int j;
+
+			assert_true(strlen(r->message) < sizeof(r->message));
+			assert_true(strlen(r->comm) < sizeof(r->comm));
+			assert_true(r->nframes <= OC_PS_MAX_FRAMES);
+			for (j = 0; j < r->nframes; j++)
+				assert_true(strlen(r->frames[j].sym) <
+					    sizeof(r->frames[j].sym));
+		}
+		if (round)
+			assert_true(l.n > 0);
+		oc_panic_list_free(&l);
+	}
+	free(t);
+}
+
+/* Bucket: offsets, addresses, machinery frames and arch do not matter;
+ * the functions, their modules and the kind do. */
+static void test_bucket(void **state)
+{
+	char ref[17], b[17], d[256];
+	const char *base =
+		L("watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [x:1]")
+		L("RIP: 0010:netdev_pick_tx+0x26d/0x2b0")
+		L("Call Trace:")
+		L(" <IRQ>")
+		L(" netdev_core_pick_tx+0x9c/0xb0")
+		L(" __dev_queue_xmit+0x1a1/0xc70")
+		L(" do_execute_actions+0x5d/0x1780 [openvswitch]");
+
+	(void)state;
+	parse_str(base);
+	bucket(&l.v[0], ref, d, sizeof(d));
+	oc_panic_list_free(&l);
+
+	/* other offsets and lengths, other stamps, "? " frames, build ids */
+	parse_str(L("[ 9.9] watchdog: BUG: soft lockup - CPU#0 stuck for 99s! [y:2]")
+		  L("[ 9.9] RIP: 0010:netdev_pick_tx+0x271/0x2c0")
+		  L("[ 9.9] Call Trace:")
+		  L("[ 9.9]  netdev_core_pick_tx+0xa0/0xb4")
+		  L("[ 9.9]  ? skb_clone+0x1/0x2")
+		  L("[ 9.9]  __dev_queue_xmit+0x1b1/0xc90")
+		  L("[ 9.9]  do_execute_actions+0x61/0x1790 [openvswitch 0123456789abcdef]"));
+	bucket(&l.v[0], b, NULL, 0);
+	assert_string_equal(b, ref);
+	oc_panic_list_free(&l);
+
+	/* no register dump: dump_stack() from the watchdog, then the
+	 * interrupted code; the machinery frames are skipped */
+	parse_str(L("watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [x:1]")
+		  L("Call Trace:")
+		  L(" <IRQ>")
+		  L(" dump_stack_lvl+0x44/0x5c")
+		  L(" watchdog_timer_fn.cold+0xc/0x16")
+		  L(" __hrtimer_run_queues+0x10d/0x250")
+		  L(" hrtimer_interrupt+0xf4/0x210")
+		  L(" __sysvec_apic_timer_interrupt+0x5d/0x110")
+		  L(" sysvec_apic_timer_interrupt+0x35/0x90")
+		  L(" </IRQ>")
+		  L(" <TASK>")
+		  L(" asm_sysvec_apic_timer_interrupt+0x16/0x20")
+		  L(" netdev_pick_tx+0x26d/0x2b0")
+		  L(" netdev_core_pick_tx+0x9c/0xb0")
+		  L(" __dev_queue_xmit+0x1a1/0xc70")
+		  L(" do_execute_actions+0x5d/0x1780 [openvswitch]"));
+	assert_string_equal(l.v[0].where_source, "call trace");
+	assert_string_equal(l.v[0].where.sym, "netdev_pick_tx");
+	bucket(&l.v[0], b, NULL, 0);
+	assert_string_equal(b, ref);
+	oc_panic_list_free(&l);
+
+	/* another function at the top: another bucket */
+	parse_str(L("watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [x:1]")
+		  L("RIP: 0010:skb_tx_hash+0x26d/0x2b0")
+		  L("Call Trace:")
+		  L(" netdev_core_pick_tx+0x9c/0xb0")
+		  L(" __dev_queue_xmit+0x1a1/0xc70")
+		  L(" do_execute_actions+0x5d/0x1780 [openvswitch]"));
+	bucket(&l.v[0], b, NULL, 0);
+	assert_string_not_equal(b, ref);
+	oc_panic_list_free(&l);
+
+	/* the same function from another module: another bucket */
+	parse_str(L("watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [x:1]")
+		  L("RIP: 0010:netdev_pick_tx+0x26d/0x2b0")
+		  L("Call Trace:")
+		  L(" netdev_core_pick_tx+0x9c/0xb0")
+		  L(" __dev_queue_xmit+0x1a1/0xc70")
+		  L(" do_execute_actions+0x5d/0x1780 [openvswitch_old]"));
+	bucket(&l.v[0], b, NULL, 0);
+	assert_string_not_equal(b, ref);
+	oc_panic_list_free(&l);
+
+	/* the same functions, another kind: another bucket */
+	parse_str(L("NMI watchdog: Watchdog detected hard LOCKUP on cpu 1")
+		  L("RIP: 0010:netdev_pick_tx+0x26d/0x2b0")
+		  L("Call Trace:")
+		  L(" <IRQ>")
+		  L(" netdev_core_pick_tx+0x9c/0xb0")
+		  L(" __dev_queue_xmit+0x1a1/0xc70")
+		  L(" do_execute_actions+0x5d/0x1780 [openvswitch]"));
+	bucket(&l.v[0], b, d, sizeof(d));
+	assert_string_not_equal(b, ref);
+	assert_string_equal(d, "netdev_pick_tx <- netdev_core_pick_tx <- __dev_queue_xmit <- do_execute_actions [openvswitch]");
+
+	/* FNV-1a 64 of "hard-lockup|netdev_pick_tx|...", computed here */
+	{
+		const char *in = "hard-lockup|netdev_pick_tx|netdev_core_pick_tx|__dev_queue_xmit|do_execute_actions [openvswitch]";
+		uint64_t h = 0xcbf29ce484222325ULL;
+		char want[17];
+
+		for (; *in; in++) {
+			h ^= (unsigned char)*in;
+			h *= 0x100000001b3ULL;
+		}
+		snprintf(want, sizeof(want), "%016llx", (unsigned long long)h);
+		assert_string_equal(b, want);
+	}
+	assert_string_equal(oc_panic_kind_text(OC_PK_HARD_LOCKUP), "hard lockup");
+}
+
+/* "Linux version" starts a boot: the panic of the last boot that has one
+ * counts; a panic while panicking and the closing "---[ end Kernel
+ * panic" line do not. */
+static void test_boots(void **state)
+{
+	(void)state;
+	parse_str(L("[    0.000000] Linux version 6.1.0-56-cloud-amd64 (debian-kernel@lists.debian.org)")
+		  L("[    5.000000] kernel BUG at mm/slub.c:1!")
+		  L("[    5.000001] Kernel panic - not syncing: Fatal exception")
+		  L("[    5.000002] Kernel panic - not syncing: Attempted to kill init! exitcode=0x0000000b")
+		  L("[    5.000003] ---[ end Kernel panic - not syncing: Fatal exception ]---")
+		  L("[    0.000000] Linux version 6.1.0-56-cloud-amd64 (debian-kernel@lists.debian.org)")
+		  L("[    9.000000] sysrq: Trigger a crash")
+		  L("[    9.000001] Kernel panic - not syncing: sysrq triggered crash")
+		  L("[    0.000000] Linux version 6.1.0-56-cloud-amd64 (kdump kernel)"));
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.panic_message, "sysrq triggered crash");
+	assert_int_equal(l.primary, 1);
+	assert_false(l.v[0].caused_panic);
+	assert_int_equal(primary()->kind, OC_PK_SYSRQ);
+}
+
+/* Pre-4.19 x86 ("BUG: unable to handle kernel NULL pointer dereference
+ * at %p", "IP:", " [<addr>] ? sym" frames) and pre-5.x arm64 frames. */
+static void test_old_formats(void **state)
+{
+	(void)state;
+	parse_str(L("<1>[  100.1] BUG: unable to handle kernel NULL pointer dereference at 0000000000000008")
+		  L("<1>[  100.1] IP: [<ffffffffa0123456>] old_func+0x16/0x40 [oldmod]")
+		  L("<4>[  100.1] Oops: 0000 [#1] SMP")
+		  L("<4>[  100.1] CPU: 3 PID: 42 Comm: old Not tainted 3.10.0 #1")
+		  L("<4>[  100.1] RIP: 0010:[<ffffffffa0123456>]  [<ffffffffa0123456>] old_func+0x16/0x40 [oldmod]")
+		  L("<4>[  100.1] Call Trace:")
+		  L("<4>[  100.1]  [<ffffffff81234567>] ? printk+0x4d/0x4f")
+		  L("<4>[  100.1]  [<ffffffff81234999>] old_caller+0x22/0x80")
+		  L("<0>[  100.1] Kernel panic - not syncing: Fatal exception")
+		  L("[  200.1] Unable to handle kernel paging request at virtual address ffff000012345678")
+		  L("[  200.1] Internal error: Oops: 96000045 [#2] SMP")
+		  L("[  200.1] PC is at arm_func+0x10/0x40")
+		  L("[  200.1] LR is at arm_caller+0x20/0x60")
+		  L("[  200.1] Call trace:")
+		  L("[  200.1] [<ffff000008085e18>] arm_func+0x10/0x40")
+		  L("[  200.1] [<ffff000008086000>] arm_caller+0x20/0x60"));
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.v[0].kind, OC_PK_NULL_DEREF);
+	assert_int_equal(l.v[0].pid, 42);
+	assert_string_equal(l.v[0].where.sym, "old_func");
+	assert_string_equal(l.v[0].where.mod, "oldmod");
+	assert_int_equal(l.v[0].nframes, 2);
+	assert_true(l.v[0].frames[0].unreliable);
+	assert_string_equal(l.v[0].frames[1].sym, "old_caller");
+	assert_int_equal(l.primary, 0);
+	assert_int_equal(l.v[1].kind, OC_PK_PAGE_FAULT);
+	assert_string_equal(l.v[1].where_source, "pc line");
+	assert_string_equal(l.v[1].where.sym, "arm_func");
+	assert_int_equal(l.v[1].nframes, 2);
+}
+
 int oc_test_panicsig(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -782,6 +1203,15 @@ int oc_test_panicsig(void)
 		cmocka_unit_test_teardown(test_explicit_panic, teardown),
 		cmocka_unit_test_teardown(test_fixture_oops_null, teardown),
 		cmocka_unit_test_teardown(test_fixture_race, teardown),
+		cmocka_unit_test_teardown(test_noise_formats, teardown),
+		cmocka_unit_test_teardown(test_interleaved, teardown),
+		cmocka_unit_test_teardown(test_truncated, teardown),
+		cmocka_unit_test_teardown(test_oversized, teardown),
+		cmocka_unit_test_teardown(test_bounds, teardown),
+		cmocka_unit_test_teardown(test_garbage, teardown),
+		cmocka_unit_test_teardown(test_bucket, teardown),
+		cmocka_unit_test_teardown(test_boots, teardown),
+		cmocka_unit_test_teardown(test_old_formats, teardown),
 	};
 
 	return cmocka_run_group_tests_name("panicsig", tests, NULL, NULL);
