@@ -273,12 +273,59 @@ static int has_off(const struct oc_disasm *d, long off)
 }
 
 /*
+ * Whether the dis text can be netdev_pick_tx of the log's build: its
+ * labels name it (when it has labels) and no offset reaches past the
+ * log's function length.  Returns 1, or 0 with the reason in @why.
+ */
+static int dis_fits(const struct oc_disasm *d, const struct oc_arch *arch,
+		    const struct oc_arch *text_arch, unsigned long fn_len,
+		    char *why, size_t n)
+{
+	size_t i, named = 0, ours = 0;
+	long max_off = 0;
+	const char *other = NULL;
+
+	if (arch && text_arch && arch != text_arch) {
+		snprintf(why, n, "the dis text is %s, the log %s",
+			 text_arch->name, arch->name);
+		return 0;
+	}
+	for (i = 0; i < d->n; i++) {
+		const struct oc_insn *in = &d->insns[i];
+
+		if (in->func) {
+			named++;
+			if (strcmp(in->func, SPIN_FUNC)) {
+				other = in->func;
+				continue;
+			}
+			ours++;
+		}
+		if (in->off > max_off)
+			max_off = in->off;
+	}
+	if (named && !ours) {
+		snprintf(why, n, "the dis text is of %.64s, not " SPIN_FUNC,
+			 esc(other));
+		return 0;
+	}
+	if (fn_len && max_off >= (long)fn_len) {
+		snprintf(why, n,
+			 "not this log's build: the dis text reaches +0x%lx, "
+			 "the log's " SPIN_FUNC " is 0x%lx long", max_off,
+			 fn_len);
+		return 0;
+	}
+	return 1;
+}
+
+/*
  * Decode the loop from @dis_text for a PC at @pc_off of netdev_pick_tx.
  * @full: the text is the whole function (a contradiction is then final).
  */
 static void decode_text(const char *text, size_t len, int full,
 			const struct oc_arch *arch, unsigned long pc_off,
-			struct decode *dc)
+			unsigned long fn_len, struct decode *dc)
 {
 	struct oc_disasm d;
 
@@ -296,6 +343,9 @@ static void decode_text(const char *text, size_t len, int full,
 			 d.n_bad);
 		goto out;
 	}
+	if (!dis_fits(&d, arch, guess_arch(&d), full ? 0 : fn_len, dc->note,
+		      sizeof(dc->note)))
+		goto out;
 	if (!arch)
 		arch = guess_arch(&d);
 	dc->arch = arch;
@@ -798,7 +848,7 @@ static void decode_code(const char *text, size_t len,
 		return;
 	}
 	memset(&cd, 0, sizeof(cd));
-	decode_text(vd.text, vd.len, 0, arch, pc_off, &cd);
+	decode_text(vd.text, vd.len, 0, arch, pc_off, 0, &cd);
 	if (cd.loop.found) {
 		char prev[sizeof(dc->note)];
 
@@ -865,13 +915,13 @@ static void decode_for(struct run *rn, const struct oc_panic_report *r,
 				 (unsigned long long)vd.size, len);
 		} else {
 			decode_text(vd.text, vd.len, 1,
-				    oc_arch_by_name(vd.arch), off, dc);
+				    oc_arch_by_name(vd.arch), off, 0, dc);
 		}
 		oc_vmdis_free(&vd);
 	} else if (rn->dis_text) {
 		snprintf(dc->source, sizeof(dc->source), "dis text %.100s",
 			 esc(rn->o.disasm));
-		decode_text(rn->dis_text, rn->dis_len, 0, arch, off, dc);
+		decode_text(rn->dis_text, rn->dis_len, 0, arch, off, len, dc);
 	}
 	/* a whole function that puts the PC outside the loop is final */
 	if (!dc->loop.found && !(dc->full && dc->ret == 1) && arch)

@@ -125,6 +125,13 @@ def seed_checks(s, t, data):
         true(any("no disassembly" in c for c in f["caveats"]), f"caveats {f['caveats']}")
     s.check("arm64 5.10 report, no disassembly: verdict from the call trace, lower confidence", no_dis)
 
+    def mismatch():
+        f = only_file(t.json(["--disasm", os.path.join(data, "x86_64_61_dis.txt"), dmesg]))
+        eq(f["decode"]["method"], "none", "method with another arch's dis text")
+        true("x86_64" in f["decode"]["note"], f"note {f['decode']['note']}")
+        true(any("disassembly not used" in c for c in f["caveats"]), f"caveats {f['caveats']}")
+    s.check("dis text of another architecture is refused with a reason", mismatch)
+
 
 def assemble_arm64(lines, work):
     """Machine words of arm64 instructions, from binutils' own assembler."""
