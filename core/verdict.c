@@ -115,12 +115,15 @@ static int is_ovs_frame(const struct oc_frame *fr)
 static void path_append(char *buf, size_t n, const struct oc_frame *fr)
 {
 	char sym[OC_PS_SYM_MAX * 4], mod[OC_PS_MOD_MAX * 4];
+	char piece[sizeof(sym) + sizeof(mod) + 8];
 	size_t len = strlen(buf);
 
 	oc_escape_text((const unsigned char *)fr->sym, strlen(fr->sym), sym, sizeof(sym));
 	oc_escape_text((const unsigned char *)fr->mod, strlen(fr->mod), mod, sizeof(mod));
-	snprintf(buf + len, len < n ? n - len : 0, "%s%s%s%s%s", len ? " <- " : "",
+	snprintf(piece, sizeof(piece), "%s%s%s%s%s", len ? " <- " : "",
 		 sym, mod[0] ? " [" : "", mod, mod[0] ? "]" : "");
+	if (len < n)
+		oc_strlcpy(buf + len, piece, n - len);	/* cut at the end */
 }
 
 void oc_findings_path(struct oc_findings *f, const struct oc_frame *frames,
