@@ -708,6 +708,164 @@ def packaging_checks(s, crash, fx, top, tmp):
             "the lockup from the kernel log", system_crash)
 
 
+def race_checks(s, r, m, crash, fx):
+    """The real race (openvswitch.ko rebuilt without the fixes, nothing
+    written): expectations from the manifest (what the guest and
+    ovscrash_delay.ko observed), checked with crash's own commands; then
+    what triage must say about it (the issue's expectations)."""
+    A = m["arch"]
+    victim = m["victim"]
+    vaddr = int(victim["address"], 16)
+    LIST_POISON2 = 0xdead000000000122	# hlist_del_rcu()'s pprev (x86_64 and arm64 POISON_POINTER_DELTA)
+
+    def manifest():
+        eq(m["ovs_module"]["reverted"], ["066b86787fa3", "47e55e4b410f"], "manifest: fixes reverted")
+        eq(m["ovs_module"]["build_id"], m["openvswitch_build_id"], "manifest: debug file is the rebuilt module")
+        eq(m["trigger"], "ip netns del", "manifest: trigger")
+        eq(m["race"]["peer_netns"], "pod-payments", "manifest: peer netns")
+        true(1 <= m["race"]["hit_try"] <= 40, f"manifest: hit on try {m['race']['hit_try']}")
+        eq((victim["reg_state"], victim["real_num_tx_queues"], victim["listed"], victim["vport_linked"]),
+           ("NETREG_UNREGISTERING", 0, False, False), "manifest: victim as the notify work left it")
+        eq((victim["running"], victim["carrier"]), (False, False), "manifest: victim not running, no carrier")
+    s.check(f"{A} race: the manifest records a real race (rebuilt module, ip netns del, victim unlinked)",
+            manifest)
+
+    def bt_chain():
+        true("invalid NT_PRSTATUS" not in r["__all__"], "crash discarded the dump's CPU notes")
+        frames = re.findall(r"^\s*#\d+ \[[0-9a-f]+\] (\S+) at [0-9a-f]+(?: \[(\w+)\])?", r["bt"], re.M)
+        names = [f[0] for f in frames]
+        true("netdev_pick_tx" in names, f"no netdev_pick_tx frame in bt: {names}")
+        i = names.index("netdev_pick_tx")
+        eq(names[i + 1:i + 3], ["netdev_core_pick_tx", "__dev_queue_xmit"], "frames above netdev_pick_tx")
+        true(len(frames) > i + 3 and frames[i + 3][1] == "openvswitch",
+             f"the frame above __dev_queue_xmit is not in openvswitch: {frames[i + 3:i + 4]}")
+        if A == "amd64":
+            # do_output() and ovs_vport_send() are tail calls on x86_64
+            eq(frames[i + 3], ("do_execute_actions", "openvswitch"), "OVS caller frame")
+        else:
+            true(("do_execute_actions", "openvswitch") in frames[i + 3:], "no do_execute_actions [openvswitch]")
+        true("netdev_frame_hook" in names, "packet did not enter through OVS's rx hook")
+        true("__crash_kexec" in names or "machine_kexec" in names, "panic did not go through kdump")
+    s.check(f"{A} race: crash bt shows netdev_pick_tx <- netdev_core_pick_tx <- __dev_queue_xmit <- "
+            "[openvswitch]", bt_chain)
+
+    # one crash session (no extension) for the victim, its vport and the module
+    mod_cmd = f"mod -s openvswitch {os.path.realpath(fx['ovsdebug'])}"
+    dev_cmd = f"struct net_device.name,real_num_tx_queues,num_tx_queues,reg_state,state {vaddr:x}"
+    cmds = [mod_cmd, dev_cmd, "net", "mod", "px &((struct vport *)0)->dp_hash_node"]
+    if victim["vport_address"]:
+        cmds.append(f"struct vport.dev,dp,port_no,dp_hash_node {int(victim['vport_address'], 16):x}")
+    o = run_crash(crash, fx["vmlinux"], fx["vmcore"], cmds)
+
+    def dev_state():
+        txt = o[dev_cmd]
+        true(re.search(rf'name = "{re.escape(victim["name"])}\\000', txt), f"crash reads name: {txt.strip()}")
+        for field, want in (("real_num_tx_queues", victim["real_num_tx_queues"]),
+                            ("num_tx_queues", victim["num_tx_queues"]), ("state", victim["state"])):
+            true(re.search(rf"\b{field} = {want},?\s*$", txt, re.M), f"crash reads {field}: {txt.strip()}")
+        # 6.1's reg_state is a u8-sized field: crash prints its name or number
+        true(re.search(rf"\breg_state = ({victim['reg_state']}\b|{victim['reg_state_value']} )", txt),
+             f"crash reads reg_state: {txt.strip()}")
+        # unlisted: not among the root netns devices crash's own `net` prints
+        true(f"{vaddr:x}" not in o["net"] and victim["name"] not in o["net"],
+             "the victim is still on the netns device list (crash net)")
+    s.check(f"{A} race: crash reads the victim's real_num_tx_queues, reg_state, state as observed; "
+            "unlisted", dev_state)
+
+    def vport_unlinked():
+        true(victim["vport_address"], "manifest: no vport address observed")
+        txt = o[cmds[-1]]
+        dev = re.search(r"dev = (0x[0-9a-f]+)", txt)
+        true(dev and int(dev.group(1), 16) == vaddr, f"vport's dev is not the victim: {txt.strip()}")
+        eq(int(re.search(r"port_no = (\d+)", txt).group(1)), victim["port_no"], "vport's port_no")
+        pprev = re.search(r"pprev = (0x[0-9a-f]+)", txt)
+        true(pprev, f"no dp_hash_node.pprev: {txt.strip()}")
+        eq(int(pprev.group(1), 16), LIST_POISON2, "vport's dp_hash_node.pprev (hlist_del_rcu)")
+        # crash's own walk of every bucket of the datapath's port hash
+        dp = int(re.search(r"dp = (0x[0-9a-f]+)", txt).group(1), 16)
+        # px prints "$1 = (struct hlist_node *) 0x30"
+        off = int(re.search(r"(0x[0-9a-f]+)", o[cmds[4]].split("=", 1)[1]).group(1), 16)
+        o2 = run_crash(crash, fx["vmlinux"], fx["vmcore"],
+                       [mod_cmd, f"struct datapath.ports {dp:x}"])
+        ports = int(re.search(r"ports = (0x[0-9a-f]+)", o2[f"struct datapath.ports {dp:x}"]).group(1), 16)
+        rd = f"rd -64 {ports:x} 1024"	# DP_VPORT_HASH_BUCKETS hlist_heads
+        o3 = run_crash(crash, fx["vmlinux"], fx["vmcore"], [mod_cmd, rd])
+        heads = [int(w, 16) for l in o3[rd].splitlines() if ":" in l
+                 for w in l.split(":", 1)[1].split()[:2] if re.fullmatch(r"[0-9a-f]{16}", w)]
+        eq(len(heads), 1024, "bucket heads read")
+        firsts = [h for h in heads if h]
+        lists = [f"list -o {off} -s vport.port_no,dev {h - off:x}" for h in firsts]
+        o4 = run_crash(crash, fx["vmlinux"], fx["vmcore"], [mod_cmd] + lists)
+        seen = []
+        for c in lists:
+            seen += [(int(p), int(d, 16)) for p, d in
+                     re.findall(r"port_no = (\d+),?\s*\n\s*dev = (0x[0-9a-f]+)", o4[c])]
+        eq(sorted(p for p, _ in seen), sorted(p["port_no"] for p in m["race"]["base_ports"]),
+           "ports crash finds in the datapath's hash")
+        true(all(d != vaddr for _, d in seen), "a vport in the datapath still points at the victim")
+        vj = js(r["vport -j"])
+        true(all(int(v["netdev"]["address"], 16) != vaddr for v in vj["vports"]),
+             "vport -j lists a vport of the victim")
+    s.check(f"{A} race: the victim's vport is unlinked (pprev LIST_POISON2; crash's walk of the "
+            "datapath's port hash does not reach it)", vport_unlinked)
+
+    def module_build_id():
+        # the build-id note of the module in the dump, read through
+        # struct module's sysfs notes, against the rebuilt debug file
+        mods = re.findall(r"^\s*([0-9a-f]+)\s+openvswitch\s", o["mod"], re.M)
+        eq(len(mods), 1, "openvswitch in crash's mod list")
+        want = subprocess.run(["readelf", "-n", os.path.realpath(fx["ovsdebug"])], capture_output=True,
+                              text=True).stdout
+        want = re.search(r"Build ID: ([0-9a-f]+)", want).group(1)
+        eq(want, m["ovs_module"]["build_id"], "rebuilt module's build-id (readelf)")
+        c1 = f"struct module.notes_attrs {mods[0]}"
+        p = run_crash(crash, fx["vmlinux"], fx["vmcore"], [c1])
+        na = re.search(r"notes_attrs = (0x[0-9a-f]+)", p[c1]).group(1)
+        c2 = f"struct module_notes_attrs.notes {na}"
+        c3 = f"px ((struct module_notes_attrs *){na})->attrs[0].private"
+        c4 = f"px ((struct module_notes_attrs *){na})->attrs[1].private"
+        p = run_crash(crash, fx["vmlinux"], fx["vmcore"], [c2, c3, c4])
+        n = int(re.search(r"notes = (\d+)", p[c2]).group(1))
+        found = None
+        for c in (c3, c4)[:n]:
+            addr = re.search(r"(0x[0-9a-f]+)", p[c].split("=", 1)[1]).group(1)
+            rd = f"rd -8 {addr} 36"
+            q = run_crash(crash, fx["vmlinux"], fx["vmcore"], [rd])
+            b = bytes(int(x, 16) for l in q[rd].splitlines() if ":" in l
+                      for x in re.findall(r"\b[0-9a-f]{2}\b", l.split(":", 1)[1][:50]))
+            if b[12:16] == b"GNU\0" and b[8:12] == b"\x03\0\0\0":
+                found = b[16:16 + int.from_bytes(b[4:8], "little")].hex()
+        eq(found, want, "build-id note of openvswitch in the dump")
+    s.check(f"{A} race: the openvswitch module in the dump carries the rebuilt module's build-id "
+            "(crash reads its note)", module_build_id)
+
+    def picktx():
+        sp = [x for x in js(r["picktx -j"])["spins"] if x["panic_cpu"]]
+        eq(len(sp), 1, "spins on the panic CPU")
+        eq(int(sp[0]["netdev"]["address"], 16), vaddr, "device from the registers")
+        eq((sp[0]["hash"]["value"], sp[0]["qcount"]["value"]), (m["expected"]["hash"], m["expected"]["qcount"]),
+           "hash, qcount")
+    s.check(f"{A} race: picktx decodes the spin on the victim, hash 0 qcount 0", picktx)
+
+    def triage():
+        # the issue's expectations for the real race: the vport is gone,
+        # the device is not running and has no carrier, both fixes absent
+        d = js(r["triage -j"])
+        eq(d["verdict"], m["expected"]["verdict_kind"], "verdict")
+        eq(d["signature"], m["expected"]["verdict"], "signature")
+        ev = [e["text"] for e in d["evidence"]]
+        true(all(e["command"] for e in d["evidence"]), "evidence without a crash command")
+        true(any(victim["name"] in t for t in ev), "victim not named in evidence")
+        true(any("NETREG_UNREGISTERING" in t for t in ev), "reg_state NETREG_UNREGISTERING not in evidence")
+        eq(sorted(f["commit"] for f in d["fixes"]), sorted(m["expected"]["fixes_absent"]), "fixes listed")
+        fj = {f["commit"]: f for f in d.get("fixes_judged", [])}
+        for c in m["expected"]["fixes_absent"]:
+            true(c in fj, f"fixes_judged lacks {c}")
+            eq((fj[c]["would_stop"], fj[c]["present"]), (True, False), f"fixes_judged {c}")
+    s.check(f"{A} race: triage says OVS_PICKTX_LOCKUP, names the victim and NETREG_UNREGISTERING, "
+            "judges both fixes absent and stopping it", triage)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--set", action="append", required=True,
@@ -722,7 +880,7 @@ def main():
         for spec in a.set:
             arch, fixtures, crash, ext = spec.split(":")
             for scen in ("lockup", "healthy", "hostile", "noovs", "victim-hostile", "mirred",
-                         "softlockup-other", "oops-null", "hungtask"):
+                         "softlockup-other", "oops-null", "hungtask", "race"):
                 d = os.path.join(fixtures, scen)
                 if not os.path.isdir(d):
                     continue
@@ -749,6 +907,8 @@ def main():
                     victim_hostile_checks(s, r, m, crash, fx)
                 elif scen == "mirred":
                     mirred_checks(s, r, m, crash, fx)
+                elif scen == "race":
+                    race_checks(s, r, m, crash, fx)
                 elif scen in ("softlockup-other", "oops-null", "hungtask"):
                     other_panic_checks(s, r, m, crash, fx, scen, signatures)
                 else:
