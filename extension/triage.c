@@ -5,7 +5,7 @@
  */
 #include "triage.h"
 #include "modsyms.h"
-#include "report.h"
+#include "escape.h"
 #include "../core/dwcheck.h"
 #include "../core/exframe.h"
 #include "../core/panicsig.h"

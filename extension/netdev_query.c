@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netdev_query.c - the netdev command's device set: the namespace walk
+ * (netdev.c), devices still referenced by OVS vports (ovs.c) or by the
+ * registers of a spinning CPU (picktx.c), then the user's filter.
+ * No printing here.
+ */
+#include "netdev_query.h"
+#include "escape.h"
+#include "ovs.h"
+#include "picktx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int wanted(const struct oc_netdev *nd, const struct oc_netdev_filter *flt)
+{
+	char name[80], why[160];
+
+	if (flt->addr && nd->addr != flt->addr)
+		return 0;
+	if (flt->netns >= 0 && nd->netns_inum != (unsigned long)flt->netns)
+		return 0;
+	if (flt->ifindex >= 0 && nd->ifindex != flt->ifindex)
+		return 0;
+	if (flt->name && strcmp(oc_name(nd->name, name, sizeof(name)), flt->name))
+		return 0;
+	if (flt->anomalies && !oc_netdev_anomalous(nd, why, sizeof(why)))
+		return 0;
+	return 1;
+}
+
+int oc_netdev_query(const char *ovs_debug_path, const struct oc_netdev_filter *flt,
+		    struct oc_netdev_query *q)
+{
+	struct oc_netdev_list *l = &q->l;
+	struct oc_picktx *pt;
+	struct oc_ovs o;
+	int i, n;
+
+	memset(q, 0, sizeof(*q));
+	q->walk_failed = oc_netdev_walk(l) < 0;
+	/* devices no longer listed but still referenced */
+	if (!oc_ovs_walk(ovs_debug_path, &o)) {
+		for (i = 0; i < o.nvports; i++)
+			if (o.vports[i].dev_ok && !oc_netdev_list_find(l, o.vports[i].nd.addr))
+				oc_netdev_list_add(l, &o.vports[i].nd);
+	}
+	snprintf(q->ovs_status, sizeof(q->ovs_status), "%s", o.status);
+	oc_ovs_free(&o);
+	pt = malloc(sizeof(*pt));
+	if (pt && oc_picktx_find(pt) > 0)
+		for (i = 0; i < pt->nspins; i++)
+			if (pt->spins[i].dev_ok && !oc_netdev_list_find(l, pt->spins[i].nd.addr))
+				oc_netdev_list_add(l, &pt->spins[i].nd);
+	free(pt);
+
+	/* keep, in order, the devices the filter lets through */
+	for (i = n = 0; i < l->n; i++)
+		if (wanted(&l->v[i], flt))
+			l->v[n++] = l->v[i];
+	l->n = n;
+	return n;
+}
+
+void oc_netdev_query_free(struct oc_netdev_query *q)
+{
+	oc_netdev_list_free(&q->l);
+}

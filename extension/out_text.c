@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * out_text.c - crash-style text output of every command.  Nothing here
+ * reads dump memory: names come through oc_name(), enumerator names
+ * through netdev.c's decoders (resolved once per session), the verdict
+ * through core/verdict_out.
+ */
+#include "defs.h"
+#include "out_text.h"
+#include "escape.h"
+#include "../core/verdict_out.h"
+
+#include <string.h>
+
+#ifndef OVSCRASH_VERSION
+#define OVSCRASH_VERSION "0.1.0"	/* the Makefile passes the real one */
+#endif
+
+/* ---- ovscrash ---- */
+
+void oc_text_ovscrash(const struct oc_modsyms *ms)
+{
+	fprintf(fp, "     OVSCRASH: %s\n", OVSCRASH_VERSION);
+	fprintf(fp, "        CRASH: %s\n", oc_crash_version());
+	fprintf(fp, "         ARCH: %s\n", oc_machine());
+	fprintf(fp, "      RELEASE: %s\n", oc_kernel_release());
+	fprintf(fp, "      VMLINUX: %s\n", oc_namelist());
+	fprintf(fp, "     DUMPFILE: %s\n", oc_dumpfile());
+	fprintf(fp, "  OPENVSWITCH: %s\n", ms->loaded_in_dump ? "loaded in dump" : "not loaded");
+	if (ms->build_id[0])
+		fprintf(fp, "     BUILD-ID: %s\n", ms->build_id);
+	fprintf(fp, "    DEBUGINFO: %s%s%s%s\n", ms->path[0] ? ms->path : ms->err,
+		ms->how[0] ? " (" : "", ms->how, ms->how[0] ? ")" : "");
+}
+
+/* ---- netdev ---- */
+
+static void netdev_header(void)
+{
+	fprintf(fp, "%-16s %-16s %7s %10s %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %s\n",
+		"NET_DEVICE", "NAME", "IFINDEX", "NETNS", "REG_STATE", "STATE", "TXQ", "RXQ", "OPS",
+		"RX_HANDLER", "MASTER", "REFS", "NOTE");
+}
+
+static void netdev_line(const struct oc_netdev *nd)
+{
+	char name[80], st[128], txq[32], rxq[32], master[24], refs[16], note[160];
+	const char *rs = oc_nd_reg_state_name(nd->reg_state);
+
+	snprintf(txq, sizeof(txq), "%ld/%ld", nd->real_num_tx, nd->num_tx);
+	snprintf(rxq, sizeof(rxq), "%ld/%ld", nd->real_num_rx, nd->num_rx);
+	if (nd->master)
+		snprintf(master, sizeof(master), "%lx", nd->master);
+	else
+		snprintf(master, sizeof(master), "-");
+	if (nd->refcnt >= 0)
+		snprintf(refs, sizeof(refs), "%ld", nd->refcnt);
+	else
+		snprintf(refs, sizeof(refs), "?");
+	if (!oc_netdev_anomalous(nd, note, sizeof(note)))
+		note[0] = '\0';
+	fprintf(fp, "%-16lx %-16s %7d %10u %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %s%s%s\n",
+		nd->addr, oc_name(nd->name, name, sizeof(name)), nd->ifindex, nd->netns_inum,
+		rs ? rs : "?", oc_state_names(nd->state, st, sizeof(st)), txq, rxq,
+		nd->ops_sym[0] ? nd->ops_sym : "-",
+		nd->rx_handler_sym[0] ? nd->rx_handler_sym : "-", master, refs,
+		nd->listed ? "" : "UNLISTED ", note[0] ? "ANOMALY: " : "", note);
+}
+
+void oc_text_netdev(const struct oc_netdev_query *q)
+{
+	int i;
+
+	if (q->walk_failed)
+		error(INFO, "netdev: %s\n", q->l.warn);
+	netdev_header();
+	for (i = 0; i < q->l.n; i++)
+		netdev_line(&q->l.v[i]);
+	if (q->l.warn[0])
+		fprintf(fp, "WARNING: %s\n", q->l.warn);
+	if (q->ovs_status[0])
+		fprintf(fp, "NOTE: OVS vports not searched: %s\n", q->ovs_status);
+	if (!q->l.n)
+		fprintf(fp, "(no matching devices)\n");
+}
+
+/* ---- vport ---- */
+
+static void vport_line(const struct oc_ovs *o, const struct oc_vport *v)
+{
+	const char *rs = oc_nd_reg_state_name(v->nd.reg_state);
+	char name[80], dname[80], txq[32];
+
+	snprintf(txq, sizeof(txq), "%ld/%ld", v->nd.real_num_tx, v->nd.num_tx);
+	fprintf(fp, "%-16lx %-10s %4d %-9s %-16lx %-16s %-20s %9s %-4s %s\n", v->addr,
+		oc_name(o->dps[v->dp_index].name, dname, sizeof(dname)), v->port_no,
+		v->type_name, v->nd.addr, v->dev_ok ? oc_name(v->nd.name, name, sizeof(name)) : "?",
+		rs ? rs : "?", txq, v->rx_hook_attached ? "yes" : "no",
+		v->race_window ? "RACE" : "-");
+	if (v->race_window)
+		fprintf(fp, "%18s%s\n", "", v->race_why);
+}
+
+void oc_text_vport(const struct oc_ovs *o)
+{
+	char name[80];
+	int i;
+
+	if (!o->available) {
+		fprintf(fp, "vport: %s\n", o->status);
+		return;
+	}
+	fprintf(fp, "%-16s %-16s %10s %5s\n", "DATAPATH", "NAME", "NETNS", "PORTS");
+	for (i = 0; i < o->ndps; i++)
+		fprintf(fp, "%-16lx %-16s %10u %5d\n", o->dps[i].addr,
+			oc_name(o->dps[i].name, name, sizeof(name)), o->dps[i].netns_inum,
+			o->dps[i].nports);
+	fprintf(fp, "\n%-16s %-10s %4s %-9s %-16s %-16s %-20s %9s %-4s %s\n", "VPORT", "DATAPATH",
+		"PORT", "TYPE", "NET_DEVICE", "NAME", "REG_STATE", "TXQ", "HOOK", "RACE");
+	for (i = 0; i < o->nvports; i++)
+		vport_line(o, &o->vports[i]);
+	if (o->warn[0])
+		fprintf(fp, "WARNING: %s\n", o->warn);
+}
+
+/* ---- ovsmod ---- */
+
+void oc_text_ovsmod(const struct oc_modsyms *ms, int rc)
+{
+	if (rc) {
+		fprintf(fp, "ovsmod: %s\n", ms->err);
+		if (ms->report)
+			fprintf(fp, "%s", ms->report);
+		return;
+	}
+	fprintf(fp, "%s: %s (%s)\n", ms->module, ms->path, ms->how);
+	if (ms->build_id[0])
+		fprintf(fp, "BUILD-ID: %s\n", ms->build_id);
+}
+
+/* ---- picktx ---- */
+
+static void spin_text(const struct oc_picktx *p, const struct oc_spin *s)
+{
+	char name[80];
+
+	fprintf(fp, "CPU %d%s: %s", s->cpu, s->panic_cpu ? " (panic cpu)" : "", s->source);
+	if (s->frame_addr)
+		fprintf(fp, " at %lx", (ulong)s->frame_addr);
+	fprintf(fp, "\n  PC: %s+0x%lx", s->rd.pc_sym, s->pc_off);
+	if (p->gdb_off_delta)
+		fprintf(fp, " (as in the oops and crash; gdb/DWARF: +0x%lx)", s->pc_off - p->gdb_off_delta);
+	if (s->pc)
+		fprintf(fp, "  (%lx)", (ulong)s->pc);
+	fprintf(fp, "\n");
+	if (!s->loop.found) {
+		fprintf(fp, "  LOOP: not decoded: %s\n", s->loop.why);
+		return;
+	}
+	fprintf(fp, "  LOOP: %s+0x%lx..+0x%lx  sub at +0x%lx, cmp at +0x%lx", p->func,
+		s->loop.loop_start_off, s->loop.loop_end_off, s->loop.sub_off, s->loop.cmp_off);
+	if (s->src_file[0])
+		fprintf(fp, "  (%s: %d)", s->src_file, s->loop.src_line);
+	fprintf(fp, "\n  HASH: %-4s = %s%lx\n", s->loop.hash_reg, s->hash_valid ? "" : "?",
+		(ulong)s->hash);
+	fprintf(fp, "  QCOUNT: %-4s = %s%lx\n", s->loop.qcount_reg, s->qcount_valid ? "" : "?",
+		(ulong)s->qcount);
+	if (s->loop.qoffset_reg[0])
+		fprintf(fp, "  QOFFSET: %-4s = %s%lx\n", s->loop.qoffset_reg,
+			s->qoffset_valid ? "" : "?", (ulong)s->qoffset);
+	if (s->dev_ok) {
+		const char *rs = oc_nd_reg_state_name(s->nd.reg_state);
+
+		fprintf(fp, "  DEV: %-4s = %lx  \"%s\"  real_num_tx_queues %ld  reg_state %s\n",
+			s->dev_reg, s->nd.addr, oc_name(s->nd.name, name, sizeof(name)),
+			s->nd.real_num_tx, rs ? rs : "?");
+		if (s->qcount_matches_dev >= 0)
+			fprintf(fp, "  CHECK: qcount %s dev->real_num_tx_queues\n",
+				s->qcount_matches_dev ? "equals" : "DIFFERS FROM");
+	} else {
+		fprintf(fp, "  DEV: %s\n", s->note);
+	}
+}
+
+void oc_text_picktx(const struct oc_picktx *p)
+{
+	int i;
+
+	if (!p->nspins) {
+		fprintf(fp, "picktx: %s\n", p->status);
+		return;
+	}
+	for (i = 0; i < p->nspins; i++) {
+		if (i)
+			fprintf(fp, "\n");
+		spin_text(p, &p->spins[i]);
+	}
+}
+
+/* ---- triage ---- */
+
+static const char *fix_state(int present)
+{
+	return present < 0 ? "unknown" : present ? "present" : "ABSENT";
+}
+
+void oc_text_triage(const struct oc_triage *t)
+{
+	oc_verdict_text(fp, &t->f, &t->v);
+	fprintf(fp, "\nFIXES IN THIS KERNEL: carrier check (066b86787fa3) %s, running check (47e55e4b410f) %s\n",
+		fix_state(t->fix.carrier), fix_state(t->fix.running));
+	fprintf(fp, "  (%s)\n", t->fix.how);
+	if (t->ovs.status[0])
+		fprintf(fp, "NOTE: %s\n", t->ovs.status);
+}
