@@ -273,15 +273,14 @@ def fixture_checks(s, t, arch, set_dir):
                 eq(f["verdict"], exp.get("verdict_kind"), "verdict kind")
                 if m.get("panic_message"):
                     eq(f["panic_message"], m["panic_message"], "panic message")
+                if exp.get("panic_kind") or exp.get("panic"):
+                    kinds = [r["kind"] for r in f["reports"] if r["caused_panic"]]
+                    eq(kinds, [exp.get("panic_kind") or exp.get("panic")], "kind of the report that panicked")
+                if exp.get("function"):
+                    w = [r["where"] for r in f["reports"] if r["caused_panic"]]
+                    true(w and w[0].startswith(exp["function"] + "+"), f"where {w}")
                 if exp.get("pc_symbol") != "netdev_pick_tx":
-                    if exp.get("panic_kind") or exp.get("panic"):
-                        kinds = [r["kind"] for r in f["reports"] if r["caused_panic"]]
-                        eq(kinds, [exp.get("panic_kind") or exp.get("panic")], "kind of the report that panicked")
-                    if exp.get("function"):
-                        w = [r["where"] for r in f["reports"] if r["caused_panic"]]
-                        true(w and w[0].startswith(exp["function"] + "+"), f"where {w}")
                     return
-                victim = m["victim"]
                 d = f["decode"]
                 spin = f["reports"][f["spin_report"] - 1]
                 true(spin["where"].startswith(exp["pc_symbol"] + "+"), f"spin where {spin['where']}")
@@ -289,8 +288,11 @@ def fixture_checks(s, t, arch, set_dir):
                 true(d["loop_verified"], f"loop not verified: {d.get('note')}")
                 eq(int(d["hash"], 16), exp["hash"], "hash")
                 eq(int(d["qcount"], 16) & 0xffffffff, exp["qcount"], "qcount")
-                eq(int(d["dev"], 16), int(victim["address"], 16), "dev register = victim address")
-                eq(f["transmit_path"]["ovs"], True, "OVS transmit path")
+                if m.get("victim"):
+                    eq(int(d["dev"], 16), int(m["victim"]["address"], 16), "dev register = victim address")
+                eq(f["transmit_path"]["ovs"], exp["verdict_kind"] == "OVS_PICKTX_LOCKUP", "OVS transmit path")
+                if exp.get("path"):
+                    eq(f["transmit_path"]["other"], exp["path"], "other transmit path")
                 print(f"  {arch} {scen} {os.path.basename(path)}: {d['hash_reg']}/{d['qcount_reg']}/"
                       f"{d['dev_reg']} sub {d['sub_source']} confidence {f['confidence']}")
             s.check(f"{arch} {scen}: {log} with --vmlinux matches manifest.json", one)
