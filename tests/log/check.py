@@ -407,11 +407,26 @@ def hostile_checks(s, t, data, work):
     s.check("hostile, binary, empty, missing and excerpt inputs run clean under valgrind", under_valgrind)
 
 
+def install_checks(s, t, top, work):
+    def install():
+        dest = os.path.join(work, "dest")
+        p = subprocess.run(["make", "-s", "-C", top, "install", f"DESTDIR={dest}", "PREFIX=/usr"],
+                           capture_output=True, text=True, timeout=900)
+        eq(p.returncode, 0, f"make install: {p.stderr[-400:]}")
+        tool = os.path.join(dest, "usr", "bin", "ovscrash-log")
+        true(os.access(tool, os.X_OK), "ovscrash-log not installed executable")
+        version = re.search(r"^VERSION := (\S+)", open(os.path.join(top, "Makefile")).read(), re.M).group(1)
+        p = subprocess.run([tool, "--version"], capture_output=True, text=True)
+        eq(p.stdout.strip(), f"ovscrash-log {version}", "installed tool's version")
+    s.check("make install puts ovscrash-log in $(PREFIX)/bin", install)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tool", required=True)
     ap.add_argument("--data", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--top", help="source tree: also check make install")
     ap.add_argument("--set", action="append", default=[], help="ARCH:FIXTURE_SET_DIR (repeatable)")
     a = ap.parse_args()
     s = Suite()
@@ -421,6 +436,8 @@ def main():
         seed_checks(s, t, a.data)
         code_line_checks(s, t, a.data, work)
         hostile_checks(s, t, a.data, work)
+        if a.top:
+            install_checks(s, t, a.top, work)
         for st in a.set:
             arch, set_dir = st.split(":", 1)
             vmlinux_checks(s, t, arch, set_dir)

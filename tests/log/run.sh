@@ -16,4 +16,4 @@ for arch in ${OVSCRASH_ARCHES-amd64 arm64}; do
 	sets+=(--set "$arch:$set_dir")
 done
 exec python3 "$top/tests/log/check.py" --tool "$top/tools/ovscrash-log" \
-	--data "$top/tests/unit/data" --out "$out" "${sets[@]}" "$@"
+	--data "$top/tests/unit/data" --top "$top" --out "$out" "${sets[@]}" "$@"
