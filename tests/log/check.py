@@ -255,6 +255,13 @@ def vmlinux_checks(s, t, arch, set_dir):
         print(f"  {arch}: {len(ours)} instructions agree with {tools[0]}, lines with {tools[1]}")
     s.check(f"{arch}: --vmlinux disassembly agrees with objdump and addr2line", agree)
 
+    def valgrind_vmlinux():
+        logs = [x for x in (dmesg, os.path.join(lock, "console.log")) if os.path.exists(x)]
+        p = t.run(["-j", "--vmlinux", vml] + logs, valgrind=True, timeout=600)
+        eq(p.returncode, 0, f"valgrind exit: {p.stderr[-500:]!r}")
+        true(b"==" not in p.stderr, f"valgrind reports: {p.stderr[-800:]!r}")
+    s.check(f"{arch}: --vmlinux run (libopcodes, libdw) clean under valgrind", valgrind_vmlinux)
+
 
 def fixture_checks(s, t, arch, set_dir):
     for scen_dir in sorted(glob.glob(os.path.join(set_dir, "*", "manifest.json"))):
