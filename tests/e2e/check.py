@@ -971,31 +971,26 @@ class E2E:
                 raise AssertionError(f"{what}: no 16-hex-digit bucket: {r['bucket']!r}")
 
     def t_scen_buckets(self):
-        """Same scenario on both arches -> same group; dumps share a group
-        exactly when their manifests say the same panic; the bucket table
-        counts, one example each, in every format."""
-        cls_group = {}
+        """Dumps share a group exactly when their manifests say the same
+        panic (within an arch; different panics never share one across
+        arches); the bucket table counts, one example each, in every format."""
+        cls_group = {}   # (arch, class) -> group
         for i, (arch, sc, how) in self.sexp.items():
             if how != "dump":
                 continue
-            c, g = scen_class(self.sman[(arch, sc)]), self.sgroup[i]
+            c, g = (arch, scen_class(self.sman[(arch, sc)])), self.sgroup[i]
             if cls_group.setdefault(c, g) != g:
                 raise AssertionError(f"{arch} {sc} ({c}) is in group {g}, another dump of the same "
                                      f"kind of panic in {cls_group[c]}")
-        for sc in {sc for _a, sc in self.scen}:
-            if ("x86_64", sc) in self.scen and ("arm64", sc) in self.scen:
-                ga = self.sgroup[ident(os.path.join(self.scen[("x86_64", sc)], "vmcore"))]
-                gb = self.sgroup[ident(os.path.join(self.scen[("arm64", sc)], "vmcore"))]
-                eq(gb, ga, f"{sc}: group of the arm64 dump vs the x86_64 dump")
         inv = {}
-        for c, g in cls_group.items():
-            if g in inv:
+        for (arch, c), g in cls_group.items():
+            if g in inv and inv[g] != c:
                 raise AssertionError(f"different panics {inv[g]} and {c} share group {g}")
             inv[g] = c
-        # expected count per group: every staged entry of that class
+        # expected count per group: every staged entry of that arch and class
         want = {}
         for i, (arch, sc, how) in self.sexp.items():
-            g = cls_group[scen_class(self.sman[(arch, sc)])]
+            g = cls_group[(arch, scen_class(self.sman[(arch, sc)]))]
             want[g] = want.get(g, 0) + 1
         rows = {b["key"]: b for b in self.srep["buckets"]}
         eq({k: b["count"] for k, b in rows.items()}, want, "bucket table counts (JSON)")
@@ -1023,6 +1018,22 @@ class E2E:
             ht = f.read()
         hrows = re.findall(r'<tr class="bucket"><td>(\d+)</td>', ht)
         eq(sorted(int(x) for x in hrows), sorted(want.values()), "bucket table counts (HTML)")
+
+    def t_scen_arches(self):
+        """The same scenario on x86_64 and arm64 lands in the same group
+        (for a panic that is not a netdev_pick_tx spin: the same bucket)."""
+        both = sorted(sc for a, sc in self.scen if a == "x86_64" and ("arm64", sc) in self.scen)
+        bad = []
+        for sc in both:
+            ia = ident(os.path.join(self.scen[("x86_64", sc)], "vmcore"))
+            ib = ident(os.path.join(self.scen[("arm64", sc)], "vmcore"))
+            if self.sgroup[ia] != self.sgroup[ib]:
+                bad.append(f"{sc}: x86_64 {self.sgroup[ia]} ({self.rs[ia]['bucket_functions']}) vs "
+                           f"arm64 {self.sgroup[ib]} ({self.rs[ib]['bucket_functions']})")
+        if bad:
+            raise AssertionError("; ".join(bad))
+        if not both:
+            raise AssertionError("no scenario is in both fixture sets")
 
     def t_log_fallback(self):
         """Truncated dumps take the verdict of the vmcore-dmesg.txt beside
@@ -1110,6 +1121,7 @@ def main():
                          ("scenario-batch", e.t_scen_batch),
                          ("scenario-verdicts", e.t_scen_verdicts),
                          ("scenario-buckets", e.t_scen_buckets),
+                         ("scenario-same-group-across-arches", e.t_scen_arches),
                          ("log-fallback", e.t_log_fallback)):
             if name == "shards-merge" and not hasattr(e, "report_j1"):
                 continue
@@ -1117,7 +1129,8 @@ def main():
                 continue
             if name.startswith("scenario-") and name != "scenario-archive" and not hasattr(e, "sexp"):
                 continue
-            if name in ("scenario-verdicts", "scenario-buckets", "log-fallback") and not hasattr(e, "srep"):
+            if name in ("scenario-verdicts", "scenario-buckets", "scenario-same-group-across-arches",
+                        "log-fallback") and not hasattr(e, "srep"):
                 continue
             if name == "scenario-archive":
                 for sk, why in e.missing_scenarios():
