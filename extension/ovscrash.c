@@ -4,7 +4,8 @@
  * file crash's commands enter.  Each command parses its options, calls a
  * walker or finder (netdev_query.c, ovs.c, modsyms.c, picktx.c, triage.c)
  * that returns records, and hands them to a renderer (out_text.c,
- * out_json.c).  Nothing here reads dump memory or prints.
+ * out_json.c).  Nothing here reads dump memory; all output but crash's
+ * usage message (a bad option) comes from the renderers.
  */
 #include "defs.h"
 #include "modsyms.h"
