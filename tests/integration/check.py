@@ -758,16 +758,74 @@ def race_checks(s, r, m, crash, fx):
     s.check(f"{A} race: crash bt shows netdev_pick_tx <- netdev_core_pick_tx <- __dev_queue_xmit <- "
             "[openvswitch]", bt_chain)
 
-    # one crash session (no extension) for the victim, its vport and the module
+    # crash's own reads (no extension), chained over four sessions: the
+    # victim, its vport, the datapath's port hash and the module's notes.
+    # Run once, when the first check needs them; a failure is that check's.
     mod_cmd = f"mod -s openvswitch {os.path.realpath(fx['ovsdebug'])}"
     dev_cmd = f"struct net_device.name,real_num_tx_queues,num_tx_queues,reg_state,state {vaddr:x}"
-    cmds = [mod_cmd, dev_cmd, "net", "mod", "px &((struct vport *)0)->dp_hash_node"]
-    if victim["vport_address"]:
-        cmds.append(f"struct vport.dev,dp,port_no,dp_hash_node {int(victim['vport_address'], 16):x}")
-    o = run_crash(crash, fx["vmlinux"], fx["vmcore"], cmds)
+    off_cmd = "px &((struct vport *)0)->dp_hash_node"
+    vp_cmd = (f"struct vport.dev,dp,port_no,dp_hash_node {int(victim['vport_address'], 16):x}"
+              if victim["vport_address"] else None)
+    memo = {}
+
+    def hexval(out):
+        """the first hex number after '=' ($1 = (type *) 0x30, x = 0x...)"""
+        return int(re.search(r"(0x[0-9a-f]+)", out.split("=", 1)[1]).group(1), 16)
+
+    def rd_bytes(out):
+        """the bytes of crash's rd -8 output (hex columns only)"""
+        return bytes(int(x, 16) for l in out.splitlines() if ":" in l
+                     for x in re.findall(r"\b[0-9a-f]{2}\b", l.split(":", 1)[1][:50]))
+
+    def facts():
+        if "error" in memo:
+            raise memo["error"]
+        if memo:
+            return memo
+        try:
+            o = run_crash(crash, fx["vmlinux"], fx["vmcore"],
+                          [mod_cmd, dev_cmd, "net", "mod", off_cmd] + ([vp_cmd] if vp_cmd else []))
+            memo.update(dev=o[dev_cmd], net=o["net"], vport=o.get(vp_cmd, ""))
+            mods = re.findall(r"^\s*([0-9a-f]+)\s+openvswitch\s", o["mod"], re.M)
+            eq(len(mods), 1, "openvswitch in crash's mod list")
+            c_na = f"struct module.notes_attrs {mods[0]}"
+            cmds = [mod_cmd, c_na]
+            if vp_cmd:
+                memo["off"] = hexval(o[off_cmd])
+                memo["dp"] = int(re.search(r"dp = (0x[0-9a-f]+)", o[vp_cmd]).group(1), 16)
+                c_ports = f"struct datapath.ports {memo['dp']:x}"
+                cmds.append(c_ports)
+            o = run_crash(crash, fx["vmlinux"], fx["vmcore"], cmds)
+            na = hexval(o[c_na])
+            c_n = f"struct module_notes_attrs.notes {na:x}"
+            c_p = [f"px ((struct module_notes_attrs *){na:#x})->attrs[{i}].private" for i in (0, 1)]
+            cmds = [mod_cmd, c_n] + c_p
+            if vp_cmd:
+                rd = f"rd -64 {hexval(o[c_ports]):x} 1024"	# DP_VPORT_HASH_BUCKETS hlist_heads
+                cmds.append(rd)
+            o = run_crash(crash, fx["vmlinux"], fx["vmcore"], cmds)
+            nnotes = int(re.search(r"notes = (\d+)", o[c_n]).group(1))
+            rds = [f"rd -8 {hexval(o[c]):x} 36" for c in c_p[:nnotes]]
+            cmds = [mod_cmd] + rds
+            lists = []
+            if vp_cmd:
+                heads = [int(w, 16) for l in o[rd].splitlines() if ":" in l
+                         for w in l.split(":", 1)[1].split()[:2] if re.fullmatch(r"[0-9a-f]{16}", w)]
+                eq(len(heads), 1024, "bucket heads read")
+                lists = [f"list -o {memo['off']} -s vport.port_no,dev {h - memo['off']:x}" for h in heads if h]
+                cmds += lists
+            o = run_crash(crash, fx["vmlinux"], fx["vmcore"], cmds)
+            memo["notes"] = [rd_bytes(o[c]) for c in rds]
+            memo["hash_vports"] = [(int(p), int(d, 16)) for c in lists for p, d in
+                                   re.findall(r"port_no = (\d+),?\s*\n\s*dev = (0x[0-9a-f]+)", o[c])]
+        except Exception as e:  # noqa: BLE001 - the checks report it
+            memo.clear()
+            memo["error"] = e
+            raise
+        return memo
 
     def dev_state():
-        txt = o[dev_cmd]
+        txt = facts()["dev"]
         true(re.search(rf'name = "{re.escape(victim["name"])}\\000', txt), f"crash reads name: {txt.strip()}")
         for field, want in (("real_num_tx_queues", victim["real_num_tx_queues"]),
                             ("num_tx_queues", victim["num_tx_queues"]), ("state", victim["state"])):
@@ -776,14 +834,15 @@ def race_checks(s, r, m, crash, fx):
         true(re.search(rf"\breg_state = ({victim['reg_state']}\b|{victim['reg_state_value']} )", txt),
              f"crash reads reg_state: {txt.strip()}")
         # unlisted: not among the root netns devices crash's own `net` prints
-        true(f"{vaddr:x}" not in o["net"] and victim["name"] not in o["net"],
+        true(f"{vaddr:x}" not in facts()["net"] and victim["name"] not in facts()["net"],
              "the victim is still on the netns device list (crash net)")
     s.check(f"{A} race: crash reads the victim's real_num_tx_queues, reg_state, state as observed; "
             "unlisted", dev_state)
 
     def vport_unlinked():
         true(victim["vport_address"], "manifest: no vport address observed")
-        txt = o[cmds[-1]]
+        f = facts()
+        txt = f["vport"]
         dev = re.search(r"dev = (0x[0-9a-f]+)", txt)
         true(dev and int(dev.group(1), 16) == vaddr, f"vport's dev is not the victim: {txt.strip()}")
         eq(int(re.search(r"port_no = (\d+)", txt).group(1)), victim["port_no"], "vport's port_no")
@@ -791,27 +850,9 @@ def race_checks(s, r, m, crash, fx):
         true(pprev, f"no dp_hash_node.pprev: {txt.strip()}")
         eq(int(pprev.group(1), 16), LIST_POISON2, "vport's dp_hash_node.pprev (hlist_del_rcu)")
         # crash's own walk of every bucket of the datapath's port hash
-        dp = int(re.search(r"dp = (0x[0-9a-f]+)", txt).group(1), 16)
-        # px prints "$1 = (struct hlist_node *) 0x30"
-        off = int(re.search(r"(0x[0-9a-f]+)", o[cmds[4]].split("=", 1)[1]).group(1), 16)
-        o2 = run_crash(crash, fx["vmlinux"], fx["vmcore"],
-                       [mod_cmd, f"struct datapath.ports {dp:x}"])
-        ports = int(re.search(r"ports = (0x[0-9a-f]+)", o2[f"struct datapath.ports {dp:x}"]).group(1), 16)
-        rd = f"rd -64 {ports:x} 1024"	# DP_VPORT_HASH_BUCKETS hlist_heads
-        o3 = run_crash(crash, fx["vmlinux"], fx["vmcore"], [mod_cmd, rd])
-        heads = [int(w, 16) for l in o3[rd].splitlines() if ":" in l
-                 for w in l.split(":", 1)[1].split()[:2] if re.fullmatch(r"[0-9a-f]{16}", w)]
-        eq(len(heads), 1024, "bucket heads read")
-        firsts = [h for h in heads if h]
-        lists = [f"list -o {off} -s vport.port_no,dev {h - off:x}" for h in firsts]
-        o4 = run_crash(crash, fx["vmlinux"], fx["vmcore"], [mod_cmd] + lists)
-        seen = []
-        for c in lists:
-            seen += [(int(p), int(d, 16)) for p, d in
-                     re.findall(r"port_no = (\d+),?\s*\n\s*dev = (0x[0-9a-f]+)", o4[c])]
-        eq(sorted(p for p, _ in seen), sorted(p["port_no"] for p in m["race"]["base_ports"]),
+        eq(sorted(p for p, _ in f["hash_vports"]), sorted(p["port_no"] for p in m["race"]["base_ports"]),
            "ports crash finds in the datapath's hash")
-        true(all(d != vaddr for _, d in seen), "a vport in the datapath still points at the victim")
+        true(all(d != vaddr for _, d in f["hash_vports"]), "a vport in the datapath still points at the victim")
         vj = js(r["vport -j"])
         true(all(int(v["netdev"]["address"], 16) != vaddr for v in vj["vports"]),
              "vport -j lists a vport of the victim")
@@ -821,30 +862,13 @@ def race_checks(s, r, m, crash, fx):
     def module_build_id():
         # the build-id note of the module in the dump, read through
         # struct module's sysfs notes, against the rebuilt debug file
-        mods = re.findall(r"^\s*([0-9a-f]+)\s+openvswitch\s", o["mod"], re.M)
-        eq(len(mods), 1, "openvswitch in crash's mod list")
         want = subprocess.run(["readelf", "-n", os.path.realpath(fx["ovsdebug"])], capture_output=True,
                               text=True).stdout
         want = re.search(r"Build ID: ([0-9a-f]+)", want).group(1)
         eq(want, m["ovs_module"]["build_id"], "rebuilt module's build-id (readelf)")
-        c1 = f"struct module.notes_attrs {mods[0]}"
-        p = run_crash(crash, fx["vmlinux"], fx["vmcore"], [c1])
-        na = re.search(r"notes_attrs = (0x[0-9a-f]+)", p[c1]).group(1)
-        c2 = f"struct module_notes_attrs.notes {na}"
-        c3 = f"px ((struct module_notes_attrs *){na})->attrs[0].private"
-        c4 = f"px ((struct module_notes_attrs *){na})->attrs[1].private"
-        p = run_crash(crash, fx["vmlinux"], fx["vmcore"], [c2, c3, c4])
-        n = int(re.search(r"notes = (\d+)", p[c2]).group(1))
-        found = None
-        for c in (c3, c4)[:n]:
-            addr = re.search(r"(0x[0-9a-f]+)", p[c].split("=", 1)[1]).group(1)
-            rd = f"rd -8 {addr} 36"
-            q = run_crash(crash, fx["vmlinux"], fx["vmcore"], [rd])
-            b = bytes(int(x, 16) for l in q[rd].splitlines() if ":" in l
-                      for x in re.findall(r"\b[0-9a-f]{2}\b", l.split(":", 1)[1][:50]))
-            if b[12:16] == b"GNU\0" and b[8:12] == b"\x03\0\0\0":
-                found = b[16:16 + int.from_bytes(b[4:8], "little")].hex()
-        eq(found, want, "build-id note of openvswitch in the dump")
+        found = [b[16:16 + int.from_bytes(b[4:8], "little")].hex() for b in facts()["notes"]
+                 if b[12:16] == b"GNU\0" and b[8:12] == b"\x03\0\0\0"]	# NT_GNU_BUILD_ID
+        eq(found, [want], "build-id note of openvswitch in the dump")
     s.check(f"{A} race: the openvswitch module in the dump carries the rebuilt module's build-id "
             "(crash reads its note)", module_build_id)
 
