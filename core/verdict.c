@@ -352,6 +352,35 @@ static void judge_fixes(const struct oc_findings *f, struct oc_verdict *v)
 			     "(device running with carrier on)");
 }
 
+/*
+ * This build's do_output() has both checks.  If one of them refuses the
+ * device's state, a transmit through it could not have happened: a
+ * contradiction.  If neither does (running, carrier on), the fixed kernel
+ * spins too and the queues were zeroed another way: evidence, not doubt.
+ */
+static void fixed_build(const struct oc_findings *f, struct oc_verdict *v)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (v->judged[i].would_stop == 1) {
+			add_caveat(v, 25,
+				   "do_output has %s, which refuses this device: "
+				   "the transmit did not come through this do_output",
+				   v->judged[i].fix->check);
+			return;
+		}
+	if (v->judged[0].would_stop == 0 && v->judged[1].would_stop == 0)
+		add_evidence(v, f->cmd_fix,
+			     "do_output has both fixes, which do not refuse a "
+			     "running device with carrier: the queues were "
+			     "zeroed another way");
+	else
+		add_caveat(v, 10,
+			   "do_output already has both fixes: the queues "
+			   "were zeroed another way");
+}
+
 static void not_this_bug(const struct oc_findings *f, struct oc_verdict *v)
 {
 	v->kind = OC_V_NOT_THIS_BUG;
@@ -469,9 +498,7 @@ static void ovs_lockup(const struct oc_findings *f, struct oc_verdict *v)
 			     "netif_carrier_ok" : "");
 	else if (f->fix_carrier_check_present == 1 &&
 		 f->fix_running_check_present == 1)
-		add_caveat(v, 10,
-			   "do_output already has both fixes: the queues "
-			   "were zeroed another way");
+		fixed_build(f, v);
 	panic_evidence(f, v);
 	state_words(f, v);
 	{

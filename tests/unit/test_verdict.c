@@ -376,15 +376,40 @@ static void test_unknown(void **state)
 static void test_fix_states(void **state)
 {
 	(void)state;
+	/* fixed build, and a state its checks refuse: a contradiction */
 	full();
 	f.fix_carrier_check_present = 1;
 	f.fix_running_check_present = 1;
 	oc_verdict_decide(&f, &v);
 	assert_int_equal(v.kind, OC_V_OVS_PICKTX_LOCKUP);
+	assert_int_equal(v.confidence, 70);
+	assert_string_equal(v.caveats[0],
+		"do_output has netif_carrier_ok(vport->dev), which refuses this "
+		"device: the transmit did not come through this do_output");
+	assert_int_equal(v.judged[0].present, 1);
+
+	/* fixed build, running with carrier: the fixes don't cover it */
+	full();
+	f.fix_carrier_check_present = 1;
+	f.fix_running_check_present = 1;
+	f.dev_running = 1;
+	f.dev_carrier = 1;
+	oc_verdict_decide(&f, &v);
+	assert_int_equal(v.confidence, 95);
+	assert_int_equal(v.ncaveats, 0);
+	ev(13, "do_output has both fixes, which do not refuse a running device "
+	       "with carrier: the queues were zeroed another way", "dis -l do_output");
+
+	/* fixed build, state unknown */
+	full();
+	f.fix_carrier_check_present = 1;
+	f.fix_running_check_present = 1;
+	f.dev_running = OC_UNKNOWN;
+	f.dev_carrier = OC_UNKNOWN;
+	oc_verdict_decide(&f, &v);
 	assert_int_equal(v.confidence, 85);
 	assert_string_equal(v.caveats[0],
 		"do_output already has both fixes: the queues were zeroed another way");
-	assert_int_equal(v.judged[0].present, 1);
 
 	full();
 	f.fix_running_check_present = 1;
