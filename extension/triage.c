@@ -167,6 +167,8 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 			if (t->ovs.available) {
 				t->vport = oc_ovs_vport_of_dev(&t->ovs, s->nd.addr);
 				f->vport_found = t->vport != NULL;
+				/* every datapath's vports: where the absence shows */
+				snprintf(f->cmd_vport, sizeof(f->cmd_vport), "vport");
 				if (t->vport) {
 					oc_strlcpy(f->dp_name, oc_name(t->ovs.dps[t->vport->dp_index].name,
 								       name, sizeof(name)), sizeof(f->dp_name));
