@@ -368,6 +368,7 @@ def noovs_checks(s, r, m):
     s.check(f"{A} noovs: a kernel without OVS loaded gives one-line reasons, the rest carries on",
             no_ovs)
 
+
 def bt_frames(bt):
     """(function, module) of each frame crash's bt prints, top first"""
     return re.findall(r"^\s*#\d+ \[[0-9a-f]+\] (\S+) at [0-9a-f]+(?: \[(\w+)\])?", bt, re.M)
