@@ -67,7 +67,9 @@ const char *oc_verdict_kind_name(enum oc_verdict_kind k)
 static const char *const xmit_frames[] = {
 	"netdev_pick_tx", "netdev_core_pick_tx", "__dev_queue_xmit",
 	"dev_queue_xmit", "dev_queue_xmit_accel", "__dev_direct_xmit",
-	"dev_hard_start_xmit", "sch_direct_xmit", "__qdisc_run", NULL,
+	"dev_hard_start_xmit", "sch_direct_xmit", "__qdisc_run",
+	"tcf_dev_queue_xmit",	/* tc's wrapper, below tcf_mirred_act on arm64 */
+	NULL,
 };
 
 /* Open vSwitch's output path (module openvswitch, or built in) */
@@ -180,6 +182,7 @@ void oc_findings_panic(struct oc_findings *f, const struct oc_panic_list *l)
 	char sym[OC_PS_SYM_MAX * 4], mod[OC_PS_MOD_MAX * 4];
 
 	f->panic_kind[0] = f->panic_where[0] = f->panic_bucket[0] = '\0';
+	f->panic_func[0] = f->panic_mod[0] = '\0';
 	f->panic_bucket_desc[0] = f->panic_cpu_text[0] = '\0';
 	if (!l || !l->n)
 		return;
@@ -192,6 +195,8 @@ void oc_findings_panic(struct oc_findings *f, const struct oc_panic_list *l)
 			       mod, sizeof(mod));
 		snprintf(f->panic_where, sizeof(f->panic_where), "%.120s+0x%lx%s%.60s%s",
 			 sym, r->where.off, mod[0] ? " [" : "", mod, mod[0] ? "]" : "");
+		oc_strlcpy(f->panic_func, sym, sizeof(f->panic_func));
+		oc_strlcpy(f->panic_mod, mod, sizeof(f->panic_mod));
 	}
 	if (r->cpu >= 0)
 		snprintf(f->panic_cpu_text, sizeof(f->panic_cpu_text), "CPU %d", r->cpu);

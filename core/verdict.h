@@ -62,6 +62,8 @@ struct oc_findings {
 	/* what the dump is, from the log's panic reports (oc_panic_parse) */
 	char panic_kind[24];	/* oc_panic_kind_name(), "" unknown */
 	char panic_where[200];	/* "ovscrash_helper_spin+0x1c [ovscrash_helper]", escaped */
+	char panic_func[128];	/* its function, escaped, "" unknown */
+	char panic_mod[64];	/* its module, escaped, "" vmlinux or unknown */
 	char panic_bucket[17];	/* oc_panic_bucket(), "" none */
 	char panic_bucket_desc[224];
 	char panic_cpu_text[16];	/* "CPU 1", "" unknown */

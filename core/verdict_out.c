@@ -29,6 +29,8 @@ static struct json_object *panic_json(const struct oc_findings *f)
 	o = json_object_new_object();
 	json_object_object_add(o, "kind", json_object_new_string(f->panic_kind));
 	json_object_object_add(o, "where", str_or_null(f->panic_where));
+	json_object_object_add(o, "function", str_or_null(f->panic_func));
+	json_object_object_add(o, "module", str_or_null(f->panic_mod));
 	json_object_object_add(o, "cpu", str_or_null(f->panic_cpu_text));
 	json_object_object_add(o, "bucket", str_or_null(f->panic_bucket));
 	json_object_object_add(o, "bucket_functions", str_or_null(f->panic_bucket_desc));

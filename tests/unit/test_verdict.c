@@ -265,6 +265,17 @@ static void test_findings_path(void **state)
 	assert_int_equal(f.ovs_path, 0);
 	assert_string_equal(f.other_path, "tc mirred");
 
+	/* arm64: dev_queue_xmit [act_mirred] <- tcf_dev_queue_xmit <- tcf_mirred_act */
+	i = 0;
+	mir[i++] = fr("__dev_queue_xmit", "", 0);
+	mir[i++] = fr("dev_queue_xmit", "act_mirred", 0);
+	mir[i++] = fr("tcf_dev_queue_xmit", "", 0);
+	mir[i++] = fr("tcf_mirred_act", "act_mirred", 0);
+	oc_findings_init(&f);
+	oc_findings_path(&f, mir, i, "stack of CPU 0", "bt -c 0");
+	assert_int_equal(f.ovs_path, 0);
+	assert_string_equal(f.other_path, "tc mirred");
+
 	/* an unknown sender is named, escaped */
 	i = 0;
 	odd[i++] = fr("__dev_queue_xmit", "", 0);
