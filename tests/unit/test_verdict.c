@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
 #include <string.h>
 
 #include "test_util.h"
@@ -373,6 +374,31 @@ static void test_not_this_bug(void **state)
 	assert_string_equal(v.caveats[0], "panic string not available");
 }
 
+/* a real log: the oops-null fixture's vmcore-dmesg (no panic line: kdump
+ * runs before panic()); function and module as the helper module has them */
+static void test_findings_panic_real(void **state)
+{
+	struct oc_panic_list l = { 0 };
+	size_t len;
+	char *text = oc_test_read("x86_64_61_oops_null_vmcore-dmesg.txt", &len);
+
+	(void)state;
+	assert_int_equal(oc_panic_parse(text, len, &l), 0);
+	oc_findings_init(&f);
+	oc_findings_panic(&f, &l);
+	assert_string_equal(f.panic_kind, "null-deref");
+	assert_string_equal(f.panic_func, "ovscrash_helper_null_deref");
+	assert_string_equal(f.panic_mod, "ovscrash_helper");
+	assert_string_equal(f.panic_where, "ovscrash_helper_null_deref+0x1c [ovscrash_helper]");
+	assert_int_equal(strlen(f.panic_bucket), 16);
+	f.have_spin_frame = 0;
+	oc_verdict_decide(&f, &v);
+	assert_int_equal(v.kind, OC_V_NOT_THIS_BUG);
+	assert_non_null(strstr(v.summary, "null-deref in ovscrash_helper_null_deref+0x1c [ovscrash_helper]"));
+	oc_panic_list_free(&l);
+	free(text);
+}
+
 static void test_unknown(void **state)
 {
 	(void)state;
@@ -473,6 +499,7 @@ int oc_test_verdict(void)
 		cmocka_unit_test(test_contradictions),
 		cmocka_unit_test(test_only_spin_frame),
 		cmocka_unit_test(test_not_this_bug),
+		cmocka_unit_test(test_findings_panic_real),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_fix_states),
 		cmocka_unit_test(test_dev_details),
