@@ -214,7 +214,11 @@ def vmlinux_checks(s, t, arch, set_dir):
             lock = os.path.dirname(mf)
             break
     if not os.path.isdir(lock):     # no spin: any scenario's vmlinux, no log
-        lock = os.path.dirname(sorted(glob.glob(os.path.join(set_dir, "*", "vmlinux")))[0])
+        any_vml = sorted(glob.glob(os.path.join(set_dir, "*", "vmlinux")))
+        if not any_vml:
+            s.check(f"{arch}: fixture set {set_dir} has a vmlinux", lambda: true(False, "none"))
+            return
+        lock = os.path.dirname(any_vml[0])
     vml = os.path.join(lock, "vmlinux")
     dmesg = os.path.join(lock, "vmcore-dmesg.txt")
 
