@@ -431,7 +431,7 @@ static size_t parse_code(const char *p, const char *arch, unsigned char *out,
 		uint32_t v;
 		int k;
 
-		while (*p == ' ' || *p == '\t')
+		while (*p == ' ' || *p == '\t' || *p == '\r')
 			p++;
 		if (!*p)
 			break;
@@ -452,7 +452,7 @@ static size_t parse_code(const char *p, const char *arch, unsigned char *out,
 				n = 0;		/* decode from the PC on */
 			*pc_index = n;
 		}
-		if (*p && *p != ' ' && *p != '\t')
+		if (*p && *p != ' ' && *p != '\t' && *p != '\r')
 			return 0;
 		if (x86 && !have_pc)
 			continue;

@@ -304,6 +304,13 @@ def fixture_checks(s, t, arch, set_dir):
                 eq(f["transmit_path"]["ovs"], exp["verdict_kind"] == "OVS_PICKTX_LOCKUP", "OVS transmit path")
                 if exp.get("path"):
                     eq(f["transmit_path"]["other"], exp["path"], "other transmit path")
+                if arch == "amd64":
+                    # x86_64 register dumps carry a Code: line: no vmlinux needed
+                    g = only_file(t.json([path]))
+                    c = g["decode"]
+                    eq((c["method"], c["loop_verified"]), ("code-bytes", True), f"decode without vmlinux ({c.get('note')})")
+                    eq((int(c["hash"], 16), int(c["qcount"], 16)), (exp["hash"], exp["qcount"]), "hash/qcount from Code:")
+                    eq(g["verdict"], exp["verdict_kind"], "verdict without vmlinux")
                 print(f"  {arch} {scen} {os.path.basename(path)}: {d['hash_reg']}/{d['qcount_reg']}/"
                       f"{d['dev_reg']} sub {d['sub_source']} confidence {f['confidence']}")
             s.check(f"{arch} {scen}: {log} with --vmlinux matches manifest.json", one)
