@@ -413,9 +413,8 @@ static int hexbyte(const char *p, int ndig, uint32_t *v)
 
 /*
  * Bytes of one `Code:` line: x86 `0f b7 ... <29> c2 ...` (the byte in <>
- * is the PC; earlier bytes have no known instruction boundary and are
- * dropped), arm64 `d503201f ... (4b190042)` (fixed width: every word,
- * the one in () is the PC).  Returns the byte count, 0 if the line is not
+ * is the PC), arm64 `d503201f ... (4b190042)` (little-endian words, the
+ * one in () is the PC).  Returns the byte count, 0 if the line is not
  * such a line; *pc_index is the PC's index in @out.
  */
 static size_t parse_code(const char *p, const char *arch, unsigned char *out,
@@ -448,14 +447,10 @@ static size_t parse_code(const char *p, const char *arch, unsigned char *out,
 			if ((x86 && open != '<') || (!x86 && open != '('))
 				return 0;
 			have_pc = 1;
-			if (x86)
-				n = 0;		/* decode from the PC on */
 			*pc_index = n;
 		}
 		if (*p && *p != ' ' && *p != '\t' && *p != '\r')
 			return 0;
-		if (x86 && !have_pc)
-			continue;
 		for (k = 0; k < (x86 ? 1 : 4); k++) {
 			if (n >= max)
 				return 0;
@@ -822,17 +817,66 @@ struct run {
 	int status;
 };
 
+/*
+ * Where decoding the Code: bytes can start.  arm64: the first word.
+ * x86: instruction boundaries before the PC are unknown, except where an
+ * instruction decoded from the PC on branches back: the CPU starts
+ * instructions there.  The farthest such target whose decoding lands
+ * exactly on the PC is taken; else the PC itself.
+ */
+static size_t code_start(const struct oc_arch *arch,
+			 const unsigned char *bytes, size_t n, size_t pci,
+			 unsigned long pc_off)
+{
+	struct oc_vmdis vd;
+	struct oc_disasm d;
+	char err[160];
+	size_t i, best = pci;
+	uint64_t base = pc_off - pci;	/* offset of bytes[0] */
+
+	if (arch != &oc_arch_x86_64)
+		return 0;
+	if (oc_vmdis_bytes(arch->name, bytes + pci, n - pci, pc_off, SPIN_FUNC,
+			   0, &vd, err, sizeof(err)) < 0)
+		return pci;
+	oc_disasm_init(&d);
+	if (oc_disasm_parse(&d, vd.text, vd.len) == 0) {
+		for (i = 0; i < d.n; i++) {
+			uint64_t t = d.insns[i].branch_target;
+			struct oc_vmdis v2;
+			struct oc_disasm d2;
+
+			if (!d.insns[i].has_target || t < base || t >= pc_off ||
+			    t - base >= best)
+				continue;
+			if (oc_vmdis_bytes(arch->name, bytes + (t - base),
+					   n - (t - base), t, SPIN_FUNC, 0, &v2,
+					   err, sizeof(err)) < 0)
+				continue;
+			oc_disasm_init(&d2);
+			if (oc_disasm_parse(&d2, v2.text, v2.len) == 0 &&
+			    oc_disasm_find_addr(&d2, pc_off) >= 0)
+				best = (size_t)(t - base);
+			oc_disasm_free(&d2);
+			oc_vmdis_free(&v2);
+		}
+	}
+	oc_disasm_free(&d);
+	oc_vmdis_free(&vd);
+	return best;
+}
+
 /* Decode from the oops `Code:` bytes around the PC. */
 static void decode_code(const char *text, size_t len,
 			const struct oc_panic_report *r,
 			const struct oc_arch *arch, unsigned long pc_off,
 			struct decode *dc)
 {
-	unsigned char bytes[128];
+	unsigned char bytes[256];
 	struct oc_vmdis vd;
 	struct decode cd;
 	char err[160];
-	size_t n, pci;
+	size_t n, pci, from;
 
 	n = find_code(text, len, r, arch->name, bytes, sizeof(bytes), &pci);
 	if (!n)
@@ -842,8 +886,10 @@ static void decode_code(const char *text, size_t len,
 		n -= pci - pc_off;
 		pci = pc_off;
 	}
-	if (oc_vmdis_bytes(arch->name, bytes, n, pc_off - pci, SPIN_FUNC, 0,
-			   &vd, err, sizeof(err)) < 0) {
+	from = code_start(arch, bytes, n, pci, pc_off);
+	if (oc_vmdis_bytes(arch->name, bytes + from, n - from,
+			   pc_off - (pci - from), SPIN_FUNC, 0, &vd, err,
+			   sizeof(err)) < 0) {
 		oc_appendf(dc->note, sizeof(dc->note), "Code: bytes: %s", err);
 		return;
 	}
@@ -855,8 +901,8 @@ static void decode_code(const char *text, size_t len,
 		oc_strlcpy(prev, dc->note, sizeof(prev));
 		cd.method = cd.method == M_DISASM ? M_CODE : M_CODE_SUB;
 		snprintf(cd.source, sizeof(cd.source),
-			 "the report's Code: line (%zu bytes from the PC, %s)",
-			 n - pci, vd.disassembler);
+			 "the report's Code: line (PC-%zu..PC+%zu, %s)",
+			 pci - from, n - pci, vd.disassembler);
 		if (prev[0])
 			oc_appendf(cd.note, sizeof(cd.note), "before: %.100s",
 				   prev);
