@@ -161,6 +161,20 @@ def code_line_checks(s, t, data, work):
         true(any("Code: bytes" in c for c in f["caveats"]), f"caveats {f['caveats']}")
     s.check("x86_64 log, no vmlinux: the loop decoded from the report's Code: bytes", x86_code)
 
+    def x86_code_at_jmp():
+        # the same report caught one instruction later: RIP on the loop's
+        # `jmp` (+0x273 = +0x26d + 6, eb f8 jumps back to the sub)
+        t_ = open(x86).read()
+        t_ = t_.replace("netdev_pick_tx+0x26d/0x2b0", "netdev_pick_tx+0x273/0x2b0")
+        t_ = t_.replace("<29> c2 39 c2 72 02 eb f8", "29 c2 39 c2 72 02 <eb> f8")
+        log = os.path.join(work, "x86_jmp.log")
+        with open(log, "w") as f:
+            f.write(t_)
+        d = only_file(t.json([log]))["decode"]
+        eq((d["method"], d["pc_offset"], d["sub_offset"]), ("code-bytes", 0x273, 0x26d), "decode")
+        eq((d["hash_reg"], d["qcount_reg"]), ("rdx", "rax"), "registers")
+    s.check("x86_64 log, RIP on the loop's jmp: bytes before the PC decoded from the jmp's target", x86_code_at_jmp)
+
     def arm64_code():
         words = assemble_arm64(["strh w24, [x23, #276]", "mov w0, w24", "b .-0x80", "mov w0, w24",
                                 "sub w2, w2, w25"], work)
