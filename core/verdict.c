@@ -438,10 +438,12 @@ static void device_evidence(const struct oc_findings *f, struct oc_verdict *v)
 	if (f->hash_valid)
 		add_evidence(v, f->cmd_regs, "hash register %s = %llu",
 			     or_unknown(f->hash_reg), (unsigned long long)f->hash);
-	if (f->dev_valid)
+	if (f->dev_valid && f->dev_name[0])
 		add_evidence(v, f->cmd_dev, "net_device %#llx \"%s\"",
-			     (unsigned long long)f->dev_addr,
-			     or_unknown(f->dev_name));
+			     (unsigned long long)f->dev_addr, f->dev_name);
+	else if (f->dev_valid)	/* from a register, memory not read */
+		add_evidence(v, f->cmd_dev, "net_device %#llx",
+			     (unsigned long long)f->dev_addr);
 	else
 		add_caveat(v, 10, "net_device address not known");
 	if (f->dev_rntq_valid && f->dev_real_num_tx_queues == 0)
@@ -469,7 +471,7 @@ static void ovs_lockup(const struct oc_findings *f, struct oc_verdict *v)
 		add_evidence(v, f->cmd_frame,
 			     "PC is inside the `hash -= qcount` loop");
 	else
-		add_caveat(v, 15, "PC not matched to the loop (no disassembly)");
+		add_caveat(v, 15, "PC not matched to the loop (the loop was not decoded)");
 	path_evidence(f, v);
 	device_evidence(f, v);
 	if (f->vport_found == 1) {

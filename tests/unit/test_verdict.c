@@ -331,7 +331,7 @@ static void test_only_spin_frame(void **state)
 	assert_int_equal(v.confidence, 30);
 	assert_int_equal(v.ncaveats, 5);
 	assert_string_equal(v.caveats[0],
-			    "PC not matched to the loop (no disassembly)");
+			    "PC not matched to the loop (the loop was not decoded)");
 	assert_string_equal(v.caveats[1], "qcount register value not available");
 	ev(0, "a CPU interrupted at netdev_pick_tx+0x90", "");
 	assert_string_equal(v.summary,
