@@ -897,8 +897,10 @@ static void finish_where(struct oc_panic_report *r)
 	for (i = 0; i < r->nframes; i++) {
 		const struct oc_frame *f = &r->frames[i];
 
+		/* +0x0: a return address past a noreturn call names the
+		 * next function, not the caller (see oc_panic_bucket) */
 		if (f->unreliable || raw_addr(f->sym) ||
-		    is_machinery(f->sym, r->kind))
+		    is_machinery(f->sym, r->kind) || (f->off == 0 && f->len))
 			continue;
 		r->where = *f;
 		r->have_where = 1;
@@ -1042,12 +1044,20 @@ void oc_panic_bucket(const struct oc_panic_report *r, char *out,
 
 	if (desc && descsz)
 		desc[0] = '\0';
-	for (i = -1; i < r->nframes && n < OC_PS_BUCKET_FRAMES; i++) {
+	/* an operator's sysrq crash is one bucket, wherever it was typed */
+	for (i = -1; r->kind != OC_PK_SYSRQ && i < r->nframes && n < OC_PS_BUCKET_FRAMES; i++) {
 		const struct oc_frame *f = i < 0 ? &r->where : &r->frames[i];
 		char item[sizeof(last)];
 		size_t bl;
 
 		if (i < 0 && !r->have_where)
+			continue;
+		/*
+		 * A trace frame at +0x0 is the return address of a call to a
+		 * noreturn function (panic()) that was its caller's last
+		 * instruction: it names the next function, not the caller.
+		 */
+		if (i >= 0 && f->off == 0 && f->len)
 			continue;
 		if (f->unreliable || raw_addr(f->sym) || !sym_ok(f->sym) ||
 		    is_machinery(f->sym, r->kind))

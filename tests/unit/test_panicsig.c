@@ -659,6 +659,79 @@ static void test_sysrq(void **state)
 	assert_string_equal(l.panic_message, "sysrq triggered crash");
 }
 
+/*
+ * The arm64 healthy fixture's sysrq panic, as its vmcore-dmesg has it: the
+ * return address of sysrq_handle_crash's call to panic() is the first
+ * instruction of the next function (sysrq_reset_seq_param_set+0x0).  That
+ * frame never names a caller, and a sysrq crash is one bucket on both
+ * arches (the x86 trace above shows sysrq_handle_crash itself).
+ */
+static void test_sysrq_arm64_same_bucket(void **state)
+{
+	char b86[17], b64[17], d[256];
+
+	(void)state;
+	parse_str(L("[   30.000001] sysrq: Trigger a crash")
+		  L("[   30.000002] Kernel panic - not syncing: sysrq triggered crash")
+		  L("[   30.000003] CPU: 0 PID: 1 Comm: sh Not tainted 6.1.0-56-cloud-amd64 #1")
+		  L("[   30.000005] Call Trace:")
+		  L("[   30.000006]  <TASK>")
+		  L("[   30.000007]  dump_stack_lvl+0x44/0x5c")
+		  L("[   30.000008]  panic+0x118/0x2ed")
+		  L("[   30.000009]  sysrq_handle_crash+0x16/0x20")
+		  L("[   30.000010]  __handle_sysrq.cold+0x43/0x11b")
+		  L("[   30.000011]  write_sysrq_trigger+0x24/0x40")
+		  L("[   30.000013]  </TASK>"));
+	oc_panic_bucket(primary(), b86, d, sizeof(d));
+	oc_panic_list_free(&l);
+	parse_str(L("[    9.186999] sysrq: Trigger a crash")
+		  L("[    9.187485] Kernel panic - not syncing: sysrq triggered crash")
+		  L("[    9.188050] CPU: 1 PID: 1 Comm: init Kdump: loaded Not tainted 6.1.0-56-cloud-arm64 #1  Debian 6.1.192-2")
+		  L("[    9.188375] Hardware name: linux,dummy-virt (DT)")
+		  L("[    9.188664] Call trace:")
+		  L("[    9.188856]  dump_backtrace+0xe4/0x140")
+		  L("[    9.189085]  show_stack+0x20/0x30")
+		  L("[    9.189305]  dump_stack_lvl+0x64/0x80")
+		  L("[    9.189373]  dump_stack+0x18/0x34")
+		  L("[    9.189440]  panic+0x184/0x364")
+		  L("[    9.189578]  sysrq_reset_seq_param_set+0x0/0xa0")
+		  L("[    9.189709]  __handle_sysrq+0x90/0x19c")
+		  L("[    9.189868]  write_sysrq_trigger+0x7c/0xc0"));
+	assert_int_equal(primary()->kind, OC_PK_SYSRQ);
+	oc_panic_bucket(primary(), b64, d, sizeof(d));
+	assert_string_equal(b86, b64);
+	assert_string_equal(d, "");
+	oc_panic_list_free(&l);
+}
+
+/* A +0x0 trace frame is skipped in any kind's bucket (here a WARN that
+ * panics through a helper ending in a noreturn call). */
+static void test_bucket_skips_plus0(void **state)
+{
+	char b1[17], b2[17], d[256];
+
+	(void)state;
+	parse_str(L("Kernel panic - not syncing: VFS: Unable to mount root fs")
+		  L("CPU: 0 PID: 1 Comm: swapper/0 Not tainted 6.1.0 #1")
+		  L("Call trace:")
+		  L(" panic+0x184/0x364")
+		  L(" next_function+0x0/0x40")
+		  L(" mount_block_root+0x2a4/0x2c3")
+		  L(" prepare_namespace+0x136/0x165"));
+	oc_panic_bucket(primary(), b1, d, sizeof(d));
+	assert_null(strstr(d, "next_function"));
+	oc_panic_list_free(&l);
+	parse_str(L("Kernel panic - not syncing: VFS: Unable to mount root fs")
+		  L("CPU: 0 PID: 1 Comm: swapper/0 Not tainted 6.1.0 #1")
+		  L("Call trace:")
+		  L(" panic+0x184/0x364")
+		  L(" mount_block_root+0x2a4/0x2c3")
+		  L(" prepare_namespace+0x136/0x165"));
+	oc_panic_bucket(primary(), b2, d, sizeof(d));
+	assert_string_equal(b1, b2);
+	oc_panic_list_free(&l);
+}
+
 /* kernel/panic.c panic() called directly: init/do_mounts.c's message */
 static void test_explicit_panic(void **state)
 {
@@ -1200,6 +1273,8 @@ int oc_test_panicsig(void)
 		cmocka_unit_test_teardown(test_warn_panic_on_warn, teardown),
 		cmocka_unit_test_teardown(test_oom, teardown),
 		cmocka_unit_test_teardown(test_sysrq, teardown),
+		cmocka_unit_test_teardown(test_sysrq_arm64_same_bucket, teardown),
+		cmocka_unit_test_teardown(test_bucket_skips_plus0, teardown),
 		cmocka_unit_test_teardown(test_explicit_panic, teardown),
 		cmocka_unit_test_teardown(test_fixture_oops_null, teardown),
 		cmocka_unit_test_teardown(test_fixture_race, teardown),
