@@ -5,6 +5,18 @@ import os
 import traceback
 
 
+def eq(a, b, what):
+    """Assert a == b, naming what was compared and both values."""
+    if a != b:
+        raise AssertionError(f"{what}: got {a!r}, expected {b!r}")
+
+
+def true(c, what):
+    """Assert c, with what failed as the message."""
+    if not c:
+        raise AssertionError(what)
+
+
 class Suite:
     def __init__(self):
         self.passed = self.failed = self.skipped = 0

@@ -22,7 +22,7 @@ import tarfile
 import threading
 import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from suite import Suite  # noqa: E402
+from suite import Suite, eq  # noqa: E402
 
 MIB = 1 << 20
 LOCKUP_FIXES = {"066b86787fa3", "47e55e4b410f"}
@@ -64,11 +64,6 @@ def ident(path):
         f.seek(max(0, size - MIB))
         h.update(f.read(MIB))
     return h.hexdigest()
-
-
-def eq(a, b, what):
-    if a != b:
-        raise AssertionError(f"{what}: got {a!r}, want {b!r}")
 
 
 def first_diff(a, b, path="$"):

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from suite import Suite  # noqa: E402
+from suite import Suite, eq, true  # noqa: E402
 
 MARK_BASE = 0x5e5e0000
 
@@ -59,16 +59,6 @@ def js(out):
     """The JSON document in a command's output."""
     start = out.index("{")
     return json.loads(out[start:out.rindex("}") + 1])
-
-
-def eq(a, b, what):
-    if a != b:
-        raise AssertionError(f"{what}: got {a!r}, expected {b!r}")
-
-
-def true(c, what):
-    if not c:
-        raise AssertionError(what)
 
 
 TRIAGE_CMDS = ["ovscrash -j", "netdev -j", "netdev -a -j", "netdev -N p1 -j", "vport -j",

@@ -17,17 +17,7 @@ import subprocess
 import sys
 import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from suite import Suite  # noqa: E402
-
-
-def eq(a, b, what):
-    if a != b:
-        raise AssertionError(f"{what}: got {a!r}, expected {b!r}")
-
-
-def true(c, what):
-    if not c:
-        raise AssertionError(what)
+from suite import Suite, eq, true  # noqa: E402
 
 
 class Tool:
