@@ -466,6 +466,16 @@ def victim_hostile_checks(s, r, m, crash, fx):
     s.check(f"{A} victim-hostile: no raw control or high byte of the name reaches any output", no_raw_bytes)
 
 
+def picktx_victim(r, m, vaddr):
+    """The panic CPU's decoded spin: the victim's address from the
+    registers, hash and qcount as the manifest expects."""
+    sp = [x for x in js(r["picktx -j"])["spins"] if x["panic_cpu"]]
+    eq(len(sp), 1, "spins on the panic CPU")
+    eq(int(sp[0]["netdev"]["address"], 16), vaddr, "device from the registers")
+    eq((sp[0]["hash"]["value"], sp[0]["qcount"]["value"]), (m["expected"]["hash"], m["expected"]["qcount"]),
+       "hash, qcount")
+
+
 def mirred_checks(s, r, m, crash, fx):
     A = m["arch"]
     victim = m["victim"]
@@ -495,13 +505,7 @@ def mirred_checks(s, r, m, crash, fx):
         eq(js(r["vport -j"])["datapaths"], [], "datapaths")
     s.check(f"{A} mirred: tc modules and openvswitch.ko loaded, no OVS datapath (crash mod, vport)", setup)
 
-    def picktx():
-        sp = [x for x in js(r["picktx -j"])["spins"] if x["panic_cpu"]]
-        eq(len(sp), 1, "spins on the panic CPU")
-        eq(int(sp[0]["netdev"]["address"], 16), vaddr, "device from the registers")
-        eq((sp[0]["hash"]["value"], sp[0]["qcount"]["value"]), (m["expected"]["hash"], m["expected"]["qcount"]),
-           "hash, qcount")
-    s.check(f"{A} mirred: picktx decodes the spin on the victim", picktx)
+    s.check(f"{A} mirred: picktx decodes the spin on the victim", lambda: picktx_victim(r, m, vaddr))
 
     def triage():
         d = js(r["triage -j"])
@@ -863,13 +867,8 @@ def race_checks(s, r, m, crash, fx):
     s.check(f"{A} race: the openvswitch module in the dump carries the rebuilt module's build-id "
             "(crash reads its note)", module_build_id)
 
-    def picktx():
-        sp = [x for x in js(r["picktx -j"])["spins"] if x["panic_cpu"]]
-        eq(len(sp), 1, "spins on the panic CPU")
-        eq(int(sp[0]["netdev"]["address"], 16), vaddr, "device from the registers")
-        eq((sp[0]["hash"]["value"], sp[0]["qcount"]["value"]), (m["expected"]["hash"], m["expected"]["qcount"]),
-           "hash, qcount")
-    s.check(f"{A} race: picktx decodes the spin on the victim, hash 0 qcount 0", picktx)
+    s.check(f"{A} race: picktx decodes the spin on the victim, hash 0 qcount 0",
+            lambda: picktx_victim(r, m, vaddr))
 
     def triage():
         # the issue's expectations for the real race: the vport is gone,
