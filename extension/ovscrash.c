@@ -105,6 +105,12 @@ static char *help_triage[] = {
 	"  Runs picktx, vport and the fix check and prints a verdict with numbered",
 	"  evidence, each with the crash command that shows it, a confidence, the",
 	"  fixing commits and whether this kernel's do_output() carries them.",
+	"  The spinning CPU's stack (bt -c N, else the log's call trace) decides",
+	"  whether Open vSwitch or another sender (tc mirred, bonding, ...) sent",
+	"  the packet; the device's reg_state, running and carrier state say which",
+	"  upstream check would have stopped it.  A dump that is not this bug is",
+	"  named by its panic report: kind, function+offset [module], CPU and a",
+	"  bucket id that groups the same panic across builds.",
 	"    -d path  openvswitch.ko debuginfo file or directory",
 	"    -j       print one JSON document",
 	NULL
