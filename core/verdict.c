@@ -511,12 +511,22 @@ static void ovs_lockup(const struct oc_findings *f, struct oc_verdict *v)
 	{
 		char reg[40], link[48];
 
+		char who[96];
+
 		reg_word(f, reg, sizeof(reg));
 		link_words(f, link, sizeof(link));
+		/* the name when read, else the register's address */
+		if (f->dev_name[0])
+			snprintf(who, sizeof(who), "device %.64s", f->dev_name);
+		else if (f->dev_valid)
+			snprintf(who, sizeof(who), "device at %#llx",
+				 (unsigned long long)f->dev_addr);
+		else
+			snprintf(who, sizeof(who), "a device");
 		snprintf(v->summary, sizeof(v->summary),
-			 "Open vSwitch transmit to %s%sdevice %.64s%s%s%s: "
+			 "Open vSwitch transmit to %.30s%s%.90s%s%.40s%s: "
 			 "netdev_pick_tx spins in `hash -= qcount` with qcount 0",
-			 reg, reg[0] ? " " : "", or_unknown(f->dev_name),
+			 reg, reg[0] ? " " : "", who,
 			 link[0] ? " (" : "", link, link[0] ? ")" : "");
 	}
 }

@@ -335,7 +335,7 @@ static void test_only_spin_frame(void **state)
 	assert_string_equal(v.caveats[1], "qcount register value not available");
 	ev(0, "a CPU interrupted at netdev_pick_tx+0x90", "");
 	assert_string_equal(v.summary,
-		"Open vSwitch transmit to device ?: "
+		"Open vSwitch transmit to a device: "
 		"netdev_pick_tx spins in `hash -= qcount` with qcount 0");
 }
 
