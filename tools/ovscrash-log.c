@@ -74,7 +74,7 @@ struct decode {
 	long pc_off;		/* in the disassembly's own offsets */
 	int ret;		/* oc_loop_find*'s return */
 	struct oc_loop loop;
-	char source[160];	/* "vmlinux (libopcodes-...)" / "dis text" */
+	char source[512];	/* "vmlinux (libopcodes-...)" / "dis text" */
 	char note[256];		/* why not decoded, or how */
 	const struct oc_arch *arch;
 };
@@ -930,7 +930,7 @@ static void decode_for(struct run *rn, const struct oc_panic_report *r,
 		struct oc_vmdis vd;
 		char err[256];
 
-		snprintf(dc->source, sizeof(dc->source), "vmlinux %.100s",
+		snprintf(dc->source, sizeof(dc->source), "vmlinux %.300s",
 			 esc(rn->o.vmlinux));
 		if (oc_vmdis_function(rn->o.vmlinux, SPIN_FUNC, len, &vd, err,
 				      sizeof(err)) < 0) {
@@ -943,7 +943,7 @@ static void decode_for(struct run *rn, const struct oc_panic_report *r,
 			return;
 		}
 		snprintf(dc->source, sizeof(dc->source),
-			 "vmlinux %.80s (%s, %s at %#llx, %llu bytes)",
+			 "vmlinux %.300s (%s, %s at %#llx, %llu bytes)",
 			 esc(rn->o.vmlinux), vd.disassembler, vd.arch,
 			 (unsigned long long)vd.start,
 			 (unsigned long long)vd.size);
@@ -965,7 +965,7 @@ static void decode_for(struct run *rn, const struct oc_panic_report *r,
 		}
 		oc_vmdis_free(&vd);
 	} else if (rn->dis_text) {
-		snprintf(dc->source, sizeof(dc->source), "dis text %.100s",
+		snprintf(dc->source, sizeof(dc->source), "dis text %.300s",
 			 esc(rn->o.disasm));
 		decode_text(rn->dis_text, rn->dis_len, 0, arch, off, len, dc);
 	}
