@@ -64,6 +64,7 @@ int main(void)
 	failed += oc_test_elfinfo();
 	failed += oc_test_dwcheck();
 	failed += oc_test_panicsig();
+	failed += oc_test_debugpath();
 	printf("oc unit tests: %d failed\n", failed);
 	return failed ? 1 : 0;
 }

@@ -30,5 +30,6 @@ int oc_test_exframe(void);
 int oc_test_elfinfo(void);
 int oc_test_dwcheck(void);
 int oc_test_panicsig(void);
+int oc_test_debugpath(void);
 
 #endif
