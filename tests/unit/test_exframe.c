@@ -5,6 +5,8 @@
 
 #include "test_util.h"
 #include "exframe.h"
+#include "panicsig.h"
+#include "verdict.h"
 
 static void test_x86_64_bt_E(void **state)
 {
@@ -70,11 +72,59 @@ static void test_synthetic_arm64_and_garbage(void **state)
 	oc_exframe_list_free(&l);
 }
 
+/*
+ * crash's `bt -c N` of real dumps: the x86_64 race (34 frames, #0..#33,
+ * across the IRQ stack marker and a user-mode register block) and the arm64
+ * mirred near miss (54 frames); the transmit path read from them.
+ */
+static void test_bt_frames_real(void **state)
+{
+	struct oc_frame fr[80];
+	struct oc_findings f;
+	size_t len;
+	char *t;
+	int n;
+
+	(void)state;
+	t = oc_test_read("x86_64_61_race_bt.txt", &len);
+	n = oc_bt_frames(t, len, fr, 80);
+	assert_int_equal(n, 34);
+	assert_string_equal(fr[0].sym, "machine_kexec");
+	assert_string_equal(fr[9].sym, "netdev_pick_tx");
+	assert_string_equal(fr[12].sym, "do_execute_actions");
+	assert_string_equal(fr[12].mod, "openvswitch");
+	assert_string_equal(fr[24].sym, "__nf_conntrack_confirm");
+	assert_string_equal(fr[24].mod, "nf_conntrack");
+	assert_string_equal(fr[33].sym, "entry_SYSCALL_64_after_hwframe");
+	oc_findings_init(&f);
+	oc_findings_path(&f, fr, n, "stack of CPU 1", "bt -c 1");
+	assert_int_equal(f.ovs_path, 1);
+	/* bounded: never more than asked for */
+	assert_int_equal(oc_bt_frames(t, len, fr, 5), 5);
+	free(t);
+
+	t = oc_test_read("arm64_61_mirred_bt.txt", &len);
+	n = oc_bt_frames(t, len, fr, 80);
+	assert_int_equal(n, 54);
+	assert_string_equal(fr[17].sym, "dev_queue_xmit");
+	assert_string_equal(fr[17].mod, "act_mirred");
+	oc_findings_init(&f);
+	oc_findings_path(&f, fr, n, "stack of CPU 0", "bt -c 0");
+	assert_int_equal(f.ovs_path, 0);
+	assert_string_equal(f.other_path, "tc mirred");
+	free(t);
+
+	/* cut anywhere: never a frame from half a line's garbage */
+	assert_int_equal(oc_bt_frames(" #1 [ffff] x", 12, fr, 80), 0);
+	assert_int_equal(oc_bt_frames("#", 1, fr, 80), 0);
+}
+
 int oc_test_exframe(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_x86_64_bt_E),
 		cmocka_unit_test(test_synthetic_arm64_and_garbage),
+		cmocka_unit_test(test_bt_frames_real),
 	};
 	return cmocka_run_group_tests_name("exframe", tests, NULL, NULL);
 }
