@@ -30,6 +30,8 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missi
 CORE_SRCS := $(wildcard core/*.c)
 EXT_SRCS := $(wildcard extension/*.c)
 LIBS := -ljson-c -lelf -ldw -llzma -lzstd
+# the extension only: module debuginfo by build-id from debuginfod servers
+EXT_LIBS := -ldebuginfod
 
 # One build tree and one .so per crash target: ovscrash.so for the host's
 # own arch, ovscrash-arm64.so for the x86_64-hosted crash that reads arm64
@@ -87,7 +89,7 @@ $(BUILD)/ext/%.o: extension/%.c $(wildcard extension/*.h core/*.h)
 		-DOVSCRASH_VERSION='"$(VERSION)"' -I$(CRASH_INCLUDE) -c -o $@ $<
 
 $(SO): $(CORE_OBJS) $(EXT_OBJS)
-	$(CC) -shared -rdynamic -o $@ $^ $(LIBS)
+	$(CC) -shared -rdynamic -o $@ $^ $(LIBS) $(EXT_LIBS)
 
 # The same sources built against the crash installed from Debian
 # (/usr/include/crash/defs.h), as a user without the project's crash would.
@@ -104,7 +106,7 @@ build/system/%.o: extension/%.c $(wildcard extension/*.h core/*.h)
 		-DOVSCRASH_VERSION='"$(VERSION)"' -I$(SYSTEM_INCLUDE) -c -o $@ $<
 
 build/system/ovscrash.so: $(CORE_OBJS) $(SYSTEM_OBJS)
-	$(CC) -shared -rdynamic -o $@ $^ $(LIBS)
+	$(CC) -shared -rdynamic -o $@ $^ $(LIBS) $(EXT_LIBS)
 
 install: $(SO) $(LOGTOOL)
 	install -D -m 0755 $(LOGTOOL) $(DESTDIR)$(PREFIX)/bin/ovscrash-log

@@ -6,27 +6,47 @@
  */
 #include "modsyms.h"
 #include "target.h"
+#include "../core/debugpath.h"
 #include "../core/elfinfo.h"
+#include "../core/strutil.h"
 
-#include <dirent.h>
+#include <elfutils/debuginfod.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_CANDIDATES 64
-#define MAX_DEPTH 8
+#define MAX_PLACES 32
+/* whole debuginfod query, all servers: OVSCRASH_DEBUGINFOD_TIMEOUT overrides */
+#define DEBUGINFOD_BOUND_S 30
 
 struct search {
 	struct oc_modsyms *ms;
 	char *cand[MAX_CANDIDATES];
+	dev_t cand_dev[MAX_CANDIDATES];
+	ino_t cand_ino[MAX_CANDIDATES];
 	int ncand;
+	char *place[MAX_PLACES];	/* real paths searched, to search each once */
+	int nplace;
 	char *log;
 	size_t loglen;
 	FILE *logf;
 };
+
+/* a file name as the report shows it: names on disk are untrusted (a
+ * dump directory named with terminal escapes), printable ASCII only */
+#define SHOWN_MAX 1024
+static const char *shown(const char *path, char *buf)
+{
+	oc_escape_text((const unsigned char *)path, strlen(path), buf, SHOWN_MAX);
+	return buf;
+}
 
 /* module build-id from struct module.notes_attrs in dump memory */
 static int dump_build_id(oc_addr mod, unsigned char *id, size_t *idlen)
@@ -61,74 +81,82 @@ static int dump_build_id(oc_addr mod, unsigned char *id, size_t *idlen)
 	return -1;
 }
 
+/* a file reached twice (a symlink and its target, two places) is one
+ * candidate */
 static void add_candidate(struct search *s, const char *path)
 {
+	struct stat st;
 	int i;
 
-	for (i = 0; i < s->ncand; i++)
-		if (!strcmp(s->cand[i], path))
-			return;
-	if (s->ncand < MAX_CANDIDATES)
-		s->cand[s->ncand++] = strdup(path);
-}
-
-/* does file name fn name module mod (openvswitch.ko, openvswitch.ko.debug,
- * .ko.xz, .ko.zst; '-' and '_' are the same in module names)? */
-static int names_module(const char *fn, const char *mod)
-{
-	static const char *const sfx[] = { ".ko", ".ko.debug", ".ko.xz", ".ko.zst", ".debug" };
-	size_t ml = strlen(mod), i;
-
-	for (i = 0; i < ml; i++) {
-		char a = fn[i] == '-' ? '_' : fn[i], b = mod[i] == '-' ? '_' : mod[i];
-
-		if (!fn[i] || a != b)
-			return 0;
-	}
-	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++)
-		if (!strcmp(fn + ml, sfx[i]))
-			return 1;
-	return 0;
-}
-
-static void scan_dir(struct search *s, const char *dir, int depth, const char *mod)
-{
-	DIR *d;
-	struct dirent *de;
-	char p[4096];
-	struct stat st;
-
-	if (depth > MAX_DEPTH || !(d = opendir(dir)))
+	if (stat(path, &st))
 		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-		if (stat(p, &st))
-			continue;
-		if (S_ISDIR(st.st_mode))
-			scan_dir(s, p, depth + 1, mod);
-		else if (S_ISREG(st.st_mode) && names_module(de->d_name, mod))
-			add_candidate(s, p);
+	for (i = 0; i < s->ncand; i++)
+		if (!strcmp(s->cand[i], path) ||
+		    (s->cand_dev[i] == st.st_dev && s->cand_ino[i] == st.st_ino))
+			return;
+	if (s->ncand < MAX_CANDIDATES) {
+		s->cand_dev[s->ncand] = st.st_dev;
+		s->cand_ino[s->ncand] = st.st_ino;
+		s->cand[s->ncand++] = strdup(path);
 	}
-	closedir(d);
+}
+
+static void found_file(void *arg, const char *path)
+{
+	add_candidate(arg, path);
+}
+
+/* searched already (same real path)? remembers it if not */
+static int seen_place(struct search *s, const char *place)
+{
+	char *r = realpath(place, NULL);
+	int i;
+
+	if (!r)
+		return 0;
+	for (i = 0; i < s->nplace; i++)
+		if (!strcmp(s->place[i], r)) {
+			free(r);
+			return 1;
+		}
+	if (s->nplace < MAX_PLACES)
+		s->place[s->nplace++] = r;
+	else
+		free(r);
+	return 0;
 }
 
 static void search_place(struct search *s, const char *place, const char *mod)
 {
+	struct oc_walk w = { 0 };
 	struct stat st;
+	char b[SHOWN_MAX];
 
 	if (!place || !*place)
 		return;
 	if (stat(place, &st)) {
-		fprintf(s->logf, "  %s: does not exist\n", place);
+		fprintf(s->logf, "  %s: does not exist\n", shown(place, b));
 		return;
 	}
-	fprintf(s->logf, "  %s: searched\n", place);
-	if (S_ISDIR(st.st_mode))
-		scan_dir(s, place, 0, mod);
-	else
+	if (seen_place(s, place)) {
+		fprintf(s->logf, "  %s: searched above\n", shown(place, b));
+		return;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(s->logf, "  %s: searched\n", shown(place, b));
 		add_candidate(s, place);
+		return;
+	}
+	oc_find_module_files(place, mod, &w, found_file, s);
+	fprintf(s->logf, "  %s: searched (%ld entries", shown(place, b), w.entries);
+	if (w.links_skipped)
+		fprintf(s->logf, ", %d symlinks leading out of it not followed", w.links_skipped);
+	if (w.deep_skipped)
+		fprintf(s->logf, ", %d directories deeper than %d levels skipped", w.deep_skipped,
+			w.max_depth);
+	if (w.truncated)
+		fprintf(s->logf, ", stopped after %ld entries", w.max_entries);
+	fprintf(s->logf, ")\n");
 }
 
 static void dirname_of(const char *path, char *out, size_t n)
@@ -166,22 +194,22 @@ static int try_candidate(struct search *s, const char *path, const unsigned char
 {
 	struct oc_modsyms *ms = s->ms;
 	unsigned char id[OC_BUILD_ID_MAX];
-	char plain[4096], err[512], hex[2 * OC_BUILD_ID_MAX + 1], cmd[4352];
+	char plain[4096], err[512], hex[2 * OC_BUILD_ID_MAX + 1], cmd[4352], b[SHOWN_MAX];
 	size_t idlen;
 	int has_debug, tmp, ok = 0;
 	char *out = NULL;
 
 	tmp = oc_decompress_to_temp(path, plain, sizeof(plain), err, sizeof(err));
 	if (tmp < 0) {
-		fprintf(s->logf, "  rejected %s: %s\n", path, err);
+		fprintf(s->logf, "  rejected %s: %s\n", shown(path, b), err);
 		return 0;
 	}
 	if (oc_elf_info(plain, id, &idlen, &has_debug, err, sizeof(err))) {
-		fprintf(s->logf, "  rejected %s: %s\n", path, err);
+		fprintf(s->logf, "  rejected %s: %s\n", shown(path, b), err);
 	} else if (!has_debug) {
-		fprintf(s->logf, "  rejected %s: no .debug_info (stripped module)\n", path);
+		fprintf(s->logf, "  rejected %s: no .debug_info (stripped module)\n", shown(path, b));
 	} else if (wantlen && (idlen != wantlen || memcmp(id, want, idlen))) {
-		fprintf(s->logf, "  rejected %s: build-id %s does not match the dump's\n", path,
+		fprintf(s->logf, "  rejected %s: build-id %s does not match the dump's\n", shown(path, b),
 			oc_hex(id, idlen, hex, sizeof(hex)));
 	} else {
 		snprintf(cmd, sizeof(cmd), "mod -s %s %s", mod, plain);
@@ -190,10 +218,10 @@ static int try_candidate(struct search *s, const char *path, const unsigned char
 			snprintf(ms->loaded, sizeof(ms->loaded), "%s", plain);
 			snprintf(ms->how, sizeof(ms->how), "%s",
 				 wantlen ? "build-id match" : "unverified (no build-id in dump)");
-			fprintf(s->logf, "  loaded %s (%s)\n", path, ms->how);
+			fprintf(s->logf, "  loaded %s (%s)\n", shown(path, b), ms->how);
 			ok = 1;
 		} else {
-			fprintf(s->logf, "  rejected %s: crash's mod -s failed: %s\n", path,
+			fprintf(s->logf, "  rejected %s: crash's mod -s failed: %s\n", shown(path, b),
 				out ? strtok(out, "\n") : "no output");
 		}
 		free(out);
@@ -207,6 +235,168 @@ static int try_candidate(struct search *s, const char *path, const unsigned char
 	return ok;
 }
 
+/*
+ * Unpacked -dbg packages the vmlinux sits in: crash's namelist as given
+ * and its real path (a vmlinux symlinked out of such a tree), when either
+ * is <tree>/usr/lib/debug/boot/vmlinux-<release>.  The system's own tree
+ * ("") is searched anyway and not counted.
+ */
+static int dbg_trees(char trees[2][PATH_MAX], char rels[2][128])
+{
+	const char *paths[2] = { oc_namelist(), NULL };
+	char *real = realpath(oc_namelist(), NULL);
+	int i, n = 0;
+
+	paths[1] = real;
+	for (i = 0; i < 2; i++) {
+		if (!paths[i] || oc_dbg_tree_of(paths[i], trees[n], PATH_MAX, rels[n], 128) ||
+		    !trees[n][0])
+			continue;
+		if (n == 1 && !strcmp(trees[0], trees[1]) && !strcmp(rels[0], rels[1]))
+			continue;
+		n++;
+	}
+	free(real);
+	return n;
+}
+
+/* url list from the environment as printed: printable ASCII only */
+static void printable(const char *in, char *out, size_t n)
+{
+	size_t i = 0;
+
+	for (; *in && i + 1 < n; in++)
+		out[i++] = (*in >= 0x20 && *in < 0x7f) ? *in : '?';
+	out[i] = '\0';
+}
+
+static char dfd_failed_for[2 * OC_BUILD_ID_MAX + 1];
+static char dfd_failed_why[512];
+
+struct dfd_clock {
+	struct timespec deadline;
+	int expired;
+};
+
+static int dfd_progress(debuginfod_client *c, long a, long b)
+{
+	struct dfd_clock *k = debuginfod_get_user_data(c);
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > k->deadline.tv_sec ||
+	    (now.tv_sec == k->deadline.tv_sec && now.tv_nsec >= k->deadline.tv_nsec)) {
+		k->expired = 1;
+		return 1;	/* abort the transfer */
+	}
+	return 0;
+}
+
+/*
+ * libdebuginfod (0.188) answers a query its progress callback aborted with
+ * -ENOENT and leaves an empty <cache>/<build-id>/debuginfo, which it then
+ * takes for "not found" for cache_miss_s (600 s): a server that was slow
+ * once would read as one that lacks the file.  Remove that empty file (a
+ * regular file of size 0 only).  The cache is found as the client finds it:
+ * $DEBUGINFOD_CACHE_PATH, else $XDG_CACHE_HOME/debuginfod_client, else
+ * ~/.cache/debuginfod_client.
+ */
+static void forget_aborted(const char *hex)
+{
+	const char *env;
+	char dir[PATH_MAX], p[PATH_MAX + 160];
+	struct stat st;
+
+	if ((env = getenv(DEBUGINFOD_CACHE_PATH_ENV_VAR)) && *env)
+		snprintf(dir, sizeof(dir), "%s", env);
+	else if ((env = getenv("XDG_CACHE_HOME")) && *env)
+		snprintf(dir, sizeof(dir), "%s/debuginfod_client", env);
+	else if ((env = getenv("HOME")) && *env)
+		snprintf(dir, sizeof(dir), "%s/.cache/debuginfod_client", env);
+	else
+		return;
+	snprintf(p, sizeof(p), "%s/%s/debuginfo", dir, hex);
+	if (!lstat(p, &st) && S_ISREG(st.st_mode) && st.st_size == 0)
+		unlink(p);
+}
+
+/*
+ * Fetch the module's debuginfo by the dump's build-id from the servers in
+ * DEBUGINFOD_URLS (libdebuginfod, its cache), inside a bound of
+ * DEBUGINFOD_BOUND_S seconds for the whole query.  The file is verified
+ * like any candidate.  On failure a one-line reason goes to ms->debuginfod.
+ */
+static int from_debuginfod(struct search *s, const char *urls, const unsigned char *want,
+			   size_t wantlen, const char *mod)
+{
+	struct oc_modsyms *ms = s->ms;
+	struct dfd_clock k = { 0 };
+	struct timespec t0, t1;
+	debuginfod_client *c;
+	char u[256], *path = NULL, *env, b[SHOWN_MAX];
+	long bound = DEBUGINFOD_BOUND_S;
+	int fd, ok = 0;
+	double took;
+
+	if ((env = getenv("OVSCRASH_DEBUGINFOD_TIMEOUT")) && atol(env) > 0 && atol(env) <= 600)
+		bound = atol(env);
+	printable(urls, u, sizeof(u));
+	/* one query per build-id and session: three commands need the module,
+	 * a server that is down costs its bound once */
+	if (!strcmp(dfd_failed_for, ms->build_id)) {
+		snprintf(ms->debuginfod, sizeof(ms->debuginfod), "%s", dfd_failed_why);
+		fprintf(s->logf, "  %s (earlier in this session; not asked again)\n", ms->debuginfod);
+		return 0;
+	}
+	c = debuginfod_begin();
+	if (!c) {
+		snprintf(ms->debuginfod, sizeof(ms->debuginfod),
+			 "debuginfod: %s: cannot start the client", u);
+		fprintf(s->logf, "  %s\n", ms->debuginfod);
+		return 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	k.deadline = t0;
+	k.deadline.tv_sec += bound;
+	debuginfod_set_user_data(c, &k);
+	debuginfod_set_progressfn(c, dfd_progress);
+	fd = debuginfod_find_debuginfo(c, want, (int)wantlen, &path);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	took = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (fd >= 0) {
+		close(fd);
+		fprintf(s->logf, "  debuginfod: %s: build-id %s fetched in %.1f s: %s\n", u,
+			ms->build_id, took, shown(path, b));
+		ok = try_candidate(s, path, want, wantlen, mod);
+		if (ok)
+			snprintf(ms->how, sizeof(ms->how), "build-id match (debuginfod)");
+		else
+			snprintf(ms->debuginfod, sizeof(ms->debuginfod),
+				 "debuginfod: %s: the file served for build-id %s was refused (see ovsmod)",
+				 u, ms->build_id);
+	} else if (k.expired) {
+		forget_aborted(ms->build_id);
+		snprintf(ms->debuginfod, sizeof(ms->debuginfod),
+			 "debuginfod: %s: no answer for build-id %s within %ld s", u, ms->build_id,
+			 bound);
+	} else if (fd == -ENOENT) {
+		snprintf(ms->debuginfod, sizeof(ms->debuginfod),
+			 "debuginfod: %s: build-id %s not found", u, ms->build_id);
+	} else {
+		snprintf(ms->debuginfod, sizeof(ms->debuginfod),
+			 "debuginfod: %s: %s (build-id %s, after %.1f s)", u, strerror(-fd),
+			 ms->build_id, took);
+	}
+	if (!ok) {
+		fprintf(s->logf, "  %s\n", ms->debuginfod);
+		snprintf(dfd_failed_for, sizeof(dfd_failed_for), "%s", ms->build_id);
+		snprintf(dfd_failed_why, sizeof(dfd_failed_why), "%s", ms->debuginfod);
+	}
+	free(path);
+	debuginfod_end(c);
+	return ok;
+}
+
 int oc_modsyms_ensure(const char *name, const char *user_path, struct oc_modsyms *ms)
 {
 	struct search s = { .ms = ms };
@@ -214,8 +404,9 @@ int oc_modsyms_ensure(const char *name, const char *user_path, struct oc_modsyms
 	unsigned char want[OC_BUILD_ID_MAX];
 	size_t wantlen = 0;
 	char place[4096], namelist[512], *env, *tok, *save;
+	char trees[2][PATH_MAX], trels[2][128];
 	const char *rel = oc_kernel_release();
-	int i, ok = 0;
+	int i, ntrees, ok = 0;
 
 	oc_offsets_resolve();
 	memset(ms, 0, sizeof(*ms));
@@ -266,30 +457,44 @@ int oc_modsyms_ensure(const char *name, const char *user_path, struct oc_modsyms
 	search_place(&s, place, name);
 	dirname_of(oc_namelist(), place, sizeof(place));
 	search_place(&s, place, name);
+	ntrees = dbg_trees(trees, trels);
+	for (i = 0; i < ntrees; i++) {
+		snprintf(place, sizeof(place), "%s/usr/lib/debug/lib/modules/%s", trees[i], trels[i]);
+		search_place(&s, place, name);
+		if (strcmp(trels[i], rel)) {
+			snprintf(place, sizeof(place), "%s/usr/lib/debug/lib/modules/%s", trees[i], rel);
+			search_place(&s, place, name);
+		}
+	}
 	snprintf(place, sizeof(place), "/usr/lib/debug/lib/modules/%s", rel);
 	search_place(&s, place, name);
 	snprintf(place, sizeof(place), "/lib/modules/%s", rel);
 	search_place(&s, place, name);
 	if (wantlen > 1) {
-		char hex[2 * OC_BUILD_ID_MAX + 1];
-
-		oc_hex(want, wantlen, hex, sizeof(hex));
-		snprintf(place, sizeof(place), "/usr/lib/debug/.build-id/%.2s/%s.debug", hex, hex + 2);
-		search_place(&s, place, name);
+		for (i = 0; i < ntrees; i++)
+			if (!oc_build_id_path(trees[i], ms->build_id, place, sizeof(place)))
+				search_place(&s, place, name);
+		if (!oc_build_id_path("", ms->build_id, place, sizeof(place)))
+			search_place(&s, place, name);
 	}
 try:
 	if (!s.ncand)
 		fprintf(s.logf, "  no candidate file named %s.ko[.debug|.xz|.zst] found\n", name);
 	for (i = 0; i < s.ncand && !ok; i++)
 		ok = try_candidate(&s, s.cand[i], want, wantlen, name);
+	/* nothing local matched: the dump's build-id from debuginfod */
+	if (!ok && !user_path && wantlen > 1 && (env = getenv(DEBUGINFOD_URLS_ENV_VAR)) && *env)
+		ok = from_debuginfod(&s, env, want, wantlen, name);
 	for (i = 0; i < s.ncand; i++)
 		free(s.cand[i]);
+	for (i = 0; i < s.nplace; i++)
+		free(s.place[i]);
 	fclose(s.logf);
 	ms->report = s.log;
 	if (!ok) {
 		snprintf(ms->err, sizeof(ms->err),
-			 "no matching %s debuginfo found (%d candidates; set OVSCRASH_DEBUG_PATH or pass a path)",
-			 name, s.ncand);
+			 "no matching %s debuginfo found (%d candidates; set OVSCRASH_DEBUG_PATH or pass a path)%s%s",
+			 name, s.ncand, ms->debuginfod[0] ? "; " : "", ms->debuginfod);
 		return -1;
 	}
 	ms->symbols_loaded = 1;

@@ -15,13 +15,15 @@ struct oc_modsyms {
 	char loaded[4096];		/* file crash loaded (decompressed copy) */
 	char how[64];			/* "already loaded", "build-id match", ... */
 	char *report;			/* malloc'd: every place searched and why rejected */
-	char err[512];			/* one-line reason on failure */
+	char debuginfod[512];		/* one-line reason debuginfod gave nothing, "" */
+	char err[1024];			/* one-line reason on failure */
 };
 
 /* Ensure the debuginfo of module name is loaded.  user_path (file or
  * directory, may be NULL) is searched first, then $OVSCRASH_DEBUG_PATH,
- * then the dump's and vmlinux's directories, the standard debug trees and
- * a .build-id store.  0 on success, -1 with ms->err. */
+ * then the dump's and vmlinux's directories, the unpacked -dbg tree the
+ * vmlinux sits in, the standard debug trees, .build-id paths, and last the
+ * debuginfod servers of $DEBUGINFOD_URLS.  0 on success, -1 with ms->err. */
 int oc_modsyms_ensure(const char *name, const char *user_path, struct oc_modsyms *ms);
 void oc_modsyms_free(struct oc_modsyms *ms);
 

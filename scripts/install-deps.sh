@@ -8,7 +8,7 @@ PKGS="
 build-essential pkg-config git ca-certificates curl xz-utils zstd cpio file
 binutils-dev bison flex zlib1g-dev libncurses-dev liblzo2-dev libsnappy-dev
 libzstd-dev texinfo libgmp-dev libmpfr-dev dpkg-dev
-libjson-c-dev libelf-dev libdw-dev liblzma-dev libcmocka-dev libdebuginfod-dev debuginfod
+libjson-c-dev libelf-dev libdw-dev liblzma-dev libcmocka-dev libdebuginfod-dev debuginfod libarchive-tools
 qemu-system-x86 busybox-static python3 socat kmod iproute2 bc time
 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
 libbpf1 libcap-ng0 libnuma1 libssl3 libunbound8 libxdp1

@@ -18,6 +18,7 @@ import tempfile
 import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from suite import Suite, eq, true  # noqa: E402
+import dfserver  # noqa: E402
 
 MARK_BASE = 0x5e5e0000
 
@@ -677,6 +678,183 @@ def bad_input_checks(s, crash, ext, fx, tmp, A):
     s.check(f"{A} bad input: absent module and bogus address give clear results", bad_module_and_addr)
 
 
+def readelf_build_id(path):
+    out = subprocess.run(["readelf", "-n", path], capture_output=True, text=True).stdout
+    m = re.search(r"Build ID: ([0-9a-f]+)", out)
+    return m.group(1) if m else None
+
+
+def has_debug_info(path):
+    out = subprocess.run(["readelf", "-S", "-W", path], capture_output=True, text=True).stdout
+    return re.search(r"\s\.debug_info\s", out) is not None
+
+
+def hardlink_or_copy(src, dst):
+    src = os.path.realpath(src)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def debuginfo_search_checks(s, crash, ext, fx, m, tmp, A, timings):
+    """Module debuginfo where users keep it, found without being told: an
+    unpacked -dbg tree beside the vmlinux, its .build-id links, and a real
+    debuginfod server (hit, unknown build-id, server down, server hanging).
+    Each session runs on a copy of the dump in a directory of its own, with
+    a vmlinux symlink there, so the fixture's openvswitch.ko.debug beside
+    the dump and the kernel cache's debug tree beside the real vmlinux are
+    out of reach.  Expected build-ids come from readelf and the manifest."""
+    rel = m["kernel_release"]
+    ovs_src = os.path.realpath(fx["ovsdebug"])
+    ovs_bid = readelf_build_id(ovs_src)
+    kdir = os.path.dirname(os.path.realpath(fx["vmlinux"]))
+    nsh_img = os.path.join(kdir, "modules", "kernel", "net", "nsh", "nsh.ko")
+    base = dict(os.environ)
+    for k in ("OVSCRASH_DEBUG_PATH", "DEBUGINFOD_URLS", "OVSCRASH_DEBUGINFOD_TIMEOUT"):
+        base.pop(k, None)
+
+    def dumpdir(name):
+        d = os.path.join(tmp, f"{name}-{A}")
+        os.makedirs(d, exist_ok=True)
+        if not os.path.exists(os.path.join(d, "vmcore")):
+            hardlink_or_copy(fx["vmcore"], os.path.join(d, "vmcore"))
+        return d
+
+    def session(name, cmds, vmlinux=None, **env):
+        d = dumpdir(name)
+        if vmlinux is None:
+            vmlinux = os.path.join(d, "vmlinux")
+            if not os.path.lexists(vmlinux):
+                os.symlink(os.path.realpath(fx["vmlinux"]), vmlinux)
+        e = dict(base, DEBUGINFOD_CACHE_PATH=d + "-dcache", **env)
+        o = run_crash(crash, vmlinux, os.path.join(d, "vmcore"), cmds, ext=ext, env=e)
+        true("Traceback" not in o["__all__"], "crash died")
+        return o
+
+    def preconditions():
+        eq(ovs_bid, m["openvswitch_build_id"], "fixture debug module's build-id (readelf)")
+        true(has_debug_info(ovs_src), "fixture debug module has no .debug_info")
+    s.check(f"{A} debuginfo search: the fixture debug module is the dump's (readelf, manifest)",
+            preconditions)
+
+    def dbg_tree():
+        # dpkg-deb -x layout: <tree>/usr/lib/debug/boot/vmlinux-<rel> and
+        # <tree>/usr/lib/debug/lib/modules/<rel>/kernel/net/openvswitch/
+        tree = os.path.join(tmp, f"dbgtree-{A}")
+        boot = os.path.join(tree, "usr/lib/debug/boot")
+        mods = os.path.join(tree, f"usr/lib/debug/lib/modules/{rel}/kernel/net/openvswitch")
+        os.makedirs(boot, exist_ok=True)
+        os.makedirs(mods, exist_ok=True)
+        vml = os.path.join(boot, f"vmlinux-{rel}")
+        if not os.path.lexists(vml):
+            os.symlink(os.path.realpath(fx["vmlinux"]), vml)
+        ko = os.path.join(mods, "openvswitch.ko")
+        shutil.copyfile(ovs_src, ko)
+        # a server that is down does not matter when a local file matches
+        with dfserver.Blackhole() as bh:
+            o = session("dbgdump", ["ovsmod -j", "vport -j"], vmlinux=vml,
+                        DEBUGINFOD_URLS=bh.url)
+        d = js(o["ovsmod -j"])
+        eq((d["error"], d["path"], d["how"], d["build_id"]), (None, ko, "build-id match", ovs_bid),
+           "ovsmod in an unpacked -dbg tree")
+        eq(d["debuginfod"], None, "debuginfod asked although a local file matched")
+        true(js(o["vport -j"])["available"], "vport walk with the -dbg tree's module")
+    s.check(f"{A} debuginfo search: crash <tree>/usr/lib/debug/boot/vmlinux-<rel> finds "
+            "<tree>/usr/lib/debug/lib/modules/<rel>/.../openvswitch.ko (no server asked)", dbg_tree)
+
+    def dbg_tree_build_id():
+        # the same tree holding the module only under .build-id/xx/yyyy.debug
+        tree = os.path.join(tmp, f"dbgtree-bid-{A}")
+        boot = os.path.join(tree, "usr/lib/debug/boot")
+        bdir = os.path.join(tree, "usr/lib/debug/.build-id", ovs_bid[:2])
+        os.makedirs(boot, exist_ok=True)
+        os.makedirs(bdir, exist_ok=True)
+        vml = os.path.join(boot, f"vmlinux-{rel}")
+        if not os.path.lexists(vml):
+            os.symlink(os.path.realpath(fx["vmlinux"]), vml)
+        f = os.path.join(bdir, ovs_bid[2:] + ".debug")
+        shutil.copyfile(ovs_src, f)
+        o = session("dbgdump-bid", ["ovsmod -j"], vmlinux=vml)
+        d = js(o["ovsmod -j"])
+        eq((d["error"], d["path"], d["how"]), (None, f, "build-id match"), "ovsmod by .build-id")
+    s.check(f"{A} debuginfo search: <tree>/usr/lib/debug/.build-id/xx/yyyy.debug of the -dbg tree",
+            dbg_tree_build_id)
+
+    deb = os.path.join(tmp, f"dbg-{A}.deb")
+
+    def server():
+        dfserver.make_dbg_deb(deb, f"linux-image-{rel}-dbg", m.get("kernel_package_version", "0"),
+                              A, {f"usr/lib/debug/lib/modules/{rel}/kernel/net/openvswitch/"
+                                  "openvswitch.ko": ovs_src})
+        nsh_bid = readelf_build_id(nsh_img)
+        true(nsh_bid, f"no build-id in {nsh_img}")
+        with dfserver.Debuginfod(os.path.join(tmp, f"dfd-{A}"), debs=[deb], ready=[ovs_bid]) as srv:
+            timings[f"{A} debuginfod index"] = srv.index_seconds
+            o = session("dfd-hit", ["mod", "ovsmod -j", "vport -j", "ovsmod -m nsh -j"],
+                        DEBUGINFOD_URLS=srv.url)
+        d = js(o["ovsmod -j"])
+        cache = os.path.join(tmp, f"dfd-hit-{A}-dcache")
+        eq((d["error"], d["how"], d["build_id"]), (None, "build-id match (debuginfod)", ovs_bid),
+           "ovsmod from debuginfod")
+        true(d["path"].startswith(cache + "/"), f"not from the debuginfod cache: {d['path']}")
+        eq(readelf_build_id(d["path"]), ovs_bid, "build-id of the fetched file (readelf)")
+        true(has_debug_info(d["path"]), "the fetched file has no .debug_info")
+        true(js(o["vport -j"])["available"], "vport walk with the fetched module")
+        # a module the server does not hold: crash's own mod lists it
+        true(re.search(r"^\s*\S+\s+nsh\s", o["mod"], re.M), "nsh is not loaded in the dump (mod)")
+        n = js(o["ovsmod -m nsh -j"])
+        want = f"debuginfod: {srv.url}: build-id {nsh_bid} not found"
+        eq(n["build_id"], nsh_bid, "nsh build-id in the dump")
+        eq(n["debuginfod"], want, "one-line reason for an unknown build-id")
+        true(n["error"].endswith(want), f"error line: {n['error']}")
+        eq(n["error"].count("\n"), 0, "reason is one line")
+    s.check(f"{A} debuginfod: a real server (indexing a -dbg .deb) serves openvswitch debuginfo by the "
+            "dump's build-id with nothing local; an unknown build-id gets a one-line reason", server)
+
+    def down():
+        url = f"http://127.0.0.1:{dfserver.free_port()}"
+        t0 = time.time()
+        o = session("dfd-down", ["ovsmod -j", "vport -j", "triage -j"], DEBUGINFOD_URLS=url)
+        timings[f"{A} session, server down"] = time.time() - t0
+        d = js(o["ovsmod -j"])
+        true(d["error"] and d["error"].startswith("no matching openvswitch debuginfo found"),
+             f"error: {d['error']}")
+        true(d["debuginfod"] and d["debuginfod"].startswith(f"debuginfod: {url}: ")
+             and "not found" not in d["debuginfod"], f"reason: {d['debuginfod']}")
+        true(d["debuginfod"] in js(o["vport -j"])["status"], "vport does not say why")
+        true(js(o["triage -j"])["verdict"], "triage gave no verdict")
+    s.check(f"{A} debuginfod: server down gives the error in one line, the local search's result "
+            "stands and triage carries on", down)
+
+    def hang():
+        bound = 3
+        with dfserver.Blackhole() as bh:
+            t0 = time.time()
+            o = session("dfd-hang", ["ovsmod -j", "triage -j", "ovsmod -m openvswitch -j"],
+                        DEBUGINFOD_URLS=bh.url, OVSCRASH_DEBUGINFOD_TIMEOUT=str(bound))
+            took = time.time() - t0
+        timings[f"{A} session, server hanging (bound {bound} s)"] = took
+        d = js(o["ovsmod -j"])
+        eq(d["debuginfod"], f"debuginfod: {bh.url}: no answer for build-id {ovs_bid} within {bound} s",
+           "reason")
+        true(js(o["triage -j"])["verdict"], "triage gave no verdict")
+        again = js(o["ovsmod -m openvswitch -j"])
+        eq(again["debuginfod"], d["debuginfod"], "reason the second time")
+        true("not asked again" in again["search"], "the server was asked twice in one session")
+        # libdebuginfod leaves an empty cache file after an aborted query,
+        # which it would read as "not found" for 10 minutes: removed
+        stale = os.path.join(tmp, f"dfd-hang-{A}-dcache", ovs_bid, "debuginfo")
+        true(not os.path.exists(stale), f"aborted query left {stale}")
+        # the session without the wait took timings[down]; the hang adds at
+        # most the bound (plus scheduling slack on a loaded machine)
+        ref = timings.get(f"{A} session, server down")
+        if ref is not None:
+            true(took < ref + bound + 15, f"session took {took:.1f}s (server down: {ref:.1f}s)")
+    s.check(f"{A} debuginfod: a server that never answers is given up after the bound "
+            "(OVSCRASH_DEBUGINFOD_TIMEOUT=3)", hang)
+
+
 def packaging_checks(s, crash, fx, top, tmp):
     def install():
         dest = os.path.join(tmp, "destdir")
@@ -899,6 +1077,10 @@ def main():
     top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     tmp = tempfile.mkdtemp(prefix="ovscrash-it-")
     signatures = {}	# (scenario, arch) -> panic bucket, for bucket_checks
+    timings = {}	# debuginfo_search_checks: indexing and bounded waits, seconds
+    # hermetic: a user's DEBUGINFOD_URLS (Debian's profile.d sets one) would
+    # make every search that finds nothing locally ask that server
+    os.environ.pop("DEBUGINFOD_URLS", None)
     try:
         for spec in a.set:
             arch, fixtures, crash, ext = spec.split(":")
@@ -920,6 +1102,7 @@ def main():
                 if scen == "lockup":
                     lockup_checks(s, r, m, crash, fx)
                     bad_input_checks(s, crash, ext, fx, tmp, arch)
+                    debuginfo_search_checks(s, crash, ext, fx, m, tmp, arch, timings)
                     if arch == "amd64":
                         packaging_checks(s, crash, fx, top, tmp)
                 elif scen == "hostile":
@@ -938,6 +1121,8 @@ def main():
                     healthy_checks(s, r, m)
         if signatures:
             bucket_checks(s, signatures)
+        for k, v in timings.items():
+            print(f"# {k}: {v:.1f}s")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return s.summary("integration")
