@@ -96,8 +96,12 @@ def same_report(a, b, what):
 
 
 def results(d):
+    """The result files of a batch output dir (named <64 hex>.json; the
+    dir also holds skipped.json)."""
     out = {}
     for p in glob.glob(os.path.join(d, "*.json")):
+        if not re.fullmatch(r"[0-9a-f]{64}\.json", os.path.basename(p)):
+            continue
         with open(p) as f:
             r = json.load(f)
         out[r["id"]] = r
@@ -226,9 +230,10 @@ class E2E:
         self.expect = {  # identity -> (what, status)
             **{ident(os.path.join(self.stage_dir[n], "vmcore")): (n, "ok") for n in self.arch_of},
             ident(os.path.join(stage, "truncated", "vmcore")): ("truncated", "bad-dump"),
-            ident(os.path.join(notes, "README.txt")): ("README.txt", "not-a-dump"),
             ident(os.path.join(notes, "random.bin")): ("random.bin", "not-a-dump"),
         }
+        # evidently not a dump: listed once under the skipped files, no result
+        self.skipped_member = "dumps.tar.zst!/dumps/notes.tar.gz!/notes/README.txt"
         self.id_of = {v[0]: k for k, v in self.expect.items()}
         # symbol store A: extracted Debian -dbg trees of both arches' kernels
         sa = os.path.join(self.w, "sym-dbg")
@@ -543,9 +548,13 @@ class E2E:
         r = self.r1[self.id_of["truncated"]]
         if "truncated" not in (r["error"] or ""):
             raise AssertionError(f"truncated dump error: {r['error']!r}")
-        for n in ("README.txt", "random.bin"):
-            if not self.r1[self.id_of[n]]["error"]:
-                raise AssertionError(f"{n}: no reason stated")
+        if not self.r1[self.id_of["random.bin"]]["error"]:
+            raise AssertionError("random.bin: no reason stated")
+        # README.txt (in the nested notes.tar.gz) has no result: it is a skipped file
+        with open(os.path.join(self.out1, "skipped.json")) as f:
+            sk = [e["path"] for e in json.load(f)["files"]]
+        hits = [p for p in sk if p.endswith(self.skipped_member)]
+        eq(len(hits), 1, f"README.txt in skipped.json ({sk})")
 
     def t_report_groups(self):
         o = self.run_report([self.out1], "report-j1")
@@ -587,7 +596,9 @@ class E2E:
             raise AssertionError("HTML dumps table lacks the arch column / values")
         eq(rep["total"], len(self.expect), "report total")
         eq(g["status:bad-dump"]["count"], 1, "bad-dump count")
-        eq(g["status:not-a-dump"]["count"], 2, "not-a-dump count")
+        eq(g["status:not-a-dump"]["count"], 1, "not-a-dump count (random.bin; README.txt is skipped)")
+        eq([e["path"].endswith(self.skipped_member) for e in rep["skipped"]], [True],
+           "report: skipped files (README.txt once)")
         self.report_j1 = rep
         self.report_stdout = o["stdout"]
         o2 = self.run_report([self.out2], "report-j2")
@@ -634,7 +645,8 @@ class E2E:
         leftovers = [n for n in names if ".tmp." in n]
         if leftovers:
             raise AssertionError(f"temp files left: {leftovers}")
-        eq(len([n for n in names if n.endswith(".json")]), len(self.expect), "result files (duplicates?)")
+        eq(len([n for n in names if re.fullmatch(r"[0-9a-f]{64}\.json", n)]), len(self.expect),
+           "result files (duplicates?)")
         for i in self.expect:
             eq(got[i].get("signature"), self.r1[i].get("signature"), f"resumed signature {i[:12]}")
         # a third run does nothing
@@ -1073,6 +1085,113 @@ class E2E:
                              f.read(), re.M):
                 raise AssertionError("Markdown dumps table does not show the log source of a bad dump")
 
+    # ---------------------------------------------------------- kdump-tools tree
+    def t_kdt_inputs(self):
+        """A /var/crash tree as Debian's kdump-tools writes it, made by
+        tests/e2e/mkkdumptree.py from the x86_64 set with the real
+        makedumpfile (-F -c -d 31, --dump-dmesg) and compressors."""
+        self.kdt = os.path.join(self.w, "kdump-tools")
+        p = subprocess.run([os.path.join(self.a.top, "tests", "e2e", "mkkdumptree.py"),
+                            "--fixtures", self.fx["x86_64"], "--out", self.kdt],
+                           capture_output=True, text=True)
+        if p.returncode:
+            raise AssertionError(f"mkkdumptree.py exit {p.returncode}: {p.stderr[-800:]}")
+        with open(os.path.join(self.kdt, "manifest.json")) as f:
+            self.kdt_man = json.load(f)
+        self.kdt_exp = {ident(os.path.join(self.kdt, e["path"])): e for e in self.kdt_man["entries"]}
+        eq(len(self.kdt_exp), len(self.kdt_man["entries"]), "kdump-tools tree: distinct dumps")
+        comps = sorted(e["compression"] or "-" for e in self.kdt_man["entries"] if e["kind"] == "dump")
+        eq(comps, ["-", "bz2", "gz", "lz4", "xz"], "kdump-tools tree: dump.<stamp> variants")
+        self.kdt_cache = os.path.join(self.w, "kdt-reassembled")
+
+    def kdt_run(self, out):
+        tool = os.path.join(self.a.top, "tools", "ovscrash-log")
+        p, dt = self.run_batch(out, [self.kdt], [self.sym_scen], "-j", "2", "--ovscrash-log", tool,
+                               "--reassembly-cache", self.kdt_cache)
+        return p, dt, results(out)
+
+    def t_kdt_batch(self):
+        """Every dump.<stamp> (plain and compressed) and vmcore.<stamp> is
+        triaged with its scenario's expected verdict and its dmesg.<stamp>
+        attached; dump-incomplete is `incomplete` and not opened; kexec_cmd,
+        kdump_lock and manifest.json are skipped files, once, with no result."""
+        self.kdt_out = os.path.join(self.w, "out-kdt")
+        p, dt, rs = self.kdt_run(self.kdt_out)
+        self.timings["kdump_tools_first"] = dt
+        self.kdt_rs = rs
+        eq(sorted(rs), sorted(self.kdt_exp), "kdump-tools tree: one result per dump file, none for "
+           f"a dmesg.<stamp> or a skipped file ({sorted(r['input']['path'] for r in rs.values())})")
+        for i, e in self.kdt_exp.items():
+            r, x = rs[i], e["expected"]
+            what = f"kdump-tools {e['path']} ({e['scenario']})"
+            sides = [(sd["kind"], os.path.basename(sd["path"])) for sd in r["side_files"]]
+            eq(sides, [("kdump-dmesg", f"dmesg.{e['stamp']}")], f"{what}: side files")
+            if e["expect_status"] == "incomplete":
+                eq(r["status"], "incomplete", f"{what}: status")
+                if "dump-incomplete" not in (r["error"] or "") or "not opened" not in r["error"]:
+                    raise AssertionError(f"{what}: reason {r['error']!r}")
+                eq(r["crash"], None, f"{what}: crash ran")
+                eq(r["dump"], None, f"{what}: header read")
+                continue
+            eq(r["status"], "ok", f"{what}: status ({r.get('error')})")
+            eq(r["verdict_source"], "vmcore", f"{what}: verdict source")
+            eq(r["verdict"], x["verdict_kind"], f"{what}: verdict")
+            if x.get("panic_kind"):
+                eq(r["panic_kind"], x["panic_kind"], f"{what}: panic kind")
+            if x.get("function"):
+                m = WHERE_RE.match(r["panic_where"] or "")
+                eq(m and m.group(1), x["function"], f"{what}: panic function")
+            eq(r["dump"]["format"], "flattened" if e["kind"] == "dump" else "kdump-compressed",
+               f"{what}: format")
+            eq(r["dump"].get("compression"), e["compression"], f"{what}: compression")
+            ra = r["crash"]["reassembly"]
+            if e["kind"] == "dump":
+                eq(ra["state"], "built", f"{what}: reassembly state ({ra})")
+                eq(ra["path"], os.path.join(self.kdt_cache, i, "vmcore"), f"{what}: reassembled copy")
+            else:
+                eq(ra, None, f"{what}: reassembly of a kdump-compressed dump")
+        with open(os.path.join(self.kdt_out, "skipped.json")) as f:
+            sk = [x["path"] for x in json.load(f)["files"]]
+        eq(sorted(sk), sorted(os.path.join(self.kdt, x) for x in self.kdt_man["not_dumps"]),
+           "kdump-tools tree: skipped files")
+        if f"{len(sk)} skipped files" not in p.stderr.splitlines()[-1]:
+            raise AssertionError(f"run summary lacks the skipped files: {p.stderr.splitlines()[-1]!r}")
+        o = self.run_report([self.kdt_out], "report-kdump-tools")
+        with open(o["json"]) as f:
+            rep = json.load(f)
+        eq(rep["total"], len(self.kdt_exp), "kdump-tools report total")
+        eq(sorted(x["path"] for x in rep["skipped"]), sorted(sk), "kdump-tools report: skipped files")
+        if "not-a-dump" in rep["by_status"]:
+            raise AssertionError(f"kdump-tools report counts not-a-dump: {rep['by_status']}")
+        with open(o["csv"].replace(".csv", ".skipped.csv"), newline="") as f:
+            eq(sorted(r["path"] for r in csv.DictReader(f)), sorted(sk), "skipped CSV")
+        with open(o["md"]) as f:
+            mdt = f.read().split("## Skipped files", 1)[1].split("## Details", 1)[0]
+        with open(o["html"]) as f:
+            ht = f.read()
+        for x in sk:
+            eq(mdt.count("| " + x.replace("_", "\\_") + " |"), 1, f"Markdown skipped row of {x}")
+            eq(len(re.findall(r'<tr class="skipped"><td><code>' + re.escape(x) + "</code>", ht)), 1,
+               f"HTML skipped row of {x}")
+
+    def t_kdt_rerun(self):
+        """A second command on the same tree (fresh results dir, same
+        reassembly cache) reassembles nothing: every flattened dump is a
+        cache hit, the cached files are not rewritten, the verdicts agree."""
+        flat = [i for i, e in self.kdt_exp.items() if e["kind"] == "dump"]
+        st = {i: os.stat(os.path.join(self.kdt_cache, i, "vmcore")) for i in flat}
+        p, dt, rs = self.kdt_run(os.path.join(self.w, "out-kdt-2"))
+        self.timings["kdump_tools_rerun"] = dt
+        for i in flat:
+            ra = rs[i]["crash"]["reassembly"]
+            eq(ra["state"], "cached", f"rerun {self.kdt_exp[i]['path']}: reassembly state")
+            s2 = os.stat(os.path.join(self.kdt_cache, i, "vmcore"))
+            eq((s2.st_ino, s2.st_mtime_ns), (st[i].st_ino, st[i].st_mtime_ns),
+               f"rerun {self.kdt_exp[i]['path']}: cached reassembly rewritten")
+            eq(rs[i]["verdict"], self.kdt_rs[i]["verdict"], f"rerun {self.kdt_exp[i]['path']}: verdict")
+        if f"reassembly: cached {len(flat)} " not in p.stderr.splitlines()[-1]:
+            raise AssertionError(f"run summary: {p.stderr.splitlines()[-1]!r}")
+        eq(sorted(os.listdir(self.kdt_cache)), sorted(flat), "reassembly cache entries")
 
 def main():
     ap = argparse.ArgumentParser()
@@ -1117,7 +1236,10 @@ def main():
                          ("scenario-verdicts", e.t_scen_verdicts),
                          ("scenario-buckets", e.t_scen_buckets),
                          ("scenario-same-group-across-arches", e.t_scen_arches),
-                         ("log-fallback", e.t_log_fallback)):
+                         ("log-fallback", e.t_log_fallback),
+                         ("kdump-tools-tree", e.t_kdt_inputs),
+                         ("kdump-tools-batch", e.t_kdt_batch),
+                         ("kdump-tools-rerun-cache", e.t_kdt_rerun)):
             if name == "shards-merge" and not hasattr(e, "report_j1"):
                 continue
             if name in ("html-in-chromium",) and not hasattr(e, "final"):
@@ -1126,6 +1248,10 @@ def main():
                 continue
             if name in ("scenario-verdicts", "scenario-buckets", "scenario-same-group-across-arches",
                         "log-fallback") and not hasattr(e, "srep"):
+                continue
+            if name == "kdump-tools-batch" and not (hasattr(e, "kdt_exp") and hasattr(e, "sym_scen")):
+                continue
+            if name == "kdump-tools-rerun-cache" and not hasattr(e, "kdt_rs"):
                 continue
             if name == "scenario-archive":
                 for sk, why in e.missing_scenarios():

@@ -5,7 +5,10 @@
 # Debian -dbg style symbol store holding both vmlinux files and a .build-id
 # store, runs the batch (1 and 2 workers, SIGKILL + resume, shards, an arch
 # without crash), renders every report format and loads the HTML in
-# headless chromium.  Artifacts (reports, screenshot) go to tests/out/e2e/.
+# headless chromium; then a Debian kdump-tools /var/crash tree made by
+# tests/e2e/mkkdumptree.py (flattened dump.<stamp>, plain and compressed,
+# dump-incomplete, vmcore.<stamp>) is triaged twice on one reassembly cache.
+# Artifacts (reports, screenshot) go to tests/out/e2e/.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export OVSCRASH_CACHE=${OVSCRASH_CACHE:-/var/cache/ovscrash}
