@@ -7,7 +7,10 @@
 #   index   later batches with the cache filled (what every batch pays)
 #   plain   --no-index: crash reads the original vmlinux
 # Prints per-dump crash seconds (median over the rounds), the ratio
-# plain/index, and the wall time per batch.
+# plain/index, and the wall time per batch.  Then a kdump-tools tree
+# (tests/e2e/mkkdumptree.py) is batched twice on one reassembly cache: the
+# first run pays for decompression + makedumpfile -R, the rerun hits the
+# cache; both against a baseline batch over the same kdump-compressed dumps.
 # Usage: tests/bench-batch.sh [ROUNDS]   (default 3; env: BENCH_JOBS=1,
 #   BENCH_INDEX_CACHE=DIR to reuse a cache, BENCH_FIXTURES_AMD64/_ARM64=set dir)
 set -euo pipefail
