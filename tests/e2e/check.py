@@ -1255,6 +1255,38 @@ class E2E:
         if dt > 120:
             raise AssertionError(f"batch took {dt:.0f}s with the server down")
 
+    def t_kdt_damaged(self):
+        """A kdump-tools dump.<stamp>.gz cut short is bad-dump with the
+        decompressor's reason; a dump.<stamp>.xz over --max-decompressed is
+        too-large with the limit named; neither leaves a cache entry, a temp
+        dir or a process behind."""
+        by = {e["compression"]: e for e in self.kdt_man["entries"] if e["kind"] == "dump"}
+        d = os.path.join(self.w, "kdt-damaged")
+        for comp in ("gz", "xz"):
+            e = by[comp]
+            os.makedirs(os.path.join(d, e["stamp"]))
+            src = os.path.join(self.kdt, e["path"])
+            with open(src, "rb") as f, open(os.path.join(d, e["stamp"], os.path.basename(src)), "wb") as o:
+                o.write(f.read(os.path.getsize(src) * (15 if comp == "gz" else 100) // 100))
+        cache = os.path.join(self.w, "kdt-damaged-cache")
+        out = os.path.join(self.w, "out-kdt-damaged")
+        self.run_batch(out, [d], [self.sym_scen], "--reassembly-cache", cache,
+                       "--max-decompressed", "4M")
+        rs = {r["input"]["name"]: r for r in results(out).values()}
+        g = rs[os.path.basename(by["gz"]["path"])]
+        eq(g["status"], "bad-dump", f"truncated gz: status ({g['error']})")
+        if "gz stream unreadable" not in (g["error"] or "") or "\n" in g["error"]:
+            raise AssertionError(f"truncated gz: reason {g['error']!r}")
+        x = rs[os.path.basename(by["xz"]["path"])]
+        eq(x["status"], "too-large", f"xz over the cap: status ({x['error']})")
+        if "--max-decompressed 4194304" not in (x["error"] or "") or "\n" in x["error"]:
+            raise AssertionError(f"xz over the cap: reason {x['error']!r}")
+        eq(os.listdir(cache) if os.path.isdir(cache) else [], [], "reassembly cache after failures")
+        ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+        left = [l for l in ps.splitlines() if cache in l]
+        if left:
+            raise AssertionError(f"processes left: {left}")
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -1305,7 +1337,8 @@ def main():
                          ("log-fallback", e.t_log_fallback),
                          ("kdump-tools-tree", e.t_kdt_inputs),
                          ("kdump-tools-batch", e.t_kdt_batch),
-                         ("kdump-tools-rerun-cache", e.t_kdt_rerun)):
+                         ("kdump-tools-rerun-cache", e.t_kdt_rerun),
+                         ("kdump-tools-damaged-and-cap", e.t_kdt_damaged)):
             if name == "shards-merge" and not hasattr(e, "report_j1"):
                 continue
             if name in ("html-in-chromium",) and not hasattr(e, "final"):
@@ -1318,6 +1351,8 @@ def main():
             if name == "kdump-tools-batch" and not (hasattr(e, "kdt_exp") and hasattr(e, "sym_scen")):
                 continue
             if name == "kdump-tools-rerun-cache" and not hasattr(e, "kdt_rs"):
+                continue
+            if name == "kdump-tools-damaged-and-cap" and not (hasattr(e, "kdt_man") and hasattr(e, "sym_scen")):
                 continue
             if name == "scenario-archive":
                 for sk, why in e.missing_scenarios():
