@@ -128,6 +128,7 @@ static int picktx_find(struct oc_picktx *p)
 	struct oc_regdump_list rl = { 0 };
 	struct oc_disasm d;
 	char *out = NULL;
+	const char *log;
 	size_t i;
 	int k;
 
@@ -162,13 +163,12 @@ static int picktx_find(struct oc_picktx *p)
 	free(out);
 	out = NULL;
 	/* 2. register dumps in the kernel log (soft lockup reports) */
-	if (!oc_run("log", &out) && out && oc_regdump_parse(out, strlen(out), &rl) >= 0) {
+	if ((log = oc_log_text()) && oc_regdump_parse(log, strlen(log), &rl) >= 0) {
 		p->log_dumps = (int)rl.n;
 		for (i = 0; i < rl.n; i++)
 			if (rl.v[i].have_pc_sym && !strcmp(rl.v[i].pc_sym, FUNC))
 				add_spin(p, a, "kernel log", rl.v[i].cpu_nr, 0, &rl.v[i]);
 	}
-	free(out);
 	for (k = 0; k < p->nspins; k++)
 		decode(p, a, &d, &p->spins[k]);
 	gdb_offset_delta(p);

@@ -217,6 +217,21 @@ int oc_enum_value(const char *name, long *val)
  * crash's own silent_call_bt() does, and with pc->main_loop_env swapped
  * so an error(FATAL) comes back here instead of ending our command.
  */
+const char *oc_log_text(void)
+{
+	static char *text;
+	static int tried;
+
+	if (!tried) {
+		tried = 1;
+		if (oc_run("log", &text)) {
+			free(text);
+			text = NULL;
+		}
+	}
+	return text;
+}
+
 int oc_run(const char *cmdline, char **out)
 {
 	struct command_table_entry *ce;

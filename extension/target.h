@@ -72,6 +72,9 @@ int oc_enum_value(const char *name, long *val);
  * terminated, caller frees) and guarding against error(FATAL).
  * Returns 0 if the command completed, -1 if it failed. */
 int oc_run(const char *cmdline, char **out);
+/* The dump's kernel log (crash's `log`), read once per session and kept:
+ * picktx and triage both parse it.  NULL if it cannot be read. */
+const char *oc_log_text(void);
 
 /* Run a gdb command (crash's embedded gdb) with its output captured;
  * 0 on success. */

@@ -18,11 +18,10 @@
 /* The log's panic reports: what the dump is (every dump gets one). */
 static void triage_log(struct oc_panic_list *l)
 {
-	char *out = NULL;
+	const char *log = oc_log_text();
 
-	if (!oc_run("log", &out) && out)
-		oc_panic_parse(out, strlen(out), l);
-	free(out);
+	if (log)
+		oc_panic_parse(log, strlen(log), l);
 }
 
 /* the report whose registers put a CPU (preferably @cpu) in netdev_pick_tx */
