@@ -114,9 +114,10 @@ install: $(SO) $(LOGTOOL)
 	install -D -m 0644 $(SO) $(DESTDIR)$(PREFIX)/lib/crash/extensions/$(notdir $(SO))
 	for s in ovscrash-batch ovscrash-report; do install -D -m 0755 scripts/$$s $(DESTDIR)$(PREFIX)/bin/$$s; done
 
+# every kernel line of each arch (fixtures/lines.sh): 6.1, 5.10 [, 6.12]
 fixtures:
-	./fixtures/mkfixture.sh amd64 >/dev/null
-	./fixtures/mkfixture.sh arm64 >/dev/null
+	for a in amd64 arm64; do for l in $$(./fixtures/lines.sh $$a); do \
+		./fixtures/mkfixture.sh $$a $$l >/dev/null || exit 1; done; done
 
 unit:
 	$(MAKE) -C tests/unit check

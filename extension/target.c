@@ -25,6 +25,29 @@ static long gdb_offsetof(const char *type, const char *path)
 	return v;
 }
 
+/*
+ * A bitfield member (net_device.reg_state is `enum ... reg_state:8` up to
+ * 6.7, a u8 since): MEMBER_SIZE gives the enum's 4 bytes, which on 5.10
+ * take in the next fields (dismantle, rtnl_link_state) -- reg_state 2
+ * read as 258.  Where DWARF says the member is a whole-byte bitfield,
+ * read just its bytes.  Little-endian targets only (x86_64, arm64).
+ */
+static void oc_bitfield_span(const char *st, const char *mb, long *off,
+			     long *size)
+{
+	struct struct_member_data smd = {
+		.structure = (char *)st, .member = (char *)mb,
+	};
+
+	if (*off < 0 || !fill_struct_member_data(&smd) || smd.bitsize <= 0)
+		return;
+	if (smd.bitpos % 8 || smd.bitsize % 8 || smd.bitsize > 64)
+		return;		/* not byte-aligned: leave the plain read */
+	/* crash's bitpos counts from the member's byte offset */
+	*off += smd.bitpos / 8;
+	*size = smd.bitsize / 8;
+}
+
 void oc_offsets_resolve(void)
 {
 	struct oc_offsets *o = &oc_off;
@@ -40,6 +63,8 @@ void oc_offsets_resolve(void)
 	o->nd_netdev_ops = MEMBER_OFFSET("net_device", "netdev_ops");
 	o->nd_reg_state = MEMBER_OFFSET("net_device", "reg_state");
 	o->nd_reg_state_size = MEMBER_SIZE("net_device", "reg_state");
+	oc_bitfield_span("net_device", "reg_state", &o->nd_reg_state,
+			 &o->nd_reg_state_size);
 	o->nd_num_tx_queues = MEMBER_OFFSET("net_device", "num_tx_queues");
 	o->nd_real_num_tx_queues = MEMBER_OFFSET("net_device", "real_num_tx_queues");
 	o->nd_num_rx_queues = MEMBER_OFFSET("net_device", "num_rx_queues");

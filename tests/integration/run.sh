@@ -2,6 +2,9 @@
 # Integration tests: real crash + ovscrash on the real fixture vmcores of
 # each architecture, checked against the manifests the generator wrote.
 #   OVSCRASH_ARCHES="amd64 arm64" (default both)
+#   OVSCRASH_LINES="bookworm bullseye bookworm-backports" (default: the
+#   three Debian kernel lines on amd64, bookworm and bullseye on arm64;
+#   a line the arch has no fixtures of is skipped)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export OVSCRASH_CACHE=${OVSCRASH_CACHE:-/var/cache/ovscrash}
@@ -15,8 +18,10 @@ for arch in ${OVSCRASH_ARCHES:-amd64 arm64}; do
 	*) echo "unknown arch $arch" >&2; exit 1 ;;
 	esac
 	crash=$("$top/scripts/build-crash.sh" "$target")
-	set_dir=$("$top/fixtures/mkfixture.sh" "$arch")
 	[ -f "$ext" ] || { echo "missing $ext: run make (and make arm64)" >&2; exit 1; }
-	sets+=(--set "$arch:$set_dir:$crash:$ext")
+	for line in $("$top/fixtures/lines.sh" "$arch"); do
+		set_dir=$("$top/fixtures/mkfixture.sh" "$arch" "$line")
+		sets+=(--set "$arch:$set_dir:$crash:$ext")
+	done
 done
 exec python3 "$top/tests/integration/check.py" --out "$out" "${sets[@]}" "$@"

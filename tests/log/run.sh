@@ -12,8 +12,10 @@ mkdir -p "$out"
 make -s -C "$top" tools
 sets=()
 for arch in ${OVSCRASH_ARCHES-amd64 arm64}; do
-	set_dir=$("$top/fixtures/mkfixture.sh" "$arch")
-	sets+=(--set "$arch:$set_dir")
+	for line in $("$top/fixtures/lines.sh" "$arch"); do
+		set_dir=$("$top/fixtures/mkfixture.sh" "$arch" "$line")
+		sets+=(--set "$arch:$set_dir")
+	done
 done
 exec python3 "$top/tests/log/check.py" --tool "$top/tools/ovscrash-log" \
 	--data "$top/tests/unit/data" --top "$top" --out "$out" "${sets[@]}" "$@"
