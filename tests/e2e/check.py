@@ -836,13 +836,22 @@ class E2E:
     # ---------------------------------------------------------- scenarios, buckets, logs
     def scenario_dirs(self):
         """{(arch, scenario): set dir} of every scenario with a dump and a
-        manifest in the two fixture sets."""
+        manifest in the two fixture sets, and in the other kernel lines'
+        sets (--fixtures-extra), named scenario@version (race@5.10)."""
         found = {}
-        for arch, fx in self.fx.items():
+        sets = [(arch, fx, "") for arch, fx in self.fx.items()]
+        for spec in self.a.fixtures_extra or []:
+            arch, fx = spec.split(":", 1)
+            sets.append((arch, fx, None))
+        for arch, fx, suffix in sets:
             for mp in sorted(glob.glob(os.path.join(fx, "*", "manifest.json"))):
                 d = os.path.dirname(mp)
+                if suffix is None:
+                    with open(mp) as f:
+                        rel = json.load(f)["kernel_release"]
+                    suffix = "@" + ".".join(rel.split(".")[:2])
                 if os.path.isfile(os.path.join(d, "vmcore")):
-                    found[(arch, os.path.basename(d))] = d
+                    found[(arch, os.path.basename(d) + suffix)] = d
         return found
 
     def missing_scenarios(self):
@@ -1297,6 +1306,8 @@ def main():
     ap.add_argument("--crash-arm64", required=True)
     ap.add_argument("--ext-arm64", required=True)
     ap.add_argument("--fixtures-arm64", required=True)
+    ap.add_argument("--fixtures-extra", action="append",
+                    help="ARCH:SET_DIR of another kernel line (repeatable)")
     ap.add_argument("--work", required=True)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()

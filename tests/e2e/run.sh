@@ -18,6 +18,15 @@ set_dir=$("$top/fixtures/mkfixture.sh" amd64)
 # the first time) and the arm64 fixture set
 crash_arm64=$("$top/scripts/build-crash.sh" ARM64)
 set_dir_arm64=$("$top/fixtures/mkfixture.sh" arm64)
+# the other kernel lines' sets (5.10, 6.12): their dumps join the scenario batch
+extra=()
+for arch in amd64 arm64; do
+	for line in $("$top/fixtures/lines.sh" "$arch"); do
+		[ "$line" = bookworm ] && continue
+		d=$("$top/fixtures/mkfixture.sh" "$arch" "$line")
+		extra+=(--fixtures-extra "$([ "$arch" = amd64 ] && echo x86_64 || echo arm64):$d")
+	done
+done
 out=${OVSCRASH_TEST_OUT:-$top/tests/out}/e2e
 mkdir -p "$out"
 work=$(mktemp -d "${TMPDIR:-/tmp}/ovscrash-e2e.XXXXXX")
@@ -26,4 +35,4 @@ py=/usr/bin/python3; [ -x "$py" ] || py=python3
 "$py" "$top/tests/e2e/check.py" --top "$top" --crash "$crash" \
 	--ext "$top/extension/ovscrash.so" --fixtures "$set_dir" \
 	--crash-arm64 "$crash_arm64" --ext-arm64 "$top/extension/ovscrash-arm64.so" \
-	--fixtures-arm64 "$set_dir_arm64" --work "$work" --out "$out" "$@"
+	--fixtures-arm64 "$set_dir_arm64" "${extra[@]}" --work "$work" --out "$out" "$@"
