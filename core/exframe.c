@@ -11,6 +11,11 @@
  *
  * (arm64 prints "[exception PC: ...]"-less frames with "PC: ... [sym+off]"
  * lines: the register pairs parser and the bracketed symbol handle both.)
+ *
+ * `bt -a -e` (each CPU's active task, its own stack searched) heads each
+ * task with "PID: 146  TASK: ...  CPU: 1  COMMAND: ..."; its frames are
+ * taken as that CPU's, on the "task" stack.  arm64 5.10 runs softirqs on
+ * the task stack, where only this finds the timer interrupt's frame.
  */
 #include "exframe.h"
 #include "panicsig.h"
@@ -113,6 +118,10 @@ int oc_exframe_parse(const struct oc_arch *a, const char *text, size_t len,
 			st = strchr(s + 4, ' ');
 			snprintf(stack, sizeof(stack), "%.*s", st ? (int)(strstr(s, " STACK:") - st - 1) : 0,
 				 st ? st + 1 : "");
+			cur = NULL;
+		} else if (!strncmp(s, "PID:", 4) && strstr(s, " CPU: ")) {
+			cpu = atoi(strstr(s, " CPU: ") + 6);
+			snprintf(stack, sizeof(stack), "task");
 			cur = NULL;
 		} else if (!strncmp(s, "KERNEL-MODE EXCEPTION FRAME AT:", 31)) {
 			cur = push(out);

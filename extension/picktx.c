@@ -162,6 +162,17 @@ static int picktx_find(struct oc_picktx *p)
 					 fl.v[i].frame_addr, &fl.v[i].rd);
 	free(out);
 	out = NULL;
+	oc_exframe_list_free(&fl);
+	/* 1b. none there: each CPU's active task's own stack (bt -a -e); arm64
+	 * 5.10 runs softirqs on the task stack, which bt -E does not search */
+	if (!p->nspins && !oc_run("bt -a -e", &out) && out &&
+	    oc_exframe_parse(a, out, strlen(out), &fl) > 0)
+		for (i = 0; i < fl.n; i++)
+			if (fl.v[i].rd.have_pc_sym && !strcmp(fl.v[i].rd.pc_sym, FUNC))
+				add_spin(p, a, "exception frame (bt -a -e)", fl.v[i].cpu,
+					 fl.v[i].frame_addr, &fl.v[i].rd);
+	free(out);
+	out = NULL;
 	/* 2. register dumps in the kernel log (soft lockup reports) */
 	if ((log = oc_log_text()) && oc_regdump_parse(log, strlen(log), &rl) >= 0) {
 		p->log_dumps = (int)rl.n;

@@ -137,6 +137,10 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 		char name[80];
 
 		f->cpu = s->cpu;
+		/* the command that shows where the spin was read from */
+		snprintf(f->cmd_frame, sizeof(f->cmd_frame), "%s",
+			 strstr(s->source, "bt -a -e") ? "bt -a -e" :
+			 strstr(s->source, "bt -E") ? "bt -E" : "log");
 		oc_strlcpy(f->pc_sym, s->rd.pc_sym, sizeof(f->pc_sym));
 		f->pc_off = s->pc_off;
 		f->pc_in_loop = s->loop.found;

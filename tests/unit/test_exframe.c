@@ -39,6 +39,36 @@ static void test_x86_64_bt_E(void **state)
 	free(t);
 }
 
+/* crash's `bt -a -e` on Debian 5.10 arm64 (the real race): softirqs run
+ * on the task stack, so the spin's frame is under the task's PID header */
+static void test_arm64_510_bt_a_e(void **state)
+{
+	struct oc_exframe_list l = { 0 };
+	uint64_t v;
+	size_t len;
+	char *t = oc_test_read("arm64_510_bt_a_e.txt", &len);
+
+	(void)state;
+	assert_non_null(t);
+	assert_int_equal(oc_exframe_parse(&oc_arch_arm64, t, len, &l), 3);
+	assert_int_equal(l.v[0].cpu, 0);
+	assert_string_equal(l.v[0].rd.pc_sym, "arch_cpu_idle");
+	assert_int_equal(l.v[1].cpu, 1);
+	assert_string_equal(l.v[1].stack, "task");
+	assert_int_equal(l.v[1].frame_addr, 0xffff8000101eae40ULL);
+	assert_string_equal(l.v[1].rd.pc_sym, "netdev_pick_tx");
+	assert_int_equal(l.v[1].rd.pc_off, 304);
+	assert_int_equal(oc_regdump_get(&l.v[1].rd, "x25", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(oc_regdump_get(&l.v[1].rd, "x23", &v), 0);
+	assert_int_equal(v, 0xffff369c432f4000ULL);
+	/* a stale frame deeper on the same stack, and no user-mode frame */
+	assert_int_equal(l.v[2].cpu, 1);
+	assert_string_equal(l.v[2].rd.pc_sym, "slab_free_freelist_hook.constprop.0");
+	oc_exframe_list_free(&l);
+	free(t);
+}
+
 static void test_synthetic_arm64_and_garbage(void **state)
 {
 	static const char txt[] =
@@ -123,6 +153,7 @@ int oc_test_exframe(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_x86_64_bt_E),
+		cmocka_unit_test(test_arm64_510_bt_a_e),
 		cmocka_unit_test(test_synthetic_arm64_and_garbage),
 		cmocka_unit_test(test_bt_frames_real),
 	};
