@@ -121,10 +121,25 @@ int oc_picktx_find(struct oc_picktx *p)
 	return p->nspins;
 }
 
+/* spins from the exception frames in FUNC that crash command @cmd prints */
+static void frame_spins(struct oc_picktx *p, const struct oc_arch *a, const char *cmd)
+{
+	struct oc_exframe_list fl = { 0 };
+	char source[48], *out = NULL;
+	size_t i;
+
+	snprintf(source, sizeof(source), "exception frame (%s)", cmd);
+	if (!oc_run(cmd, &out) && out && oc_exframe_parse(a, out, strlen(out), &fl) > 0)
+		for (i = 0; i < fl.n; i++)
+			if (fl.v[i].rd.have_pc_sym && !strcmp(fl.v[i].rd.pc_sym, FUNC))
+				add_spin(p, a, source, fl.v[i].cpu, fl.v[i].frame_addr, &fl.v[i].rd);
+	free(out);
+	oc_exframe_list_free(&fl);
+}
+
 static int picktx_find(struct oc_picktx *p)
 {
 	const struct oc_arch *a = oc_arch_by_name(oc_machine());
-	struct oc_exframe_list fl = { 0 };
 	struct oc_regdump_list rl = { 0 };
 	struct oc_disasm d;
 	char *out = NULL;
@@ -154,25 +169,12 @@ static int picktx_find(struct oc_picktx *p)
 	p->ninsns = (int)d.n;
 	p->func_len = d.insns[d.n - 1].off + 1;
 
-	/* 1. exception frames on every stack of every CPU */
-	if (!oc_run("bt -E", &out) && out && oc_exframe_parse(a, out, strlen(out), &fl) > 0)
-		for (i = 0; i < fl.n; i++)
-			if (fl.v[i].rd.have_pc_sym && !strcmp(fl.v[i].rd.pc_sym, FUNC))
-				add_spin(p, a, "exception frame (bt -E)", fl.v[i].cpu,
-					 fl.v[i].frame_addr, &fl.v[i].rd);
-	free(out);
-	out = NULL;
-	oc_exframe_list_free(&fl);
-	/* 1b. none there: each CPU's active task's own stack (bt -a -e); arm64
-	 * 5.10 runs softirqs on the task stack, which bt -E does not search */
-	if (!p->nspins && !oc_run("bt -a -e", &out) && out &&
-	    oc_exframe_parse(a, out, strlen(out), &fl) > 0)
-		for (i = 0; i < fl.n; i++)
-			if (fl.v[i].rd.have_pc_sym && !strcmp(fl.v[i].rd.pc_sym, FUNC))
-				add_spin(p, a, "exception frame (bt -a -e)", fl.v[i].cpu,
-					 fl.v[i].frame_addr, &fl.v[i].rd);
-	free(out);
-	out = NULL;
+	/* 1. exception frames on every stack of every CPU; none there: each
+	 * CPU's active task's own stack (arm64 5.10 runs softirqs on the task
+	 * stack, which bt -E does not search) */
+	frame_spins(p, a, "bt -E");
+	if (!p->nspins)
+		frame_spins(p, a, "bt -a -e");
 	/* 2. register dumps in the kernel log (soft lockup reports) */
 	if ((log = oc_log_text()) && oc_regdump_parse(log, strlen(log), &rl) >= 0) {
 		p->log_dumps = (int)rl.n;
@@ -187,7 +189,6 @@ static int picktx_find(struct oc_picktx *p)
 		snprintf(p->status, sizeof(p->status),
 			 "no CPU was interrupted in %s (no exception frame, %d log register dumps)",
 			 FUNC, p->log_dumps);
-	oc_exframe_list_free(&fl);
 	oc_regdump_list_free(&rl);
 	oc_disasm_free(&d);
 	return p->nspins;
