@@ -837,9 +837,8 @@ class E2E:
     def scenario_dirs(self):
         """{(arch, scenario): set dir} of every scenario with a dump and a
         manifest in the two fixture sets, and in the other kernel lines'
-        sets (--fixtures-extra), named scenario-k<version> (race-k5.10;
-        not "@": crash takes a dump path holding "@" for a ramdump spec,
-        a batch defect left for the reliability issue)."""
+        sets (--fixtures-extra), named scenario@version (race@5.10): a
+        path crash alone would take for a ramdump spec (FILE@ADDR)."""
         found = {}
         sets = [(arch, fx, "") for arch, fx in self.fx.items()]
         for spec in self.a.fixtures_extra or []:
@@ -851,7 +850,7 @@ class E2E:
                 if suffix is None:
                     with open(mp) as f:
                         rel = json.load(f)["kernel_release"]
-                    suffix = "-k" + ".".join(rel.split(".")[:2])
+                    suffix = "@" + ".".join(rel.split(".")[:2])
                 if os.path.isfile(os.path.join(d, "vmcore")):
                     found[(arch, os.path.basename(d) + suffix)] = d
         return found
