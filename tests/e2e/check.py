@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tarfile
@@ -1096,6 +1097,35 @@ class E2E:
                              f.read(), re.M):
                 raise AssertionError("Markdown dumps table does not show the log source of a bad dump")
 
+    # ---------------------------------------------------------- hostile headers
+    def t_hostile_elf_offsets(self):
+        """ELF cores whose e_phoff, or whose PT_NOTE's p_offset, is 2^63
+        (beyond any file): each is a bad-dump naming the file and the
+        offset, the batch ends normally (it used to die in seek())."""
+        d = os.path.join(self.w, "hostile-elf")
+        os.makedirs(d)
+        want = {}
+        for name, phoff, note in (("vmcore-phoff", 1 << 63, 120), ("vmcore-note", 64, 1 << 63)):
+            h = bytearray(64)
+            h[0:7] = b"\x7fELF\x02\x01\x01"
+            struct.pack_into("<HHI", h, 16, 4, 62, 1)	# ET_CORE, EM_X86_64
+            struct.pack_into("<Q", h, 32, phoff)
+            struct.pack_into("<HHHHHH", h, 52, 64, 56, 1, 0, 0, 0)
+            ph = struct.pack("<IIQQQQQQ", 4, 0, note, 0, 0, 16, 16, 0)	# PT_NOTE
+            path = os.path.join(d, name)
+            with open(path, "wb") as f:
+                f.write(bytes(h) + ph + bytes(64))
+            want[ident(path)] = path
+        out = os.path.join(self.w, "out-hostile-elf")
+        self.run_batch(out, [d], [])
+        rs = results(out)
+        eq(sorted(rs), sorted(want), "one result per crafted core")
+        for i, path in want.items():
+            eq(rs[i]["status"], "bad-dump", f"{os.path.basename(path)}: status")
+            err = rs[i]["error"] or ""
+            if path not in err or "0x8000000000000000" not in err or "beyond" not in err:
+                raise AssertionError(f"{os.path.basename(path)}: reason {err!r}")
+
     # ---------------------------------------------------------- kdump-tools tree
     def t_kdt_inputs(self):
         """A /var/crash tree as Debian's kdump-tools writes it, made by
@@ -1333,6 +1363,7 @@ def main():
                          ("index-concurrent-shards", e.t_index_concurrent_shards),
                          ("index-fallback", e.t_index_fallback),
                          ("bad-dump-and-not-a-dump-reasons", e.t_bad_and_not),
+                         ("hostile-elf-offsets", e.t_hostile_elf_offsets),
                          ("report-groups", e.t_report_groups),
                          ("kill-and-resume", e.t_kill_resume),
                          ("shards-merge", e.t_shards),
