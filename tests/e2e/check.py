@@ -1101,11 +1101,14 @@ class E2E:
     def t_hostile_elf_offsets(self):
         """ELF cores whose e_phoff, or whose PT_NOTE's p_offset, is 2^63
         (beyond any file): each is a bad-dump naming the file and the
-        offset, the batch ends normally (it used to die in seek())."""
+        offset, the batch ends normally (it used to die in seek()).  One
+        is named with a byte that is not UTF-8: the report shows it as
+        \\xff in every format and leaves no .tmp file (it used to fail)."""
         d = os.path.join(self.w, "hostile-elf")
         os.makedirs(d)
         want = {}
-        for name, phoff, note in (("vmcore-phoff", 1 << 63, 120), ("vmcore-note", 64, 1 << 63)):
+        for name, phoff, note in ((os.fsdecode(b"vmcore-\xff-phoff"), 1 << 63, 120),
+                                  ("vmcore-note", 64, 1 << 63)):
             h = bytearray(64)
             h[0:7] = b"\x7fELF\x02\x01\x01"
             struct.pack_into("<HHI", h, 16, 4, 62, 1)	# ET_CORE, EM_X86_64
@@ -1125,6 +1128,13 @@ class E2E:
             err = rs[i]["error"] or ""
             if path not in err or "0x8000000000000000" not in err or "beyond" not in err:
                 raise AssertionError(f"{os.path.basename(path)}: reason {err!r}")
+        o = self.run_report([out], "report-hostile-elf")
+        for k in ("md", "html", "csv"):
+            with open(o[k], encoding="utf-8") as f:
+                if "vmcore-\\xff-phoff" not in f.read():
+                    raise AssertionError(f"{k} report does not show the non-UTF-8 name as \\xff")
+        left = [x for x in os.listdir(self.a.out) if ".tmp." in x]
+        eq(left, [], "report temp files left")
 
     # ---------------------------------------------------------- kdump-tools tree
     def t_kdt_inputs(self):
