@@ -5,6 +5,23 @@ import os
 import traceback
 
 
+def host_line(m):
+    """Whether a fixture manifest is of the host's own kernel line (Debian
+    6.1; manifests older than the kernel lines carry none)."""
+    return m.get("kernel_line") in (None, "bookworm")
+
+
+def kernel_version(m):
+    """"5.10" of a manifest's kernel_release 5.10.0-32-cloud-amd64"""
+    return ".".join(m["kernel_release"].split(".")[:2])
+
+
+def fixture_label(m):
+    """A fixture's name in check titles: its arch, plus its kernel version
+    off the host's own line (amd64/5.10, amd64/6.12)."""
+    return m["arch"] if host_line(m) else f"{m['arch']}/{kernel_version(m)}"
+
+
 def eq(a, b, what):
     """Assert a == b, naming what was compared and both values."""
     if a != b:

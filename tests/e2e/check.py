@@ -23,7 +23,7 @@ import tarfile
 import threading
 import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from suite import Suite, eq  # noqa: E402
+from suite import Suite, eq, kernel_version  # noqa: E402
 import dfserver  # noqa: E402
 
 MIB = 1 << 20
@@ -850,8 +850,7 @@ class E2E:
                 d = os.path.dirname(mp)
                 if suffix is None:
                     with open(mp) as f:
-                        rel = json.load(f)["kernel_release"]
-                    suffix = "@" + ".".join(rel.split(".")[:2])
+                        suffix = "@" + kernel_version(json.load(f))
                 if os.path.isfile(os.path.join(d, "vmcore")):
                     found[(arch, os.path.basename(d) + suffix)] = d
         return found

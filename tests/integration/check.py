@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from suite import Suite, eq, true  # noqa: E402
+from suite import Suite, eq, fixture_label as label, host_line as bookworm, true  # noqa: E402
 import dfserver  # noqa: E402
 
 MARK_BASE = 0x5e5e0000
@@ -66,19 +66,6 @@ TRIAGE_CMDS = ["ovscrash -j", "netdev -j", "netdev -a -j", "netdev -N p1 -j", "v
                "picktx -j", "triage -j", "ovsmod -j", "ovscrash", "netdev", "vport",
                "picktx", "triage", "help triage", "help netdev", "bt", "bt -E", "sys",
                "dis -lx netdev_pick_tx", "dis do_output", "log", "bt -a -e"]
-
-
-def label(m):
-    """The fixture's name in check titles: its arch, and its kernel
-    version when it is not the host's own line (Debian 6.1)."""
-    line = m.get("kernel_line")
-    if line in (None, "bookworm"):
-        return m["arch"]
-    return f"{m['arch']}/{'.'.join(m['kernel_release'].split('.')[:2])}"
-
-
-def bookworm(m):
-    return m.get("kernel_line") in (None, "bookworm")
 
 
 def lockup_checks(s, r, m, crash, fx):

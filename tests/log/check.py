@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from suite import Suite, eq, true  # noqa: E402
+from suite import Suite, eq, fixture_label, true  # noqa: E402
 
 
 class Tool:
@@ -457,10 +457,8 @@ def install_checks(s, t, top, work):
 def set_label(arch, set_dir):
     """arch, plus the kernel version off the host's own line (5.10, 6.12)"""
     for mf in sorted(glob.glob(os.path.join(set_dir, "*", "manifest.json"))):
-        m = json.load(open(mf))
-        if m.get("kernel_line") not in (None, "bookworm"):
-            return f"{arch}/{'.'.join(m['kernel_release'].split('.')[:2])}"
-        break
+        with open(mf) as f:
+            return fixture_label(json.load(f))
     return arch
 
 
