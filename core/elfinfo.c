@@ -4,6 +4,9 @@
  * decompression with liblzma and libzstd (Debian's maintained libraries,
  * not hand-written parsers or decoders).
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* O_TMPFILE, mkostemp */
+#endif
 #include "elfinfo.h"
 
 #include <errno.h>
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -179,14 +183,53 @@ static int ends_with(const char *s, const char *suf)
 	return a >= b && !strcmp(s + a - b, suf);
 }
 
-static int unxz(FILE *in, FILE *out, char *err, size_t errsz)
+int oc_is_compressed(const char *path)
+{
+	return ends_with(path, ".xz") || ends_with(path, ".zst");
+}
+
+/* the decompressed bytes of one step: refused past limit, written whole */
+struct sink {
+	int fd;
+	unsigned long long done, limit;
+	char *err;
+	size_t errsz;
+};
+
+static int put(struct sink *k, const uint8_t *b, size_t n)
+{
+	ssize_t w;
+
+	if (n > k->limit - k->done) {
+		snprintf(k->err, k->errsz,
+			 "decompresses to more than %llu bytes (OC_DECOMPRESS_MAX): refused as a decompression bomb",
+			 k->limit);
+		return -1;
+	}
+	k->done += n;
+	while (n) {
+		w = write(k->fd, b, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			snprintf(k->err, k->errsz, "writing its decompressed copy: %s",
+				 w < 0 ? strerror(errno) : "short write");
+			return -1;
+		}
+		b += w;
+		n -= w;
+	}
+	return 0;
+}
+
+static int unxz(FILE *in, struct sink *k)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
-	uint8_t ib[65536], ob[65536];
+	static uint8_t ib[65536], ob[65536];
 	lzma_ret r;
 
-	if (lzma_stream_decoder(&s, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
-		snprintf(err, errsz, "liblzma init failed");
+	if (lzma_stream_decoder(&s, OC_XZ_MEMLIMIT, LZMA_CONCATENATED) != LZMA_OK) {
+		snprintf(k->err, k->errsz, "liblzma init failed");
 		return -1;
 	}
 	s.avail_in = 0;
@@ -194,28 +237,42 @@ static int unxz(FILE *in, FILE *out, char *err, size_t errsz)
 		if (!s.avail_in && !feof(in)) {
 			s.next_in = ib;
 			s.avail_in = fread(ib, 1, sizeof(ib), in);
+			if (ferror(in)) {
+				snprintf(k->err, k->errsz, "read error: %s", strerror(errno));
+				lzma_end(&s);
+				return -1;
+			}
 		}
 		s.next_out = ob;
 		s.avail_out = sizeof(ob);
 		r = lzma_code(&s, feof(in) && !s.avail_in ? LZMA_FINISH : LZMA_RUN);
-		fwrite(ob, 1, sizeof(ob) - s.avail_out, out);
+		if ((r == LZMA_OK || r == LZMA_STREAM_END) &&
+		    put(k, ob, sizeof(ob) - s.avail_out)) {
+			lzma_end(&s);
+			return -1;
+		}
 	} while (r == LZMA_OK);
 	lzma_end(&s);
+	if (r == LZMA_MEMLIMIT_ERROR) {
+		snprintf(k->err, k->errsz, "xz dictionary needs more than %llu MiB (OC_XZ_MEMLIMIT)",
+			 (unsigned long long)OC_XZ_MEMLIMIT >> 20);
+		return -1;
+	}
 	if (r != LZMA_STREAM_END) {
-		snprintf(err, errsz, "xz data corrupt (liblzma error %d)", r);
+		snprintf(k->err, k->errsz, "xz data corrupt (liblzma error %d)", r);
 		return -1;
 	}
 	return 0;
 }
 
-static int unzstd(FILE *in, FILE *out, char *err, size_t errsz)
+static int unzstd(FILE *in, struct sink *k)
 {
 	ZSTD_DStream *z = ZSTD_createDStream();
 	static uint8_t ib[131072], ob[131072];
 	size_t r = 1, n;
 
 	if (!z) {
-		snprintf(err, errsz, "libzstd init failed");
+		snprintf(k->err, k->errsz, "libzstd init failed");
 		return -1;
 	}
 	ZSTD_initDStream(z);
@@ -227,49 +284,114 @@ static int unzstd(FILE *in, FILE *out, char *err, size_t errsz)
 
 			r = ZSTD_decompressStream(z, &o, &i);
 			if (ZSTD_isError(r)) {
-				snprintf(err, errsz, "zstd data corrupt (%s)", ZSTD_getErrorName(r));
+				snprintf(k->err, k->errsz, "zstd data corrupt (%s)",
+					 ZSTD_getErrorName(r));
 				ZSTD_freeDStream(z);
 				return -1;
 			}
-			fwrite(ob, 1, o.pos, out);
+			if (put(k, ob, o.pos)) {
+				ZSTD_freeDStream(z);
+				return -1;
+			}
 		}
 	}
 	ZSTD_freeDStream(z);
+	if (ferror(in)) {
+		snprintf(k->err, k->errsz, "read error: %s", strerror(errno));
+		return -1;
+	}
 	if (r != 0) {
-		snprintf(err, errsz, "zstd data truncated");
+		snprintf(k->err, k->errsz, "zstd data truncated");
 		return -1;
 	}
 	return 0;
 }
 
-int oc_decompress_to_temp(const char *path, char *out, size_t outsz, char *err, size_t errsz)
+/* fd of path if it is a regular file (a FIFO or a device planted under
+ * a module's name must not block or stream forever) */
+static int open_regular(const char *path, char *err, size_t errsz)
 {
-	int xz = ends_with(path, ".xz"), zst = ends_with(path, ".zst");
-	FILE *in, *o;
-	int fd, rc;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
-	if (!xz && !zst) {
-		snprintf(out, outsz, "%s", path);
-		return 0;
+	if (fd < 0) {
+		snprintf(err, errsz, "%s", strerror(errno));
+		return -1;
 	}
-	in = fopen(path, "rb");
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "not a regular file");
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, 0);
+	return fd;
+}
+
+int oc_decompress_fd(const char *path, int out, unsigned long long limit, char *err,
+		     size_t errsz)
+{
+	struct sink k = { .fd = out, .limit = limit, .err = err, .errsz = errsz };
+	FILE *in;
+	int rc, fd;
+
+	if (!oc_is_compressed(path)) {
+		snprintf(err, errsz, "not named .xz or .zst");
+		return -1;
+	}
+	fd = open_regular(path, err, errsz);
+	if (fd < 0)
+		return -1;
+	in = fdopen(fd, "rb");
 	if (!in) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		snprintf(err, errsz, "%s", strerror(errno));
+		close(fd);
 		return -1;
 	}
-	snprintf(out, outsz, "%s/ovscrash-ko-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	fd = mkstemp(out);
-	if (fd < 0 || !(o = fdopen(fd, "wb"))) {
-		snprintf(err, errsz, "cannot create temporary file: %s", strerror(errno));
-		fclose(in);
-		return -1;
-	}
-	rc = xz ? unxz(in, o, err, errsz) : unzstd(in, o, err, errsz);
+	rc = ends_with(path, ".xz") ? unxz(in, &k) : unzstd(in, &k);
 	fclose(in);
-	fclose(o);
-	if (rc) {
-		unlink(out);
+	return rc;
+}
+
+/*
+ * A file with no name in dir: O_TMPFILE, or (a filesystem without it) a
+ * mkstemp name unlinked at once.  Either way nothing is left on disk when
+ * the process ends, SIGKILL included.
+ */
+static int unnamed_temp(const char *dir, char *err, size_t errsz)
+{
+	char p[4096];
+	int fd;
+
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	snprintf(p, sizeof(p), "%s/ovscrash-ko-XXXXXX", dir);
+	fd = mkostemp(p, O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errsz, "cannot create a temporary file in %s: %s", dir,
+			 strerror(errno));
 		return -1;
 	}
-	return 1;
+	unlink(p);
+	return fd;
+}
+
+int oc_module_open(const char *path, char *err, size_t errsz)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd;
+
+	if (!oc_is_compressed(path))
+		return open_regular(path, err, errsz);
+	if (!dir || !*dir)
+		dir = "/tmp";
+	fd = unnamed_temp(dir, err, errsz);
+	if (fd < 0)
+		return -1;
+	if (oc_decompress_fd(path, fd, OC_DECOMPRESS_MAX, err, errsz) ||
+	    lseek(fd, 0, SEEK_SET) < 0) {
+		close(fd);	/* the partial copy goes with its last fd */
+		return -1;
+	}
+	return fd;
 }

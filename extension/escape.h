@@ -14,4 +14,12 @@
  */
 const char *oc_name(const unsigned char *raw, char *buf, size_t n);
 
+/*
+ * A file name (or any C string from outside: a module name typed by the
+ * user) as printable text in @buf, escaped like oc_name().  Names on disk
+ * are untrusted: an archive's file name may hold ESC or a newline.
+ * Returns @buf.
+ */
+const char *oc_path(const char *path, char *buf, size_t n);
+
 #endif

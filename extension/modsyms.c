@@ -6,6 +6,7 @@
  */
 #include "modsyms.h"
 #include "target.h"
+#include "escape.h"
 #include "../core/debugpath.h"
 #include "../core/elfinfo.h"
 #include "../core/strutil.h"
@@ -37,6 +38,7 @@ struct search {
 	char *log;
 	size_t loglen;
 	FILE *logf;
+	int replace;		/* crash has other symbols of the module loaded */
 };
 
 /* a file name as the report shows it: names on disk are untrusted (a
@@ -44,8 +46,7 @@ struct search {
 #define SHOWN_MAX 1024
 static const char *shown(const char *path, char *buf)
 {
-	oc_escape_text((const unsigned char *)path, strlen(path), buf, SHOWN_MAX);
-	return buf;
+	return oc_path(path, buf, SHOWN_MAX);
 }
 
 /* module build-id from struct module.notes_attrs in dump memory */
@@ -171,22 +172,47 @@ static void dirname_of(const char *path, char *out, size_t n)
 		snprintf(out, n, ".");
 }
 
-#define MAX_TEMPS 16
-static char *temps[MAX_TEMPS];
-static int ntemps;
+/*
+ * Module files are handed to crash as /proc/self/fd/<fd> of an fd this
+ * process holds open for the rest of the session: the file crash loads
+ * is the one whose build-id was read (a rename or a new file at the path
+ * in between changes nothing), its path reaches crash's command line
+ * with no character crash would parse (space, quote, |, >), and a
+ * decompressed copy is an unnamed temporary that goes with the process,
+ * SIGKILL included.  held[] maps those names back to the file found.
+ */
+#define MAX_HELD 16
+static struct {
+	int fd;
+	char path[4096];
+} held[MAX_HELD];
+static int nheld;
 
-static void remove_temps(void)
+static void fd_view(int fd, char *out, size_t n)
 {
-	while (ntemps > 0)
-		unlink(temps[--ntemps]);
+	snprintf(out, n, "/proc/self/fd/%d", fd);
 }
 
-static void remember_temp(const char *path)
+/* the file found behind a /proc/self/fd name crash holds, else name */
+static const char *held_path(const char *name)
 {
-	if (!ntemps)
-		atexit(remove_temps);
-	if (ntemps < MAX_TEMPS)
-		temps[ntemps++] = strdup(path);
+	char view[64];
+	int i;
+
+	for (i = 0; i < nheld; i++) {
+		fd_view(held[i].fd, view, sizeof(view));
+		if (!strcmp(view, name))
+			return held[i].path;
+	}
+	return name;
+}
+
+/* err of an elfinfo call on view, without the view's name */
+static const char *reason(const char *err, const char *view)
+{
+	size_t n = strlen(view);
+
+	return !strncmp(err, view, n) && !strncmp(err + n, ": ", 2) ? err + n + 2 : err;
 }
 
 static int try_candidate(struct search *s, const char *path, const unsigned char *want,
@@ -194,45 +220,100 @@ static int try_candidate(struct search *s, const char *path, const unsigned char
 {
 	struct oc_modsyms *ms = s->ms;
 	unsigned char id[OC_BUILD_ID_MAX];
-	char plain[4096], err[512], hex[2 * OC_BUILD_ID_MAX + 1], cmd[4352], b[SHOWN_MAX];
+	char view[64], err[512], hex[2 * OC_BUILD_ID_MAX + 1], cmd[256], b[SHOWN_MAX];
+	char e[SHOWN_MAX];
 	size_t idlen;
-	int has_debug, tmp, ok = 0;
+	int has_debug, fd, ok = 0;
 	char *out = NULL;
 
-	tmp = oc_decompress_to_temp(path, plain, sizeof(plain), err, sizeof(err));
-	if (tmp < 0) {
-		fprintf(s->logf, "  rejected %s: %s\n", shown(path, b), err);
+	if (nheld >= MAX_HELD) {
+		fprintf(s->logf, "  rejected %s: %d module files loaded this session already\n",
+			shown(path, b), MAX_HELD);
 		return 0;
 	}
-	if (oc_elf_info(plain, id, &idlen, &has_debug, err, sizeof(err))) {
-		fprintf(s->logf, "  rejected %s: %s\n", shown(path, b), err);
+	fd = oc_module_open(path, err, sizeof(err));
+	if (fd < 0) {
+		fprintf(s->logf, "  rejected %s: %s\n", shown(path, b), shown(err, e));
+		return 0;
+	}
+	fd_view(fd, view, sizeof(view));
+	if (oc_elf_info(view, id, &idlen, &has_debug, err, sizeof(err))) {
+		fprintf(s->logf, "  rejected %s: %s\n", shown(path, b), shown(reason(err, view), e));
 	} else if (!has_debug) {
 		fprintf(s->logf, "  rejected %s: no .debug_info (stripped module)\n", shown(path, b));
 	} else if (wantlen && (idlen != wantlen || memcmp(id, want, idlen))) {
 		fprintf(s->logf, "  rejected %s: build-id %s does not match the dump's\n", shown(path, b),
 			oc_hex(id, idlen, hex, sizeof(hex)));
 	} else {
-		snprintf(cmd, sizeof(cmd), "mod -s %s %s", mod, plain);
-		if (oc_run(cmd, &out) == 0 && out && strstr(out, mod)) {
+		/* crash's mod -s keeps symbols already loaded: drop them first */
+		if (s->replace) {
+			snprintf(cmd, sizeof(cmd), "mod -d %s", mod);
+			oc_run(cmd, NULL);
+			s->replace = 0;
+		}
+		snprintf(cmd, sizeof(cmd), "mod -s %s %s", mod, view);
+		if (oc_run(cmd, &out) == 0 && out && strstr(out, view)) {
 			snprintf(ms->path, sizeof(ms->path), "%s", path);
-			snprintf(ms->loaded, sizeof(ms->loaded), "%s", plain);
+			snprintf(ms->loaded, sizeof(ms->loaded), "%s", view);
+			ms->verified = wantlen > 0;
 			snprintf(ms->how, sizeof(ms->how), "%s",
 				 wantlen ? "build-id match" : "unverified (no build-id in dump)");
 			fprintf(s->logf, "  loaded %s (%s)\n", shown(path, b), ms->how);
+			held[nheld].fd = fd;
+			snprintf(held[nheld++].path, sizeof(held[0].path), "%s", path);
 			ok = 1;
 		} else {
 			fprintf(s->logf, "  rejected %s: crash's mod -s failed: %s\n", shown(path, b),
-				out ? strtok(out, "\n") : "no output");
+				out ? shown(strtok(out, "\n") ?: "", e) : "no output");
 		}
 		free(out);
 	}
-	/* crash's gdb reads the loaded file lazily, by name: a decompressed
-	 * copy stays until crash exits, then is removed */
-	if (tmp == 1 && !ok)
-		unlink(plain);
-	else if (tmp == 1)
-		remember_temp(plain);
+	if (!ok)
+		close(fd);
 	return ok;
+}
+
+/*
+ * Symbols of the module crash has already (a `mod -s` of the user's, or
+ * of an earlier command): checked like any candidate against the dump's
+ * build-id.  1 if they can be used (ms->how says whether verified), 0 if
+ * they are of another build (a line in the search report names the file
+ * and both build-ids, s->replace is set).
+ */
+static int check_loaded(struct search *s, const char *namelist, const unsigned char *want,
+			size_t wantlen)
+{
+	struct oc_modsyms *ms = s->ms;
+	unsigned char id[OC_BUILD_ID_MAX];
+	char err[512], hex[2 * OC_BUILD_ID_MAX + 1], b[SHOWN_MAX], e[SHOWN_MAX];
+	size_t idlen;
+	int dbg;
+
+	snprintf(ms->path, sizeof(ms->path), "%s", held_path(namelist));
+	snprintf(ms->loaded, sizeof(ms->loaded), "%s", namelist);
+	if (!wantlen) {
+		snprintf(ms->how, sizeof(ms->how),
+			 "already loaded, unverified: the dump's module has no build-id note");
+		return 1;
+	}
+	if (oc_elf_info(namelist, id, &idlen, &dbg, err, sizeof(err))) {
+		snprintf(ms->how, sizeof(ms->how), "already loaded, unverified: %s",
+			 shown(reason(err, namelist), e));
+		return 1;
+	}
+	if (idlen == wantlen && !memcmp(id, want, idlen)) {
+		snprintf(ms->how, sizeof(ms->how), "already loaded, build-id match");
+		ms->verified = 1;
+		return 1;
+	}
+	oc_hex(id, idlen, hex, sizeof(hex));
+	snprintf(ms->mismatch, sizeof(ms->mismatch),
+		 "%s (loaded before) has build-id %s, the dump's %s has %s: not used",
+		 shown(ms->path, b), hex, shown(ms->module, e), ms->build_id);
+	fprintf(s->logf, "  %s\n", ms->mismatch);
+	ms->path[0] = ms->loaded[0] = ms->how[0] = '\0';
+	s->replace = 1;
+	return 0;
 }
 
 /*
@@ -406,40 +487,37 @@ int oc_modsyms_ensure(const char *name, const char *user_path, struct oc_modsyms
 	char place[4096], namelist[512], *env, *tok, *save;
 	char trees[2][PATH_MAX], trels[2][128];
 	const char *rel = oc_kernel_release();
+	char nm[SHOWN_MAX];
 	int i, ntrees, ok = 0;
 
 	oc_offsets_resolve();
 	memset(ms, 0, sizeof(*ms));
 	snprintf(ms->module, sizeof(ms->module), "%s", name);
+	shown(name, nm);
 	if (oc_module_info(name, &mod, NULL, &ms->symbols_loaded, namelist, sizeof(namelist))) {
-		snprintf(ms->err, sizeof(ms->err), "module %s is not loaded in this dump", name);
+		snprintf(ms->err, sizeof(ms->err), "module %s is not loaded in this dump", nm);
 		return -1;
 	}
 	ms->loaded_in_dump = 1;
 	if (!dump_build_id(mod, want, &wantlen))
 		oc_hex(want, wantlen, ms->build_id, sizeof(ms->build_id));
-	if (ms->symbols_loaded && !user_path) {
-		unsigned char id[OC_BUILD_ID_MAX];
-		size_t idlen;
-		int dbg;
-		char err[256];
-
-		snprintf(ms->path, sizeof(ms->path), "%s", namelist);
-		snprintf(ms->loaded, sizeof(ms->loaded), "%s", namelist);
-		if (!wantlen || oc_elf_info(namelist, id, &idlen, &dbg, err, sizeof(err)))
-			snprintf(ms->how, sizeof(ms->how), "already loaded, unverified");
-		else if (idlen == wantlen && !memcmp(id, want, idlen))
-			snprintf(ms->how, sizeof(ms->how), "already loaded, build-id match");
-		else
-			snprintf(ms->how, sizeof(ms->how), "already loaded, BUILD-ID MISMATCH");
-		return 0;
-	}
 	s.logf = open_memstream(&s.log, &s.loglen);
 	if (!s.logf) {
 		snprintf(ms->err, sizeof(ms->err), "out of memory");
 		return -1;
 	}
-	fprintf(s.logf, "searched for %s debuginfo (dump build-id %s):\n", name,
+	if (ms->symbols_loaded && check_loaded(&s, namelist, want, wantlen)) {
+		if (!user_path) {
+			fclose(s.logf);
+			free(s.log);
+			return 0;
+		}
+		/* the user names another file: it replaces these */
+		ms->path[0] = ms->loaded[0] = ms->how[0] = '\0';
+		ms->verified = 0;
+		s.replace = 1;
+	}
+	fprintf(s.logf, "searched for %s debuginfo (dump build-id %s):\n", nm,
 		ms->build_id[0] ? ms->build_id : "unknown");
 	/* a path the user names is the only place searched: a wrong file
 	 * there is reported, not silently replaced by another one */
@@ -479,7 +557,7 @@ int oc_modsyms_ensure(const char *name, const char *user_path, struct oc_modsyms
 	}
 try:
 	if (!s.ncand)
-		fprintf(s.logf, "  no candidate file named %s.ko[.debug|.xz|.zst] found\n", name);
+		fprintf(s.logf, "  no candidate file named %s.ko[.debug|.xz|.zst] found\n", nm);
 	for (i = 0; i < s.ncand && !ok; i++)
 		ok = try_candidate(&s, s.cand[i], want, wantlen, name);
 	/* nothing local matched: the dump's build-id from debuginfod */
@@ -493,10 +571,14 @@ try:
 	ms->report = s.log;
 	if (!ok) {
 		snprintf(ms->err, sizeof(ms->err),
-			 "no matching %s debuginfo found (%d candidates; set OVSCRASH_DEBUG_PATH or pass a path)%s%s",
-			 name, s.ncand, ms->debuginfod[0] ? "; " : "", ms->debuginfod);
+			 "%s%sno matching %s debuginfo found (%d candidates; set OVSCRASH_DEBUG_PATH or pass a path)%s%s",
+			 ms->mismatch, ms->mismatch[0] ? "; " : "", nm, s.ncand,
+			 ms->debuginfod[0] ? "; " : "", ms->debuginfod);
 		return -1;
 	}
+	if (ms->mismatch[0])
+		snprintf(ms->how + strlen(ms->how), sizeof(ms->how) - strlen(ms->how),
+			 ", replacing a mismatched file loaded before");
 	ms->symbols_loaded = 1;
 	oc_ovs_offsets_resolve(ms->err, sizeof(ms->err));
 	ms->err[0] = '\0';

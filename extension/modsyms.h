@@ -12,11 +12,13 @@ struct oc_modsyms {
 	int symbols_loaded;		/* its debuginfo is loaded in crash */
 	char build_id[129];		/* of the module in the dump, "" unknown */
 	char path[4096];		/* debug file chosen (as found) */
-	char loaded[4096];		/* file crash loaded (decompressed copy) */
-	char how[64];			/* "already loaded", "build-id match", ... */
+	char loaded[4096];		/* name crash loaded it by (/proc/self/fd/<n> when ovscrash did) */
+	char how[320];			/* "build-id match", "already loaded, unverified: <why>", ... */
+	int verified;			/* its build-id was read and equals the dump's */
+	char mismatch[1024];		/* symbols loaded before, of another build: file, both build-ids */
 	char *report;			/* malloc'd: every place searched and why rejected */
 	char debuginfod[512];		/* one-line reason debuginfod gave nothing, "" */
-	char err[1024];			/* one-line reason on failure */
+	char err[2048];			/* one-line reason on failure */
 };
 
 /* Ensure the debuginfo of module name is loaded.  user_path (file or

@@ -174,6 +174,7 @@ static json_object *rec_spin(const struct oc_spin *s, long gdb_delta)
 void oc_json_ovscrash(const struct oc_modsyms *ms)
 {
 	json_object *o = json_object_new_object();
+	char path[1024];
 
 	json_object_object_add(o, "ovscrash", json_object_new_string(OVSCRASH_VERSION));
 	json_object_object_add(o, "crash", json_object_new_string(oc_crash_version()));
@@ -183,7 +184,8 @@ void oc_json_ovscrash(const struct oc_modsyms *ms)
 	json_object_object_add(o, "dumpfile", json_object_new_string(oc_dumpfile()));
 	json_object_object_add(o, "openvswitch_loaded", json_object_new_boolean(ms->loaded_in_dump));
 	json_object_object_add(o, "openvswitch_build_id", str_or_null(ms->build_id));
-	json_object_object_add(o, "openvswitch_debuginfo", str_or_null(ms->path));
+	json_object_object_add(o, "openvswitch_debuginfo",
+			       str_or_null(oc_path(ms->path, path, sizeof(path))));
 	json_object_object_add(o, "openvswitch_error", str_or_null(ms->err));
 	print_doc(o);
 }
@@ -224,13 +226,15 @@ void oc_json_vport(const struct oc_ovs *o)
 void oc_json_ovsmod(const struct oc_modsyms *ms, int rc)
 {
 	json_object *o = json_object_new_object();
+	char path[1024], mod[256];
 
 	json_object_object_add(o, "command", json_object_new_string("ovsmod"));
-	json_object_object_add(o, "module", json_object_new_string(ms->module));
+	json_object_object_add(o, "module",
+			       json_object_new_string(oc_path(ms->module, mod, sizeof(mod))));
 	json_object_object_add(o, "loaded_in_dump", json_object_new_boolean(ms->loaded_in_dump));
 	json_object_object_add(o, "symbols_loaded", json_object_new_boolean(ms->symbols_loaded));
 	json_object_object_add(o, "build_id", str_or_null(ms->build_id));
-	json_object_object_add(o, "path", str_or_null(ms->path));
+	json_object_object_add(o, "path", str_or_null(oc_path(ms->path, path, sizeof(path))));
 	json_object_object_add(o, "how", str_or_null(ms->how));
 	json_object_object_add(o, "error", rc ? json_object_new_string(ms->err) : NULL);
 	json_object_object_add(o, "debuginfod", str_or_null(ms->debuginfod));

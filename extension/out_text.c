@@ -20,6 +20,8 @@
 
 void oc_text_ovscrash(const struct oc_modsyms *ms)
 {
+	char path[1024];
+
 	fprintf(fp, "     OVSCRASH: %s\n", OVSCRASH_VERSION);
 	fprintf(fp, "        CRASH: %s\n", oc_crash_version());
 	fprintf(fp, "         ARCH: %s\n", oc_machine());
@@ -29,7 +31,8 @@ void oc_text_ovscrash(const struct oc_modsyms *ms)
 	fprintf(fp, "  OPENVSWITCH: %s\n", ms->loaded_in_dump ? "loaded in dump" : "not loaded");
 	if (ms->build_id[0])
 		fprintf(fp, "     BUILD-ID: %s\n", ms->build_id);
-	fprintf(fp, "    DEBUGINFO: %s%s%s%s\n", ms->path[0] ? ms->path : ms->err,
+	fprintf(fp, "    DEBUGINFO: %s%s%s%s\n",
+		ms->path[0] ? oc_path(ms->path, path, sizeof(path)) : ms->err,
 		ms->how[0] ? " (" : "", ms->how, ms->how[0] ? ")" : "");
 }
 
@@ -127,13 +130,16 @@ void oc_text_vport(const struct oc_ovs *o)
 
 void oc_text_ovsmod(const struct oc_modsyms *ms, int rc)
 {
+	char path[1024], mod[256];
+
 	if (rc) {
 		fprintf(fp, "ovsmod: %s\n", ms->err);
 		if (ms->report)
 			fprintf(fp, "%s", ms->report);
 		return;
 	}
-	fprintf(fp, "%s: %s (%s)\n", ms->module, ms->path, ms->how);
+	fprintf(fp, "%s: %s (%s)\n", oc_path(ms->module, mod, sizeof(mod)),
+		oc_path(ms->path, path, sizeof(path)), ms->how);
 	if (ms->build_id[0])
 		fprintf(fp, "BUILD-ID: %s\n", ms->build_id);
 }

@@ -73,25 +73,33 @@ static void triage_path(struct oc_findings *f, const struct oc_spin *s,
 		oc_findings_path(f, r->frames, r->nframes, "log call trace", "log");
 }
 
-void oc_fixcheck(struct oc_fixcheck *fc, const char *path)
+void oc_fixcheck(struct oc_fixcheck *fc, const struct oc_modsyms *ms)
 {
 	static const char *const callees[] = { "netif_carrier_ok", "netif_running" };
 	int present[2];
-	char err[256];
+	char err[256], what[400];
 
 	fc->carrier = fc->running = -1;
-	if (!path || !*path) {
-		snprintf(fc->how, sizeof(fc->how), "unknown: no openvswitch.ko debuginfo");
+	if (!ms->loaded[0]) {
+		snprintf(fc->how, sizeof(fc->how), "unknown: %s",
+			 ms->err[0] ? ms->err : "no openvswitch.ko debuginfo");
 		return;
 	}
-	if (oc_dwarf_func_uses(path, "do_output", callees, 2, present, err, sizeof(err))) {
+	if (oc_dwarf_func_uses(ms->loaded, "do_output", callees, 2, present, err, sizeof(err))) {
 		snprintf(fc->how, sizeof(fc->how), "unknown: %s", err);
 		return;
 	}
 	fc->carrier = present[0];
 	fc->running = present[1];
+	/* say what was checked: "verified" only when the build-ids were read
+	 * and compared (modsyms' how says which) */
+	if (ms->verified)
+		snprintf(what, sizeof(what), "openvswitch.ko whose build-id %s matches the dump's",
+			 ms->build_id);
+	else
+		snprintf(what, sizeof(what), "openvswitch.ko, %s", ms->how);
 	snprintf(fc->how, sizeof(fc->how),
-		 "DWARF of do_output() in the build-id-verified openvswitch.ko: netif_carrier_ok %s, netif_running %s",
+		 "DWARF of do_output() in the %s: netif_carrier_ok %s, netif_running %s", what,
 		 present[0] ? "inlined" : "absent", present[1] ? "inlined" : "absent");
 }
 
@@ -111,10 +119,8 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 	oc_findings_panic(f, &log);
 
 	oc_ovs_walk(user_path, &t->ovs);
-	if (!oc_modsyms_ensure("openvswitch", NULL, &ms))
-		oc_fixcheck(&t->fix, ms.loaded);
-	else
-		oc_fixcheck(&t->fix, NULL);
+	oc_modsyms_ensure("openvswitch", NULL, &ms);
+	oc_fixcheck(&t->fix, &ms);
 	oc_modsyms_free(&ms);
 	f->fix_carrier_check_present = t->fix.carrier;
 	f->fix_running_check_present = t->fix.running;

@@ -3,13 +3,14 @@
 #ifndef OVSCRASH_TRIAGE_H
 #define OVSCRASH_TRIAGE_H
 
+#include "modsyms.h"
 #include "ovs.h"
 #include "picktx.h"
 #include "../core/verdict.h"
 
 struct oc_fixcheck {
 	int carrier, running;		/* tri-state: 1 present, 0 absent, -1 unknown */
-	char how[256];
+	char how[768];
 };
 
 struct oc_triage {
@@ -23,7 +24,9 @@ struct oc_triage {
 	char panic[256];
 };
 
-void oc_fixcheck(struct oc_fixcheck *fc, const char *ovs_debug_path);
+/* the fix check on the DWARF of the openvswitch.ko oc_modsyms_ensure()
+ * gave (none if it failed: ms->err says why); how names what was checked */
+void oc_fixcheck(struct oc_fixcheck *fc, const struct oc_modsyms *ms);
 int oc_triage_run(const char *user_path, struct oc_triage *t);
 void oc_triage_free(struct oc_triage *t);
 
