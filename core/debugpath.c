@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #define DBG_BOOT "usr/lib/debug/boot/vmlinux-"
 
@@ -73,6 +74,10 @@ int oc_names_module(const char *fn, const char *mod)
 	return 0;
 }
 
+/* directories entered, by device and inode: each once (a loop, or two
+ * links to one directory, is not walked again) */
+#define WALK_MAX_DIRS 4096
+
 struct walker {
 	const char *rroot;	/* realpath of the root */
 	size_t rlen;
@@ -80,6 +85,9 @@ struct walker {
 	struct oc_walk *w;
 	void (*found)(void *arg, const char *path);
 	void *arg;
+	dev_t dev[WALK_MAX_DIRS];
+	ino_t ino[WALK_MAX_DIRS];
+	int ndirs;
 };
 
 /* is the real path of p inside the walk's root? */
@@ -96,6 +104,61 @@ static int inside(const struct walker *k, const char *p)
 	return in;
 }
 
+/*
+ * Kernel pseudo-filesystems (/proc, /sys and what is mounted below them):
+ * no module file lives there, and /proc alone holds every process's
+ * links back to / and files of any size.  /dev is devtmpfs, which shares
+ * tmpfs's magic, so it goes by name.
+ */
+static int pseudo_fs(const char *p)
+{
+	static const unsigned long magic[] = {
+		0x9fa0,		/* proc */
+		0x62656572,	/* sysfs */
+		0x64626720,	/* debugfs */
+		0x74726163,	/* tracefs */
+		0x27e0eb,	/* cgroup */
+		0x63677270,	/* cgroup2 */
+		0x73636673,	/* securityfs */
+		0x1cd1,		/* devpts */
+		0xcafe4a11,	/* bpf */
+		0x62656570,	/* configfs */
+		0x6165676c,	/* pstore */
+		0x42494e4d,	/* binfmt_misc */
+		0xf97cff8c,	/* selinuxfs */
+		0x6e736673,	/* nsfs */
+	};
+	struct statfs sf;
+	char *r;
+	size_t i;
+	int dev;
+
+	if (statfs(p, &sf))
+		return 0;
+	for (i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)
+		if ((unsigned long)sf.f_type == magic[i])
+			return 1;
+	r = realpath(p, NULL);
+	dev = r && (!strcmp(r, "/dev") || !strncmp(r, "/dev/", 5));
+	free(r);
+	return dev;
+}
+
+/* 1 the first time directory st is met (remembered), 0 after */
+static int first_visit(struct walker *k, const struct stat *st)
+{
+	int i;
+
+	for (i = 0; i < k->ndirs; i++)
+		if (k->dev[i] == st->st_dev && k->ino[i] == st->st_ino)
+			return 0;
+	if (k->ndirs < WALK_MAX_DIRS) {
+		k->dev[k->ndirs] = st->st_dev;
+		k->ino[k->ndirs++] = st->st_ino;
+	}
+	return 1;
+}
+
 static void walk_dir(struct walker *k, const char *dir, int depth)
 {
 	struct oc_walk *w = k->w;
@@ -103,8 +166,18 @@ static void walk_dir(struct walker *k, const char *dir, int depth)
 	struct dirent *de;
 	struct stat st;
 	char p[PATH_MAX];
-	int isdir, isreg;
+	int isdir, isreg, islnk;
 
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+		return;
+	if (!first_visit(k, &st)) {
+		w->loops_skipped++;
+		return;
+	}
+	if (pseudo_fs(dir)) {
+		w->pseudo_skipped++;
+		return;
+	}
 	if (!(d = opendir(dir)))
 		return;
 	while ((de = readdir(d))) {
@@ -121,10 +194,12 @@ static void walk_dir(struct walker *k, const char *dir, int depth)
 			continue;
 		isdir = de->d_type == DT_DIR;
 		isreg = de->d_type == DT_REG;
+		islnk = 0;
 		if (de->d_type == DT_LNK || de->d_type == DT_UNKNOWN) {
 			if (lstat(p, &st))
 				continue;
 			if (S_ISLNK(st.st_mode)) {
+				islnk = 1;
 				if (stat(p, &st))
 					continue;
 				if (S_ISDIR(st.st_mode) && !inside(k, p)) {
@@ -141,7 +216,11 @@ static void walk_dir(struct walker *k, const char *dir, int depth)
 			else
 				walk_dir(k, p, depth + 1);
 		} else if (isreg && oc_names_module(de->d_name, k->mod)) {
-			k->found(k->arg, p);
+			/* a link to /proc/kcore named openvswitch.ko */
+			if (islnk && pseudo_fs(p))
+				w->pseudo_skipped++;
+			else
+				k->found(k->arg, p);
 		}
 		if (w->truncated)
 			break;
@@ -152,19 +231,29 @@ static void walk_dir(struct walker *k, const char *dir, int depth)
 int oc_find_module_files(const char *root, const char *mod, struct oc_walk *w,
 			 void (*found)(void *arg, const char *path), void *arg)
 {
-	struct walker k = { .mod = mod, .w = w, .found = found, .arg = arg };
+	struct walker *k;
 	struct stat st;
 	char *rroot;
 
 	if (stat(root, &st) || !S_ISDIR(st.st_mode) || !(rroot = realpath(root, NULL)))
 		return -1;
-	k.rroot = rroot;
-	k.rlen = strlen(rroot);
+	k = calloc(1, sizeof(*k));
+	if (!k) {
+		free(rroot);
+		return -1;
+	}
+	k->mod = mod;
+	k->w = w;
+	k->found = found;
+	k->arg = arg;
+	k->rroot = rroot;
+	k->rlen = strlen(rroot);
 	if (w->max_depth <= 0)
 		w->max_depth = OC_WALK_MAX_DEPTH;
 	if (w->max_entries <= 0)
 		w->max_entries = OC_WALK_MAX_ENTRIES;
-	walk_dir(&k, root, 0);
+	walk_dir(k, root, 0);
 	free(rroot);
+	free(k);
 	return 0;
 }

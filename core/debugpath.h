@@ -35,6 +35,8 @@ struct oc_walk {
 	int truncated;		/* stopped by max_entries */
 	int links_skipped;	/* directory symlinks leading out of root */
 	int deep_skipped;	/* directories below max_depth */
+	int loops_skipped;	/* directories met again (a loop, a second link) */
+	int pseudo_skipped;	/* /proc, /sys, /dev and the like, not entered */
 };
 
 /*
@@ -42,10 +44,12 @@ struct oc_walk {
  * for each (the path as reached: under root, a symlinked file keeps its
  * link name).  Looks at no more than w->max_entries entries and no deeper
  * than w->max_depth levels; a symlink to a directory is followed only if
- * it resolves inside root (so a loop or a link to / costs nothing), a
- * symlink to a file anywhere is a candidate like any file (the caller
- * verifies it).  Counters in w are added to, so one struct can bound
- * several walks.  0, or -1 if root is not a readable directory.
+ * it resolves inside root (so a link to / costs nothing), each directory
+ * is entered once (by device and inode: a loop costs one entry), kernel
+ * pseudo-filesystems (/proc, /sys, /dev, ...) are never entered, and a
+ * symlink to a file anywhere else is a candidate like any file (the
+ * caller verifies it).  Counters in w are added to, so one struct can
+ * bound several walks.  0, or -1 if root is not a readable directory.
  */
 int oc_find_module_files(const char *root, const char *mod, struct oc_walk *w,
 			 void (*found)(void *arg, const char *path), void *arg);

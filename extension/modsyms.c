@@ -152,6 +152,11 @@ static void search_place(struct search *s, const char *place, const char *mod)
 	fprintf(s->logf, "  %s: searched (%ld entries", shown(place, b), w.entries);
 	if (w.links_skipped)
 		fprintf(s->logf, ", %d symlinks leading out of it not followed", w.links_skipped);
+	if (w.loops_skipped)
+		fprintf(s->logf, ", %d directories met again (symlink loops) not walked again",
+			w.loops_skipped);
+	if (w.pseudo_skipped)
+		fprintf(s->logf, ", %d entries on /proc, /sys or /dev not searched", w.pseudo_skipped);
 	if (w.deep_skipped)
 		fprintf(s->logf, ", %d directories deeper than %d levels skipped", w.deep_skipped,
 			w.max_depth);
