@@ -691,6 +691,238 @@ def bad_input_checks(s, crash, ext, fx, tmp, A):
     s.check(f"{A} bad input: absent module and bogus address give clear results", bad_module_and_addr)
 
 
+def module_file_checks(s, crash, ext, fx, m, tmp, A, timings):
+    """Hostile module files and paths (issue 11, items 6-9): symlink loops
+    and a link to / beside the dump, a decompression bomb, a dump directory
+    whose name holds a space, quotes, | > ; ESC and a newline, a module of
+    another build (the 5.10 fixture's) or with no build-id loaded with
+    mod -s beforehand, and a SIGKILL while a decompressed copy is loaded.
+    Expected build-ids come from readelf and the manifest, entry counts
+    from os.walk, names from escape_like_docs."""
+    ovs_src = os.path.realpath(fx["ovsdebug"])
+    want = m["openvswitch_build_id"]
+    kdir = os.path.dirname(os.path.realpath(fx["vmlinux"]))
+    kernels = os.path.dirname(kdir)
+    base = dict(os.environ)
+    for k in ("OVSCRASH_DEBUG_PATH", "DEBUGINFOD_URLS", "OVSCRASH_DEBUGINFOD_TIMEOUT"):
+        base.pop(k, None)
+
+    def dumpdir(name):
+        """the dump alone in a directory of its own, vmlinux a symlink to the
+        kernel cache's (whose directory holds no openvswitch.ko)"""
+        d = os.path.join(tmp, f"{name}-{A}")
+        os.makedirs(d, exist_ok=True)
+        if not os.path.exists(os.path.join(d, "vmcore")):
+            hardlink_or_copy(fx["vmcore"], os.path.join(d, "vmcore"))
+        if not os.path.lexists(os.path.join(d, "vmlinux")):
+            os.symlink(os.path.realpath(fx["vmlinux"]), os.path.join(d, "vmlinux"))
+        return d
+
+    def session(d, cmds, **env):
+        e = dict(base, DEBUGINFOD_CACHE_PATH=d + "-dcache", **env)
+        o = run_crash(crash, os.path.join(d, "vmlinux"), os.path.join(d, "vmcore"), cmds,
+                      ext=ext, env=e)
+        true("Traceback" not in o["__all__"], "crash died")
+        return o
+
+    def links():
+        d = dumpdir("links")
+        sub = os.path.join(d, "sub")
+        os.makedirs(sub, exist_ok=True)
+        for name, target in (("root", "/"), ("loop", "."), ("sub/up", ".."), ("proc", "/proc")):
+            if not os.path.lexists(os.path.join(d, name)):
+                os.symlink(target, os.path.join(d, name))
+        ko = os.path.join(sub, "openvswitch.ko.debug")
+        if not os.path.exists(ko):
+            hardlink_or_copy(ovs_src, ko)
+        # every entry once: what os.walk sees without following links
+        entries = sum(len(ds) + len(fs) for _, ds, fs in os.walk(d))
+        o = session(d, ["ovsmod -j"])
+        doc = js(o["ovsmod -j"])
+        eq((doc["error"], doc["path"], doc["how"]), (None, ko, "build-id match"), "ovsmod")
+        line = [x for x in doc["search"].splitlines() if x.startswith(f"  {d}: searched (")]
+        true(line, f"no report line for {d}: {doc['search']}")
+        true(line[0].startswith(f"  {d}: searched ({entries} entries, "),
+             f"entries walked (os.walk counts {entries}): {line[0]}")
+        true("2 symlinks leading out of it not followed" in line[0], line[0])
+        true("2 directories met again (symlink loops) not walked again" in line[0], line[0])
+        true(o["__elapsed__"] < 120, f"session took {o['__elapsed__']:.0f}s")
+        timings[f"{A} links session"] = o["__elapsed__"]
+    s.check(f"{A} module search: a link to / or /proc and symlink loops beside the dump are "
+            "not walked, each entry counted once, the reason stated", links)
+
+    def bomb():
+        d = dumpdir("bomb")
+        ko = os.path.join(d, "openvswitch.ko.zst")
+        if not os.path.exists(ko):
+            with open(ko, "wb") as out:
+                z = subprocess.Popen(["zstd", "-q", "-c"], stdin=subprocess.PIPE, stdout=out)
+                chunk = bytes(1 << 20)
+                for _ in range(300):	# 300 MiB of zeros, about 10 KB compressed
+                    z.stdin.write(chunk)
+                z.stdin.close()
+                eq(z.wait(), 0, "zstd")
+        tmpd = os.path.join(tmp, f"bomb-tmp-{A}")
+        os.makedirs(tmpd, exist_ok=True)
+        o = session(d, ["ovsmod -j", "vport -j"], TMPDIR=tmpd)
+        doc = js(o["ovsmod -j"])
+        true(doc["error"], "a bomb was accepted")
+        want_line = (f"  rejected {ko}: decompresses to more than {256 << 20} bytes "
+                     "(OC_DECOMPRESS_MAX): refused as a decompression bomb")
+        true(want_line in doc["search"].splitlines(), f"search report: {doc['search']}")
+        true(doc["error"] in js(o["vport -j"])["status"], "vport does not say why")
+        eq(os.listdir(tmpd), [], "files left in TMPDIR")
+        timings[f"{A} bomb session"] = o["__elapsed__"]
+    s.check(f"{A} module search: a .ko.zst bomb beside the dump is refused at 256 MiB, "
+            "one line naming it, nothing left in TMPDIR", bomb)
+
+    def hostile_name():
+        d = dumpdir("hostname")
+        raw = "mod dir |x>y;'q\"\x1b[31m\nz"
+        hd = os.path.join(tmp, f"{raw}-{A}")
+        os.makedirs(hd, exist_ok=True)
+        ko = os.path.join(hd, "openvswitch.ko.debug")
+        if not os.path.exists(ko):
+            hardlink_or_copy(ovs_src, ko)
+        o = session(d, ["ovsmod", "ovsmod -j", "vport -j", "ovscrash"], OVSCRASH_DEBUG_PATH=hd)
+        doc = js(o["ovsmod -j"])	# json.loads: valid JSON
+        shown = escape_like_docs(ko.encode())
+        eq((doc["error"], doc["path"], doc["how"]), (None, shown, "already loaded, build-id match"),
+           "ovsmod -j")
+        true(js(o["vport -j"])["available"], "OVS walk with debuginfo from that directory")
+        eq(o["ovsmod"].strip().splitlines()[0], f"openvswitch: {shown} (build-id match)",
+           "ovsmod text")
+        for c in ("ovsmod", "ovsmod -j", "ovscrash"):
+            true("\x1b" not in o[c], f"{c} printed a raw ESC")
+        true(not glob.glob(os.path.join(os.getcwd(), "y;*")), "crash redirected output")
+    s.check(f"{A} module search: a directory named with space, quotes, | > ; ESC and newline "
+            "loads (mod -s by fd), its name escaped in text and JSON", hostile_name)
+
+    wrong = os.path.join(kernels, "5.10.0-32-cloud-amd64-5.10.223-1", "debug", "kernel", "net",
+                         "openvswitch", "openvswitch.ko")
+
+    def loaded_wrong_replaced():
+        if not os.path.exists(wrong):
+            raise AssertionError(f"{wrong}: the 5.10 kernel is not in the cache")
+        wid = readelf_build_id(wrong)
+        true(wid and wid != want, f"5.10 module build-id {wid}")
+        o = run_crash(crash, fx["vmlinux"], fx["vmcore"],
+                      [f"mod -s openvswitch {wrong}", "ovsmod -j", "mod", "triage -j"], ext=ext,
+                      env=base)
+        doc = js(o["ovsmod -j"])
+        eq((doc["error"], doc["how"]), (None, "build-id match, replacing a mismatched file loaded before"),
+           "ovsmod")
+        line = (f"  {wrong} (loaded before) has build-id {wid}, the dump's openvswitch has "
+                f"{want}: not used")
+        true(line in doc["search"].splitlines(), f"search report: {doc['search']}")
+        true(not re.search(r"\sopenvswitch\s.*" + re.escape(wrong), o["mod"]),
+             f"crash still has the 5.10 module: {o['mod']}")
+        how = js(o["triage -j"])["fixes_in_kernel"]["how"]
+        true(f"whose build-id {want} matches the dump's" in how, how)
+    s.check(f"{A} mismatched module loaded with mod -s beforehand: named with both build-ids "
+            "and replaced by the matching file", loaded_wrong_replaced)
+
+    def loaded_wrong_alone():
+        if not os.path.exists(wrong):
+            raise AssertionError(f"{wrong}: the 5.10 kernel is not in the cache")
+        wid = readelf_build_id(wrong)
+        d = dumpdir("loadedwrong")
+        o = session(d, [f"mod -s openvswitch {wrong}", "ovsmod -j", "triage -j", "triage", "vport -j"])
+        doc = js(o["ovsmod -j"])
+        true(doc["error"] and doc["error"].startswith(
+            f"{wrong} (loaded before) has build-id {wid}, the dump's openvswitch has {want}: not used"),
+            f"ovsmod error: {doc['error']}")
+        t = js(o["triage -j"])
+        k = t["fixes_in_kernel"]
+        eq((k["carrier_check_066b86787fa3"], k["running_check_47e55e4b410f"]), (None, None),
+           "fix check from a mismatched module")
+        true(k["how"].startswith("unknown: ") and wid in k["how"] and "verified" not in k["how"],
+             k["how"])
+        true("verified" not in o["triage"].split("FIXES IN THIS KERNEL")[-1], "triage text claims verified")
+        true(not js(o["vport -j"])["available"], "vport walked with a mismatched module")
+    s.check(f"{A} mismatched module loaded with mod -s and no matching file: error names it with "
+            "both build-ids, triage's fix check is unknown, never 'verified'", loaded_wrong_alone)
+
+    def loaded_unverifiable():
+        d = dumpdir("noid")
+        noid = os.path.join(d, "stripped-id.ko")
+        if not os.path.exists(noid):
+            subprocess.run(["objcopy", "--remove-section", ".note.gnu.build-id", ovs_src, noid],
+                           check=True)
+        eq(readelf_build_id(noid), None, "build-id note left in the copy")
+        o = session(d, [f"mod -s openvswitch {noid}", "ovsmod -j", "triage -j"])
+        doc = js(o["ovsmod -j"])
+        eq(doc["error"], None, "ovsmod error")
+        true(doc["how"].startswith("already loaded, unverified: ") and "no GNU build-id note" in doc["how"],
+             doc["how"])
+        how = js(o["triage -j"])["fixes_in_kernel"]["how"]
+        true("unverified: " in how and "matches" not in how, how)
+    s.check(f"{A} module loaded with mod -s whose build-id cannot be read: 'unverified' with the "
+            "reason, in ovsmod and in triage's fix check", loaded_unverifiable)
+
+    def sigkill():
+        d = dumpdir("sigkill")
+        ko = os.path.join(d, "openvswitch.ko.xz")
+        if not os.path.exists(ko):
+            with open(ko, "wb") as out:
+                subprocess.run(["xz", "-q", "-0", "-c", ovs_src], stdout=out, check=True)
+        tmpd = os.path.join(tmp, f"sigkill-tmp-{A}")
+        os.makedirs(tmpd, exist_ok=True)
+        marker = os.path.join(tmp, f"sigkill-marker-{A}")
+        script = os.path.join(tmp, f"sigkill-{A}.crash")
+        with open(script, "w") as f:
+            f.write(f"extend {ext}\novsmod\nvport\n!touch {marker}\n!sleep 120\n")
+        p = subprocess.Popen([crash, "-s", os.path.join(d, "vmlinux"), os.path.join(d, "vmcore"),
+                              "-i", script], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, env=dict(base, TMPDIR=tmpd),
+                             start_new_session=True)
+        t0 = time.time()
+        while not os.path.exists(marker) and time.time() - t0 < 240 and p.poll() is None:
+            time.sleep(0.5)
+        true(os.path.exists(marker), "crash did not get past ovsmod")
+        # the kernel's view of crash's open files: the copy is open, unnamed
+        held = []
+        for fd in os.listdir(f"/proc/{p.pid}/fd"):
+            try:
+                held.append(os.readlink(f"/proc/{p.pid}/fd/{fd}"))
+            except OSError:
+                pass
+        named = os.listdir(tmpd)
+        os.killpg(p.pid, 9)
+        p.communicate()
+        true([h for h in held if h.startswith(tmpd + "/") and h.endswith(" (deleted)")],
+             f"no unnamed copy in TMPDIR held by crash: {held}")
+        eq(named, [], "named files in TMPDIR while the copy is loaded")
+        eq(os.listdir(tmpd), [], "decompressed copy left in TMPDIR after SIGKILL")
+    s.check(f"{A} a crash SIGKILLed with a decompressed module loaded leaves nothing in TMPDIR",
+            sigkill)
+
+    def enospc():
+        d = dumpdir("enospc")
+        ko = os.path.join(d, "openvswitch.ko.zst")
+        if not os.path.exists(ko):
+            with open(ko, "wb") as out:
+                subprocess.run(["zstd", "-q", "-c", ovs_src], stdout=out, check=True)
+        tmpd = os.path.join(tmp, f"enospc-tmp-{A}")
+        os.makedirs(tmpd, exist_ok=True)
+        mnt = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", tmpd],
+                             capture_output=True, text=True)
+        if mnt.returncode:
+            s.skip(f"{A} ENOSPC in TMPDIR", f"cannot mount a small tmpfs: {mnt.stderr.strip()}")
+            return
+        try:
+            o = session(d, ["ovsmod -j"], TMPDIR=tmpd)
+            doc = js(o["ovsmod -j"])
+            true(doc["error"], "a truncated copy was accepted")
+            line = f"  rejected {ko}: writing its decompressed copy: No space left on device"
+            true(line in doc["search"].splitlines(), f"search report: {doc['search']}")
+            eq(os.listdir(tmpd), [], "partial copy left in TMPDIR")
+        finally:
+            subprocess.run(["umount", tmpd], check=True)
+    s.check(f"{A} a full TMPDIR (1 MiB tmpfs): the .ko.zst is rejected with ENOSPC in one line "
+            "naming it, no partial copy left", enospc)
+
+
 def readelf_build_id(path):
     out = subprocess.run(["readelf", "-n", path], capture_output=True, text=True).stdout
     m = re.search(r"Build ID: ([0-9a-f]+)", out)
@@ -1186,6 +1418,7 @@ def main():
                     if bookworm(m):
                         bad_input_checks(s, crash, ext, fx, tmp, arch)
                         debuginfo_search_checks(s, crash, ext, fx, m, tmp, arch, timings)
+                        module_file_checks(s, crash, ext, fx, m, tmp, arch, timings)
                     if bookworm(m) and arch == "amd64":
                         packaging_checks(s, crash, fx, top, tmp)
                 elif scen == "hostile":
