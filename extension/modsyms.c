@@ -39,6 +39,7 @@ struct search {
 	size_t loglen;
 	FILE *logf;
 	int replace;		/* crash has other symbols of the module loaded */
+	char replaced[512];	/* the name crash loaded them by */
 };
 
 /* a file name as the report shows it: names on disk are untrusted (a
@@ -212,6 +213,22 @@ static const char *held_path(const char *name)
 	return name;
 }
 
+/* crash dropped the symbols it loaded by name: if ours, close the fd */
+static void release_held(const char *name)
+{
+	char view[64];
+	int i;
+
+	for (i = 0; i < nheld; i++) {
+		fd_view(held[i].fd, view, sizeof(view));
+		if (!strcmp(view, name)) {
+			close(held[i].fd);
+			held[i] = held[--nheld];
+			return;
+		}
+	}
+}
+
 /* err of an elfinfo call on view, without the view's name */
 static const char *reason(const char *err, const char *view)
 {
@@ -254,6 +271,7 @@ static int try_candidate(struct search *s, const char *path, const unsigned char
 		if (s->replace) {
 			snprintf(cmd, sizeof(cmd), "mod -d %s", mod);
 			oc_run(cmd, NULL);
+			release_held(s->replaced);
 			s->replace = 0;
 		}
 		snprintf(cmd, sizeof(cmd), "mod -s %s %s", mod, view);
@@ -317,6 +335,7 @@ static int check_loaded(struct search *s, const char *namelist, const unsigned c
 		 shown(ms->path, b), hex, shown(ms->module, e), ms->build_id);
 	fprintf(s->logf, "  %s\n", ms->mismatch);
 	ms->path[0] = ms->loaded[0] = ms->how[0] = '\0';
+	snprintf(s->replaced, sizeof(s->replaced), "%s", namelist);
 	s->replace = 1;
 	return 0;
 }
@@ -520,6 +539,7 @@ int oc_modsyms_ensure(const char *name, const char *user_path, struct oc_modsyms
 		/* the user names another file: it replaces these */
 		ms->path[0] = ms->loaded[0] = ms->how[0] = '\0';
 		ms->verified = 0;
+		snprintf(s.replaced, sizeof(s.replaced), "%s", namelist);
 		s.replace = 1;
 	}
 	fprintf(s.logf, "searched for %s debuginfo (dump build-id %s):\n", nm,
