@@ -253,6 +253,11 @@ static int try_candidate(struct search *s, const char *path, const unsigned char
 			shown(path, b), MAX_HELD);
 		return 0;
 	}
+	if (access("/proc/self/fd", X_OK)) {
+		fprintf(s->logf, "  rejected %s: /proc/self/fd: %s (module files reach crash through it: mount /proc)\n",
+			shown(path, b), strerror(errno));
+		return 0;
+	}
 	fd = oc_module_open(path, err, sizeof(err));
 	if (fd < 0) {
 		fprintf(s->logf, "  rejected %s: %s\n", shown(path, b), shown(err, e));
