@@ -44,9 +44,17 @@ def run_crash(crash, vmlinux, vmcore, cmds, ext=None, env=None, timeout=300):
         elapsed = time.time() - t0
     finally:
         os.unlink(script)
-    text = p.stdout.decode("utf-8", "replace")
-    res = {"__all__": text, "__stderr__": p.stderr.decode("utf-8", "replace"),
-           "__elapsed__": elapsed}
+    res = split_session(p.stdout, cmds)
+    res.update({"__stderr__": p.stderr.decode("utf-8", "replace"), "__elapsed__": elapsed})
+    return res
+
+
+def split_session(stdout, cmds):
+    """{command: output} of run_crash's session output (bytes): the text
+    after each command's eval marker; a command whose marker never came
+    (crash died or was killed before it) is absent."""
+    text = (stdout or b"").decode("utf-8", "replace")
+    res = {"__all__": text}
     parts = re.split(r"^hexadecimal: 5e5e([0-9a-f]{4}).*\n *decimal:.*\n *octal:.*\n *binary:.*\n",
                      text, flags=re.M)
     res["__preamble__"] = parts[0]
