@@ -162,8 +162,13 @@ def damage_checks(s, d, m, r):
         vps = [x["address"] for x in v.get("vports", [])]
         eq(sorted(set(vps) - set(d["vports_real"])), [], "vport lists vports that are not in the dump")
         eq(sorted({a for a in vps if vps.count(a) > 1}), [], "vport lists a vport twice")
+        # the race window is a claim about a device's state: only the
+        # victim's port (manifest) is in it; garbage read elsewhere is no race
+        race = sorted({x.get("port_no") for x in v.get("vports", []) if x.get("race_window")})
+        true(set(race) <= {m["victim"]["port_no"]},
+             f"vport marks ports {race} in the race window; only port {m['victim']['port_no']} is")
     s.check(f"{name}: netdev and vport list only devices, datapaths and vports of the dump, "
-            f"each once", nothing_invented)
+            f"each once, and mark no other port's race window", nothing_invented)
 
     def kept():
         devs = {x["address"] for x in jdoc(r.get("netdev -j"), "netdev -j")["devices"]}

@@ -269,6 +269,16 @@ def plan_damage(f, m):
               "reason_any": [hx(garbage), hx(garbage - dl), hx(p1), hx(p1 + dl)],
               "devices_kept": [a for a, _ in devs[:[a for a, _ in devs].index(hx(p1)) + 1]] + other_ns})
 
+    # a whole page of p1's net_device: every word the garbage pointer
+    # (its name, counts, ops and list links all garbage)
+    D.append({"name": "netdev-page", "meets": "netdev",
+              "what": f"p1's net_device {p1:#x} to the end of its page: every word {garbage:#x}",
+              "patches": [(p1, q64(garbage) * ((4096 - (p1 & 0xfff)) // 8), nxt,
+                           f"net_device {p1:#x} (p1), to the end of its page")],
+              "check_old_at": dl,
+              "reason_any": [hx(garbage), hx(garbage - dl), hx(p1), hx(p1 + dl)],
+              "devices_kept": [a for a, _ in devs[:[a for a, _ in devs].index(hx(p1))]] + other_ns})
+
     # -- the vport table of dp0: ports[] buckets and dp_hash_node chains
     bucket = f["ports"] + 8 * b_b
     kept = [hx(vp[p]) for p in vp if p != p_b]
@@ -295,6 +305,19 @@ def plan_damage(f, m):
               "patches": [(bucket, q64(bucket), vp[p_b] + vh, f"datapath {dp:#x} ports[{b_b}].first")],
               "reason_any": [hx(bucket), hx(bucket - vh), hx(f["ports"]), hx(dp)],
               "vports_kept": kept})
+
+    # the page of ports[] that holds port p_b's bucket: every bucket in
+    # it a garbage pointer (512 walks meeting garbage in one command)
+    pg = bucket & ~0xfff
+    D.append({"name": "vport-page", "meets": "vport",
+              "what": f"dp0 ports[] page {pg:#x} (buckets {(pg - f['ports']) // 8}.."
+                      f"{(pg - f['ports']) // 8 + 511}): every bucket {garbage:#x}",
+              "patches": [(pg, q64(garbage) * 512, vp[p_b] + vh, f"datapath {dp:#x} ports[] page")],
+              "check_old_at": bucket - pg,
+              "reason_any": [hx(garbage), hx(garbage - vh), hx(f["ports"]), hx(dp)]
+              + [hx(pg + 8 * i) for i in range(512)],
+              "vports_kept": [hx(vp[p]) for p in vp
+                              if not pg <= f["ports"] + 8 * f["vports"][p]["bucket"] < pg + 4096]})
 
     # -- how OVS finds its per-namespace state
     gen = f["gen"][root]
@@ -357,6 +380,8 @@ def build(fixture_dir, crash, out_root):
         cand |= {int(a, 16) + f["dev_list"] for lst in f["devices"].values() for a, _ in lst}
         cand |= {first for first in f["buckets"].values()}
         cand |= {f["ports"] + 8 * b for b in f["buckets"]}
+        cand |= {(f["ports"] + 8 * b) & ~0xfff for b in f["buckets"]}
+        cand |= {int(a, 16) for lst in f["devices"].values() for a, _ in lst}
         cand |= {a for a, _ in page_chunks(f["prb_descs"], ndesc_bytes)}
         vaddrs = sorted(cand)
         cmds = [f"vtop {v:#x}" for v in vaddrs]
@@ -383,7 +408,8 @@ def build(fixture_dir, crash, out_root):
                     fe.seek(off)
                     cur = fe.read(len(new))
                     if old is not None:
-                        got = int.from_bytes(cur[:8 if len(new) == 8 else 4], "little")
+                        at = d_.get("check_old_at", 0)
+                        got = int.from_bytes(cur[at:at + (8 if len(new) != 4 else 4)], "little")
                         if got != old:
                             raise GenError(f"{d_['name']}: {what} at {v:#x} (file {off:#x}) holds "
                                            f"{got:#x}, crash read {old:#x}")
