@@ -41,7 +41,8 @@ OVS_CMDS = ["netdev", "netdev -j", "netdev -a", "netdev -a -j", "vport", "vport 
             "ovsmod", "ovsmod -j", "picktx", "picktx -j", "triage", "triage -j"]
 AFTER = ["sys", "p jiffies"]
 MEETS = {"netdev": ["netdev -a", "netdev -a -j", "netdev", "netdev -j"],
-         "vport": ["vport", "vport -j"]}
+         "vport": ["vport", "vport -j"],
+         "log": ["triage", "triage -j"]}
 # a claim that something was checked and held: "build-id match",
 # "build-id-verified", "verified" (but not "unverified", "not verified")
 CLAIM = re.compile(r"build-id match\b|(?<!un)(?<!not )verified", re.I)
@@ -88,7 +89,7 @@ def addr_in(token, text):
     """token (0x-hex address, or a word) in text, as a whole number."""
     if token.startswith("0x"):
         return re.search(rf"(?<![0-9a-fx]){token[2:]}(?![0-9a-f])", text.lower()) is not None
-    return token.lower() in text.lower()
+    return re.search(rf"\b{re.escape(token.lower())}\b", text.lower()) is not None
 
 
 def reason_lines(out, tokens):
@@ -149,7 +150,8 @@ def damage_checks(s, d, m, r):
                     bad.append(c)
             true(not bad, f"no one-line reason naming any of {d['reason_any'][:4]}"
                  f"{'...' if len(d['reason_any']) > 4 else ''} in: {', '.join(bad)}")
-        s.check(f"{name}: {' and '.join(MEETS[d['meets']][:2])} name the damaged address", reason)
+        s.check(f"{name}: {' and '.join(MEETS[d['meets']][:2])} name the damage "
+                f"({', '.join(d['reason_any'][:2])}...)", reason)
 
     def nothing_invented():
         devs = [x["address"] for x in jdoc(r.get("netdev -j"), "netdev -j")["devices"]]
