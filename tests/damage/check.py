@@ -54,7 +54,9 @@ def session(crash, vmlinux, dump, pre, ext, timeout):
     cmds = pre + [f"extend {ext}"] + OVS_CMDS + AFTER
     t0 = time.time()
     try:
-        r = run_crash(crash, vmlinux, dump, cmds, timeout=timeout)
+        # line-buffered, so that a session killed at its bound still
+        # shows which command it was in
+        r = run_crash(crash, vmlinux, dump, cmds, timeout=timeout, prefix=("stdbuf", "-oL"))
         return cmds, r, False, time.time() - t0
     except subprocess.TimeoutExpired as e:
         r = split_session(e.stdout, cmds)
@@ -112,8 +114,8 @@ def common_checks(s, name, m, cmds, r, timed_out, secs, timeout):
         missing = [c for c in cmds if c not in r]
         if timed_out:
             ran = [c for c in cmds if c in r]
-            raise AssertionError(f"session killed after {timeout}s, in `{ran[-1] if ran else cmds[0]}`"
-                                 f"; never reached {missing}")
+            where = f"in `{ran[-1]}`" if ran else "before its first command (crash start-up)"
+            raise AssertionError(f"session killed after {timeout}s, {where}; never reached {missing}")
         eq(missing, [], "commands crash never ran (it died?)")
     s.check(f"{name}: every command finishes within the session bound ({secs:.0f}s of {timeout}s)",
             bounded)
@@ -131,7 +133,8 @@ def common_checks(s, name, m, cmds, r, timed_out, secs, timeout):
                 jdoc(r.get(c), c)
         d = jdoc(r.get("triage -j"), "triage -j")
         true(isinstance(d.get("verdict"), str) and d["verdict"], f"triage -j verdict: {d.get('verdict')!r}")
-        true(isinstance(d.get("signature"), str) and d["signature"], f"triage -j signature: {d.get('signature')!r}")
+        true(isinstance(d.get("signature"), str) and d["signature"],
+             f"triage -j signature: {d.get('signature')!r}")
     s.check(f"{name}: every -j output is one valid JSON document, triage -j has a verdict", json_ok)
 
 

@@ -112,6 +112,10 @@ def file_offset(loads, paddr, n):
     raise GenError(f"physical {paddr:#x}+{n} is in no PT_LOAD of the ELF copy")
 
 
+def q64(v):
+    return struct.pack("<Q", v)
+
+
 def page_chunks(addr, n):
     """[(address, length)] of addr..addr+n split at 4 KiB page boundaries
     (consecutive virtual pages need not be consecutive in the file)."""
@@ -240,7 +244,6 @@ def plan_damage(f, m):
     # a kernel direct-map address 1 GiB beyond the dump's last page:
     # canonical, in the kernel's range, in no PT_LOAD (crash cannot read it)
     garbage = f["page_offset"] + f["mem_end"] + (1 << 30) + 0xead000
-    q64 = lambda v: struct.pack("<Q", v)
     victim_port = m["victim"]["port_no"]
     others = [p for p in sorted(vp) if p != victim_port]	# ports 0 and 1
     if len(others) < 2 or any(f["vports"][p]["chain_len"] != 1 for p in vp):
@@ -292,8 +295,8 @@ def plan_damage(f, m):
     D.append({"name": "vport-cycle", "meets": "vport",
               "what": f"vport {p_a}.dp_hash_node.next -> vport {p_b}'s node and back: "
                       f"a cycle of two across two buckets",
-              "patches": [(vp[p_a] + vh, q64(vp[p_b] + vh), 0, f"vport {vp[p_a]:#x} (port {p_a}).dp_hash_node.next"),
-                          (vp[p_b] + vh, q64(vp[p_a] + vh), 0, f"vport {vp[p_b]:#x} (port {p_b}).dp_hash_node.next")],
+              "patches": [(vp[x] + vh, q64(vp[y] + vh), 0, f"vport {vp[x]:#x} (port {x}).dp_hash_node.next")
+                          for x, y in ((p_a, p_b), (p_b, p_a))],
               "reason_any": [hx(vp[p] + k) for p in (p_a, p_b) for k in (0, vh)],
               "vports_kept": [hx(a) for a in vp.values()]})
     D.append({"name": "vport-selfnode", "meets": "vport",

@@ -23,8 +23,10 @@ import dfserver  # noqa: E402
 MARK_BASE = 0x5e5e0000
 
 
-def run_crash(crash, vmlinux, vmcore, cmds, ext=None, env=None, timeout=300):
-    """One crash session; returns {command: output} using echo markers."""
+def run_crash(crash, vmlinux, vmcore, cmds, ext=None, env=None, timeout=300, prefix=()):
+    """One crash session; returns {command: output} using echo markers.
+    prefix: argv before crash's (stdbuf -oL: output of a session killed at
+    its timeout is not lost in crash's stdio buffer)."""
     # crash's echo is a shell escape whose output overtakes crash's own
     # buffered output; eval prints through crash's fp, in order.
     lines = []
@@ -38,7 +40,7 @@ def run_crash(crash, vmlinux, vmcore, cmds, ext=None, env=None, timeout=300):
         script = f.name
     try:
         t0 = time.time()
-        p = subprocess.run([crash, "-s", vmlinux, vmcore, "-i", script],
+        p = subprocess.run([*prefix, crash, "-s", vmlinux, vmcore, "-i", script],
                            stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout,
                            env=env)
         elapsed = time.time() - t0
