@@ -432,7 +432,23 @@ def build(fixture_dir, crash, out_root):
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    prune(out_root, key, fixture_dir)
     return json.load(open(plan_path))
+
+
+def prune(out_root, key, fixture_dir):
+    """Remove the copies an older generator (or crash) made of the same
+    fixture: one 70 MiB copy per fixture stays in the cache."""
+    for name in os.listdir(out_root):
+        old = os.path.join(out_root, name, "plan.json")
+        if name == key or not re.fullmatch(r"[0-9a-f]{12}", name) or not os.path.exists(old):
+            continue
+        try:
+            same = json.load(open(old)).get("fixture") == fixture_dir
+        except ValueError:
+            same = False
+        if same:
+            shutil.rmtree(os.path.join(out_root, name), ignore_errors=True)
 
 
 def materialize(plan, damage, path):
