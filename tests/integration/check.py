@@ -24,8 +24,10 @@ import dfserver  # noqa: E402
 MARK_BASE = 0x5e5e0000
 
 
-def run_crash(crash, vmlinux, vmcore, cmds, ext=None, env=None, timeout=300):
-    """One crash session; returns {command: output} using echo markers."""
+def run_crash(crash, vmlinux, vmcore, cmds, ext=None, env=None, timeout=300, prefix=()):
+    """One crash session; returns {command: output} using echo markers.
+    prefix: argv before crash's (stdbuf -oL: output of a session killed at
+    its timeout is not lost in crash's stdio buffer)."""
     # crash's echo is a shell escape whose output overtakes crash's own
     # buffered output; eval prints through crash's fp, in order.
     lines = []
@@ -39,15 +41,23 @@ def run_crash(crash, vmlinux, vmcore, cmds, ext=None, env=None, timeout=300):
         script = f.name
     try:
         t0 = time.time()
-        p = subprocess.run([crash, "-s", vmlinux, vmcore, "-i", script],
+        p = subprocess.run([*prefix, crash, "-s", vmlinux, vmcore, "-i", script],
                            stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout,
                            env=env)
         elapsed = time.time() - t0
     finally:
         os.unlink(script)
-    text = p.stdout.decode("utf-8", "replace")
-    res = {"__all__": text, "__stderr__": p.stderr.decode("utf-8", "replace"),
-           "__elapsed__": elapsed}
+    res = split_session(p.stdout, cmds)
+    res.update({"__stderr__": p.stderr.decode("utf-8", "replace"), "__elapsed__": elapsed})
+    return res
+
+
+def split_session(stdout, cmds):
+    """{command: output} of run_crash's session output (bytes): the text
+    after each command's eval marker; a command whose marker never came
+    (crash died or was killed before it) is absent."""
+    text = (stdout or b"").decode("utf-8", "replace")
+    res = {"__all__": text}
     parts = re.split(r"^hexadecimal: 5e5e([0-9a-f]{4}).*\n *decimal:.*\n *octal:.*\n *binary:.*\n",
                      text, flags=re.M)
     res["__preamble__"] = parts[0]
