@@ -61,12 +61,13 @@ class Reader:
         if off < 0 or n < 0 or off > size:
             raise BadDump(f"{self.path}: header points at byte {off:#x}, "
                           f"beyond the {size:#x}-byte dump")
+        if n > size - off:
+            # also for a plain file: f.read(4 GiB) allocates 4 GiB first
+            raise BadDump(f"{self.path}: header asks for bytes {off:#x}+{n:#x}, "
+                          f"beyond the {size:#x}-byte dump")
         if self.segments is None:
             self.f.seek(off)
             return self.f.read(n)
-        if n > size - off:
-            raise BadDump(f"{self.path}: header asks for bytes {off:#x}+{n:#x}, "
-                          f"beyond the {size:#x}-byte dump")
         out = bytearray(n)
         got = 0
         for lo, ln, fo in self.segments:

@@ -1,5 +1,6 @@
 #!/bin/bash
-# The whole test suite: unit (cmocka, no crash needed), integration (real
+# The whole test suite: unit (cmocka, no crash needed), pyunit (the batch
+# package: pytest + Hypothesis, no crash needed), integration (real
 # crash on real fixture vmcores) and, where present, end-to-end batch
 # tests.  Ends with one "total: N passed, M failed" line; exit 1 on any
 # failure.
@@ -24,7 +25,7 @@ uf=$(grep -E '^\[  FAILED  \] [0-9]+ test' tests/out/unit.log | awk '{s+=$4} END
 echo "unit: $up passed, $uf failed"
 passed=$((passed + up)); failed=$((failed + uf))
 
-for suite in integration log e2e; do
+for suite in pyunit integration log e2e; do
 	[ -x "tests/$suite/run.sh" ] || continue
 	echo "== $suite tests"
 	if "tests/$suite/run.sh" 2>&1 | tee "tests/out/$suite.log"; then :; else broken="$broken $suite"; fi
