@@ -14,11 +14,15 @@ from .archive import extract_archive
 SKIPPED_FILE = "skipped.json"
 
 
-def discover(inputs, scratch, errors):
-    """Yield (path, display, source) for every file under the inputs,
-    extracting archives (also archives found inside trees, one level)."""
+def discover(inputs, scratch, errors, notes=None):
+    """(files, skipped): files holds (path, display, source, kind, detail)
+    for every file under the inputs, archives extracted (also archives
+    found inside trees or archives, one level); skipped holds (display,
+    reason) of the files given no result.  Lines worth a log line but
+    no error (an archive holding two members of one name) go to NOTES."""
     files = []
     skipped = []
+    notes = [] if notes is None else notes
 
     def add_tree(root, source, shown_root, depth):
         if os.path.isfile(root):
@@ -48,12 +52,13 @@ def discover(inputs, scratch, errors):
         if kind == "archive" and depth < 2:
             dest = tempfile.mkdtemp(prefix="x-", dir=scratch)
             try:
-                extract_archive(p, detail, dest, skipped)
+                members = extract_archive(p, detail, dest, skipped, shown, notes)
             except RuntimeError as e:
                 files.append((p, shown, source, "other", f"{detail} file that is neither a readable "
                               f"tar archive nor a compressed dump ({e})"))
                 return
-            add_tree(dest, shown + "!", shown + "!", depth + 1)
+            for out, what in members:
+                consider(out, what, shown + "!", depth + 1)
             return
         files.append((p, shown, source, kind, detail))
 

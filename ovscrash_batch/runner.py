@@ -578,10 +578,13 @@ class Batch:
 
 def run(a, b, out, scratch, retry):
     errors = []
-    files, skipped = discover(a.inputs, scratch, errors)
+    notes = []
+    files, skipped = discover(a.inputs, scratch, errors, notes)
     skipped += [(shown, detail) for _p, shown, _s, kind, detail in files if kind == "skip"]
     for shown, why in skipped:
         log(f"skipped {shown}: {why}")
+    for n in notes:
+        log(n)
     for e in errors:
         log(e)
     write_skipped(out, skipped)
