@@ -31,6 +31,7 @@ import sys
 import tempfile
 
 from .common import DEFAULT_MAX_DECOMPRESSED, MACHINE_ARCH, STATUSES, VERSION
+from .links import LinkDir
 from .runner import clean_stale, run, Batch
 
 
@@ -117,10 +118,12 @@ def main(argv=None):
     os.makedirs(sroot, exist_ok=True)
     scratch = tempfile.mkdtemp(prefix=f"{socket.gethostname()}-{os.getpid()}-", dir=sroot)
     b = Batch(a)
+    b.links = LinkDir(scratch)
 
     def on_signal(signum, _frame):
         b.stopping = True
         b.kill_all()
+        b.links.close()
         shutil.rmtree(scratch, ignore_errors=True)
         sys.stderr.write(f"\novscrash-batch: stopped by signal {signum}; rerun to resume\n")
         os._exit(130)
@@ -130,4 +133,5 @@ def main(argv=None):
     try:
         return run(a, b, out, scratch, retry)
     finally:
+        b.links.close()
         shutil.rmtree(scratch, ignore_errors=True)

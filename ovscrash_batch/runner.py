@@ -22,6 +22,7 @@ from .reassembly import ReassemblyCache
 from .tools import crash_target, default_crash, default_ext, default_logtool, ext_name
 from .verdicts import (
     find_json, parse_log_doc, pick_log_entry, rename_paths, rename_text, verdict_fields, HARMLESS_RE, MAX_LOGS, MAX_LOG_REPORTS)
+from .links import debug_safe, link_name
 from .discover import attach_side_files, discover, write_skipped, SKIPPED_FILE
 
 
@@ -79,6 +80,7 @@ class Batch:
         self.recache = ReassemblyCache(args.reassembly_cache or os.path.join(self.out, "reassembled"))
         self.prep_counts = {}       # reassembly state -> dumps (run summary)
         self.store = None           # SymbolStore, set by run()
+        self.links = None           # LinkDir for crash's paths, set by the caller
 
     # --- tool selection per architecture
     def tools(self, arch):
@@ -471,30 +473,28 @@ class Batch:
                 return
             if not item.get("comp") and dump["format"] == "flattened":
                 path, prep, tmpd = self._prepared(item, scratch)
-            cmdf = os.path.join(scratch, f"cmd-{item['id'][:16]}")
-            with open(cmdf, "w") as f:
-                f.write(f"extend {ext}\ntriage -j\n")
             orig = item["match"]["vmlinux"]
             if self.symindex:
                 vml, idx = self.symindex.get(item["image"])
             else:
                 vml, idx = orig, {"state": "disabled", "reason": "--no-index"}
-            extra_dbg = []
-            if vml != orig:
+            dbg = list(item["debug_path"])
+            # every path crash reads, as crash can read it (links.py)
+            c_vml = self.links.route(vml, "vmlinux")
+            c_dump = self.links.route(path, "vmcore")
+            c_ext = self.links.route(ext, link_name(ext, "ovscrash.so"))
+            if c_vml != orig:
                 # the extension also looks for openvswitch.ko next to the
                 # vmlinux: keep the original's directory in its search path
-                extra_dbg = [os.path.dirname(orig)]
+                dbg.append(os.path.dirname(orig))
+            dbg += [p for p in os.environ.get("OVSCRASH_DEBUG_PATH", "").split(":") if p]
             env = dict(os.environ)
-            env["OVSCRASH_DEBUG_PATH"] = ":".join(item["debug_path"] + extra_dbg + [
-                p for p in os.environ.get("OVSCRASH_DEBUG_PATH", "").split(":") if p])
-            if re.search(r"[@,]", path):
-                # crash reads "FILE@ADDR[,FILE@ADDR]" as ramdump images:
-                # hand it the dump under a name without those characters
-                safe = os.path.join(scratch, f"dump-{item['id'][:16]}")
-                if not os.path.lexists(safe):
-                    os.symlink(os.path.abspath(path), safe)
-                path = safe
-            argv = [crash, "-s", vml, path, "-i", cmdf]
+            env["OVSCRASH_DEBUG_PATH"] = ":".join(
+                self.links.route(p, link_name(p, "dir"), safe=debug_safe) for p in dbg)
+            cmdf = os.path.join(scratch, f"cmd-{item['id'][:16]}")
+            with open(cmdf, "w") as f:
+                f.write(f"extend {c_ext}\ntriage -j\n")
+            argv = [crash, "-s", c_vml, c_dump, "-i", cmdf]
             rc, out, dt = self.spawn(argv, env=env, timeout=self.a.timeout)
             logrel = os.path.join("logs", item["id"] + ".log")
             write_atomic(os.path.join(self.out, logrel), out.encode("utf-8", "replace"))
@@ -503,8 +503,7 @@ class Batch:
             # what a person reruns: the input as named (archive!member for
             # archive members, which must be extracted first); crash reads
             # flattened dumps itself, the reassembly only spares it the work
-            shown_dbg = [p for p in env["OVSCRASH_DEBUG_PATH"].split(":")
-                         if p and not p.startswith(scratch)]
+            shown_dbg = [p for p in dbg if not p.startswith(scratch)]
             # crash cannot read a compressed dump: a person reruns on the
             # cached reassembly (or decompresses the input first)
             shown_dump = (prep["path"] if item.get("comp") and prep and prep["state"] in
