@@ -82,8 +82,9 @@ def load(dirs):
             except (OSError, ValueError) as e:
                 problems.append(f"{p}: unreadable result: {e}")
                 continue
-            if r.get("id") != m.group(1):
-                problems.append(f"{p}: id field does not match the file name")
+            why = malformed(r, m.group(1))
+            if why:
+                problems.append(f"{p}: {why}; left out of the report")
                 continue
             old = merged.get(r["id"])
             key = (-RANK.get(r.get("status"), 9), r.get("finished") or "")
@@ -95,6 +96,32 @@ def load(dirs):
             else:
                 old["paths"] = sorted(set(r.get("paths") or []) | set(old.get("paths") or []))
     return merged, sources, problems
+
+
+JSON_TYPE = {list: "an array", str: "a string", int: "a number", float: "a number",
+             bool: "a boolean", type(None): "null"}
+
+
+def malformed(r, ident):
+    """Why a parsed result file cannot go into the report, or None: not a
+    JSON object, an id that is not its file name's, or fields of the
+    wrong type (the result is tried through every output format)."""
+    if not isinstance(r, dict):
+        return f"not a result: the file holds {JSON_TYPE.get(type(r), 'no object')}, not a JSON object"
+    if r.get("id") != ident:
+        return "id field does not match the file name"
+    if not isinstance(r.get("status"), (str, type(None))) or \
+            not isinstance(r.get("finished"), (str, type(None))) or \
+            not isinstance(r.get("paths") or [], list) or \
+            not all(isinstance(x, str) for x in r.get("paths") or []):
+        return "malformed result: status, finished or paths of the wrong type"
+    try:
+        rep = report_of({ident: r}, [], [], [])
+        json.dumps(rep)
+        to_csv(rep), to_buckets_csv(rep), to_md(rep), to_html(rep), summary_lines(rep)
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError) as e:
+        return f"malformed result ({type(e).__name__}: {str(e)[:200]})"
+    return None
 
 
 def load_skipped(dirs, problems):
@@ -244,8 +271,13 @@ def shq(s):
 
 
 def build(dirs):
-    merged, sources, problems = load(dirs)
+    merged, _sources, problems = load(dirs)
     skipped = load_skipped(dirs, problems)
+    return report_of(merged, dirs, problems, skipped)
+
+
+def report_of(merged, dirs, problems, skipped):
+    """The report document of merged results {id: result}."""
     dumps = [dump_entry(r) for r in merged.values()]
     groups = {}
     arch_of = {d["id"]: d["arch"] for d in dumps}
