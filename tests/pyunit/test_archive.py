@@ -215,3 +215,20 @@ def test_zstd_archive_cut_keeps_earlier_members(tmp_path):
     assert f"{arc}!/b/vmcore" not in got
     assert skipped and all(why for _s, why in skipped)
     assert any(s in (arc, f"{arc}!/b/vmcore") for s, _w in skipped), skipped
+
+
+def test_member_larger_than_free_space_skipped(tmp_path, monkeypatch):
+    """A member announcing more bytes than scratch has free (less the
+    reserve) is skipped with the reason before a byte is written; the
+    small members around it still come out."""
+    from ovscrash_batch import archive
+
+    class Vfs:
+        f_bavail, f_frsize = (archive.FREE_RESERVE + 3000) // 4096 + 1, 4096
+    monkeypatch.setattr(archive.os, "statvfs", lambda _p: Vfs)
+    raw = build([member("a", b"x" * 100), member("big/vmcore", b"y" * 20000),
+                 member("b", b"z" * 100)])
+    arc, files, skipped, _ = run_discover(tmp_path, raw)
+    assert extracted(files) == {f"{arc}!/a": b"x" * 100, f"{arc}!/b": b"z" * 100}
+    why = skipped_map(skipped).get(f"{arc}!/big/vmcore")
+    assert why and "free space" in why and "20000" in why, skipped
