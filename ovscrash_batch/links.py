@@ -3,8 +3,10 @@
 crash reads a file argument holding '@' as a ramdump spec (FILE@ADDR,
 several joined by ','): a dump or vmlinux under such a directory (an
 output or scratch directory, a symbol store, an archive member's name)
-is then "ramdump ... open failed".  Its input script splits `extend
-PATH` at blanks and reads '|' and '>' as a pipe and a redirection.
+is then "ramdump ... open failed".  It splits its -i argument at
+blanks ("crash: /x/out@a,b: No such file or directory" for an input
+script in "/x/out@a,b c/"), and its input script splits `extend PATH`
+at blanks and reads '|' and '>' as a pipe and a redirection.
 OVSCRASH_DEBUG_PATH is split at ':'.  Every such path goes to crash as
 a symlink, in a directory whose own path has none of these characters,
 to the same file."""

@@ -494,7 +494,8 @@ class Batch:
             cmdf = os.path.join(scratch, f"cmd-{item['id'][:16]}")
             with open(cmdf, "w") as f:
                 f.write(f"extend {c_ext}\ntriage -j\n")
-            argv = [crash, "-s", c_vml, c_dump, "-i", cmdf]
+            # crash splits its -i argument at blanks too
+            argv = [crash, "-s", c_vml, c_dump, "-i", self.links.route(cmdf, "cmd")]
             rc, out, dt = self.spawn(argv, env=env, timeout=self.a.timeout)
             logrel = os.path.join("logs", item["id"] + ".log")
             write_atomic(os.path.join(self.out, logrel), out.encode("utf-8", "replace"))

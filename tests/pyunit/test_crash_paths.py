@@ -8,6 +8,7 @@ Here a stand-in crash records what it was given; the dumps and the
 vmlinux are crafted (craft.py)."""
 import json
 import os
+import re
 import stat
 import tarfile
 import tempfile
@@ -23,7 +24,7 @@ cmdf = args[args.index("-i") + 1]
 with open(cmdf) as f:
     script = f.read()
 files = [a for a in args if not a.startswith("-") and a != cmdf]
-rec = {"files": files, "real": [os.path.realpath(a) for a in files],
+rec = {"argv": args, "files": files, "real": [os.path.realpath(a) for a in files],
        "bytes": [open(a, "rb").read() .hex() for a in files[1:]],
        "script": script,
        "extend_real": [os.path.realpath(l.split(None, 1)[1]) if len(l.split()) == 2 else None
@@ -80,6 +81,10 @@ def test_paths_with_at_comma_blank_reach_crash_safely(tmp_path, monkeypatch):
         vm_arg, dump_arg = c["files"]
         for a in (vm_arg, dump_arg):
             assert "@" not in a and "," not in a, a
+        # crash also splits its -i argument at blanks (seen with the real
+        # crash: "crash: .../out@a,b: No such file or directory")
+        for a in c["argv"]:
+            assert not re.search(r"[\s@,|>]", a), a
         assert c["real"][0] == os.path.realpath(vml)
         body = bytes.fromhex(c["bytes"][0])
         assert body in dumps.values()
