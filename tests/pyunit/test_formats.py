@@ -3,7 +3,6 @@
 a well-formed dump are the crafted ones; anything else is a BadDump
 with a reason, never another exception, and no read reaches past the
 end of the file (a proxy around the Reader's file checks every read)."""
-import os
 import shutil
 import struct
 import subprocess
