@@ -21,7 +21,8 @@ from .symbols import SymIndex, SymbolStore
 from .reassembly import ReassemblyCache
 from .tools import crash_target, default_crash, default_ext, default_logtool, ext_name
 from .verdicts import (
-    find_json, parse_log_doc, pick_log_entry, rename_paths, rename_text, verdict_fields, HARMLESS_RE, MAX_LOGS, MAX_LOG_REPORTS)
+    failed_status, find_json, parse_log_doc, pick_log_entry, rename_paths, rename_text,
+    verdict_fields, MAX_LOGS, MAX_LOG_REPORTS)
 from .links import debug_safe, link_name
 from .discover import attach_side_files, discover, write_skipped, SKIPPED_FILE
 
@@ -523,11 +524,7 @@ class Batch:
                 return
             doc = find_json(out)
             if doc is None:
-                status = "bad-dump" if re.search(
-                    r"(not a supported file format|read error|invalid|truncated|"
-                    r"cannot determine|seek error|incomplete)", HARMLESS_RE.sub("", out),
-                    re.I) else "crash-failed"
-                self.finish(item, status, f"crash exit {rc}, no triage JSON: " + tail(out), crash=info)
+                self.finish(item, failed_status(out), f"crash exit {rc}, no triage JSON: " + tail(out), crash=info)
                 return
             self.record(item, "ok", None, crash=info, triage=doc)
         finally:

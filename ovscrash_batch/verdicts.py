@@ -6,9 +6,19 @@ import re
 
 # crash start-up noise that is not a sign of a bad dump (every arm64 QEMU dump)
 HARMLESS_RE = re.compile(r"^.*WARNING: cpu \d+: (invalid|cannot find) NT_PRSTATUS note.*$", re.M)
+# crash's words for a dump it cannot read
+BAD_DUMP_RE = re.compile(r"(not a supported file format|read error|invalid|truncated|"
+                         r"cannot determine|seek error|incomplete)", re.I)
 BUCKET_RE = re.compile(r"^[0-9a-f]{16}$")
 MAX_LOGS = 8              # logs handed to ovscrash-log per dump
 MAX_LOG_REPORTS = 64      # panic reports of a log kept in a result
+
+
+def failed_status(out):
+    """The status of a crash run that printed no triage JSON: bad-dump
+    when its output (less the start-up warnings every arm64 QEMU dump
+    gives) says the dump is unreadable, else crash-failed."""
+    return "bad-dump" if BAD_DUMP_RE.search(HARMLESS_RE.sub("", out)) else "crash-failed"
 
 
 def find_json(out):
