@@ -170,8 +170,8 @@ def extract_archive(path, comp, dest, skipped, shown=None, notes=None):
             seen += 1
             if m.isdir():
                 continue
-            what = f"{shown}!/{m.name}"
             name = safe_member(m.name)
+            what = f"{shown}!/{name or m.name}"
             if name is None:
                 skipped.append((what, "unsafe archive member name (absolute or ..)"))
                 continue

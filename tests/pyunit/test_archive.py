@@ -173,7 +173,8 @@ def test_every_member_accounted_for(tmp_path_factory, members, truncate, fmt):
         n = m["name"]
         shown = f"{arc}!/{norm(n)}"
         raw_shown = f"{arc}!/{n}"
-        in_skipped = shown in sk or raw_shown in sk
+        # (tarfile drops a trailing '/' of a file member's name)
+        in_skipped = shown in sk or raw_shown in sk or raw_shown.rstrip("/") in sk
         if m["type"] != tarfile.REGTYPE:
             assert in_skipped, (n, m["type"], skipped)
             continue

@@ -65,6 +65,22 @@ def test_report_main_writes_despite_bad_files(tmp_path):
     assert json.loads(outs["json"].read_text())["total"] == 1
 
 
+def test_mixed_types_across_results(tmp_path):
+    """Each result renders alone, but an arch of true beside "x86_64" (or
+    a numeric input path beside a string one) failed the report's sort
+    (TypeError: '<' not supported between 'bool' and 'str'); found by
+    the property below with 800 examples."""
+    write_result(tmp_path, result(0, "/in/a"))
+    write_result(tmp_path, result(1, "/in/b", arch=True))
+    r = result(2, "/in/c")
+    r["input"]["path"] = 5
+    write_result(tmp_path, r)
+    rep = report.build([str(tmp_path)])
+    assert {d["id"] for d in rep["dumps"]} == {ident(0), ident(1), ident(2)}
+    assert rep["by_arch"] == {"x86_64": 2}
+    report.to_md(rep), report.to_html(rep), report.to_csv(rep)
+
+
 # random JSON in every field a result may carry
 JSONV = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
                      lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=6), c,
@@ -75,18 +91,23 @@ FIELDS = ["status", "error", "input", "paths", "side_files", "arch", "dump", "ma
           "verdict_source", "panic_where", "finished"]
 
 
-@given(st.dictionaries(st.sampled_from(FIELDS), JSONV, max_size=6))
-def test_random_field_values_never_stop_the_report(tmp_path_factory, fields):
+@given(st.lists(st.dictionaries(st.sampled_from(FIELDS), JSONV, max_size=6),
+                min_size=1, max_size=3))
+def test_random_field_values_never_stop_the_report(tmp_path_factory, randoms):
+    """Random values in one or more results (mixed types across results
+    too: an arch of true beside "x86_64" once failed the sort)."""
     d = tmp_path_factory.mktemp("res")
     write_result(d, result(0, "/in/good"))
-    r = result(1, "/in/x")
-    r.update(fields)
-    write_result(d, r)
+    for i, fields in enumerate(randoms, 1):
+        r = result(i, f"/in/x{i}")
+        r.update(fields)
+        write_result(d, r)
     rep = report.build([str(d)])
     ids = {x["id"] for x in rep["dumps"]}
     assert ident(0) in ids
-    # the random one is either reported or named as a problem
-    assert ident(1) in ids or any(ident(1) in p for p in rep["problems"])
+    # each random one is either reported or named as a problem
+    for i in range(1, len(randoms) + 1):
+        assert ident(i) in ids or any(ident(i) in p for p in rep["problems"])
     json.dumps(rep)
     report.to_md(rep), report.to_html(rep), report.to_csv(rep), report.to_buckets_csv(rep)
 
