@@ -5,7 +5,8 @@
 #   make tools      only tools/ovscrash-log
 #   make demo       install deps, build, make the fixtures, triage the lockup, write the batch report
 #   make check      unit + integration + e2e tests (builds both crashes and fixtures, cached)
-#   make install    install ovscrash.so where crash's `extend ovscrash.so` finds it
+#   make install    install ovscrash.so where crash's `extend ovscrash.so` finds it,
+#                   ovscrash-log, and ovscrash-batch/-report with their package
 #   make bench      timings as ratios against baselines measured in the same run
 #                   (crash session with/without ovscrash; batch with/without index)
 #
@@ -13,6 +14,9 @@
 #                                      (GDB_DEFINE defaults from that crash's version)
 SHELL := /bin/bash
 PREFIX ?= /usr
+# where `make install` puts the batch's Python package (the installed
+# ovscrash-batch / ovscrash-report shims look there)
+PYDIR ?= $(PREFIX)/lib/python3/dist-packages
 OVSCRASH_CACHE ?= /var/cache/ovscrash
 export OVSCRASH_CACHE
 TARGET ?= X86_64
@@ -113,6 +117,8 @@ install: $(SO) $(LOGTOOL)
 	install -D -m 0644 $(SO) $(DESTDIR)$(PREFIX)/lib64/crash/extensions/$(notdir $(SO))
 	install -D -m 0644 $(SO) $(DESTDIR)$(PREFIX)/lib/crash/extensions/$(notdir $(SO))
 	for s in ovscrash-batch ovscrash-report; do install -D -m 0755 scripts/$$s $(DESTDIR)$(PREFIX)/bin/$$s; done
+	install -d $(DESTDIR)$(PYDIR)/ovscrash_batch
+	install -m 0644 ovscrash_batch/*.py $(DESTDIR)$(PYDIR)/ovscrash_batch/
 
 # every kernel line of each arch (fixtures/lines.sh): 6.1, 5.10 [, 6.12]
 fixtures:

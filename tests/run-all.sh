@@ -1,7 +1,9 @@
 #!/bin/bash
-# The whole test suite: unit (cmocka, no crash needed), integration (real
-# crash on real fixture vmcores) and, where present, end-to-end batch
-# tests and the damaged-dump suite.  Ends with one "total: N passed, M failed" line; exit 1 on any
+# The whole test suite: unit (cmocka, no crash needed), pyunit (the batch
+# package: pytest + Hypothesis, no crash needed), integration (real
+# crash on real fixture vmcores), log-only triage, end-to-end batch
+# tests, batch faults, damaged dumps, fuzzing and the ASan build, each where
+# present.  Ends with one "total: N passed, M failed" line; exit 1 on any
 # failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,7 +26,7 @@ uf=$(grep -E '^\[  FAILED  \] [0-9]+ test' tests/out/unit.log | awk '{s+=$4} END
 echo "unit: $up passed, $uf failed"
 passed=$((passed + up)); failed=$((failed + uf))
 
-for suite in integration log e2e damage; do
+for suite in pyunit integration log e2e faults damage fuzz asan; do
 	[ -x "tests/$suite/run.sh" ] || continue
 	echo "== $suite tests"
 	if "tests/$suite/run.sh" 2>&1 | tee "tests/out/$suite.log"; then :; else broken="$broken $suite"; fi

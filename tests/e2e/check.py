@@ -20,6 +20,7 @@ import struct
 import subprocess
 import sys
 import tarfile
+import tempfile
 import threading
 import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -1135,6 +1136,41 @@ class E2E:
         left = [x for x in os.listdir(self.a.out) if ".tmp." in x]
         eq(left, [], "report temp files left")
 
+    def t_at_comma_paths(self):
+        """Real crash, with '@' ',' and a blank in every path it reads: the
+        x86_64 lockup dump as a member "d@x/vmcore" of "lock@up,1.tar", the
+        output (hence scratch and the reassembly cache) in "out@a,b c",
+        the symbol store as "sym@x,y" with --no-index (crash gets the
+        store's own vmlinux path) and the extension in "ext@x y/".  crash
+        reads FILE@ADDR as a ramdump and splits `extend` at blanks: the
+        batch must hand it links.  Expected: the manifest's verdict."""
+        name = LOCKUPS["x86_64"]
+        d = os.path.join(self.w, "at@comma,in put")
+        os.makedirs(d)
+        arc = os.path.join(d, "lock@up,1.tar")
+        with tarfile.open(arc, "w") as t:
+            t.add(os.path.join(self.stage_dir[name], "vmcore"), arcname="d@x/vmcore")
+        sym = os.path.join(self.w, "sym@x,y")
+        os.symlink(self.sym_dbg, sym)
+        extd = os.path.join(self.w, "ext@x y")
+        os.makedirs(extd)
+        ext = os.path.join(extd, "ovscrash.so")
+        os.symlink(self.a.ext, ext)
+        out = os.path.join(self.w, "out@a,b c")
+
+        def links():
+            return {x for x in os.listdir(tempfile.gettempdir()) if x.startswith("ovscrash-links-")}
+        before = links()
+        self.run_batch(out, [arc], [sym], "--no-index", "--ext", f"x86_64={ext}")
+        eq(sorted(links() - before), [], "link directories left in the temp directory")
+        rs = list(results(out).values())
+        eq(len(rs), 1, "one result")
+        r = rs[0]
+        eq(r["status"], "ok", f"status ({r.get('error')})")
+        eq(r["signature"], self.man[name]["expected"]["verdict"], "signature")
+        eq(r["crash"]["argv"][2].startswith(sym + "/"), True, "crash.argv names the store's vmlinux")
+        eq(r["crash"]["extension"], ext, "crash.extension")
+
     # ---------------------------------------------------------- kdump-tools tree
     def t_kdt_inputs(self):
         """A /var/crash tree as Debian's kdump-tools writes it, made by
@@ -1373,6 +1409,7 @@ def main():
                          ("index-fallback", e.t_index_fallback),
                          ("bad-dump-and-not-a-dump-reasons", e.t_bad_and_not),
                          ("hostile-elf-offsets", e.t_hostile_elf_offsets),
+                         ("at-comma-blank-paths", e.t_at_comma_paths),
                          ("report-groups", e.t_report_groups),
                          ("kill-and-resume", e.t_kill_resume),
                          ("shards-merge", e.t_shards),

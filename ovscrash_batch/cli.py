@@ -1,0 +1,137 @@
+"""ovscrash-batch: triage many Linux vmcores with crash + ovscrash.so.
+
+    ovscrash-batch [options] --out DIR --symbols DIR INPUT...
+
+INPUT is a directory tree or an archive (.tar, .tar.gz/.tgz, .tar.bz2,
+.tar.xz, .tar.zst; recognised by magic bytes).  Dumps are recognised by
+magic bytes, not by name: kdump-compressed ("KDUMP   "/"DISKDUMP"),
+flattened makedumpfile output ("makedumpfile" -- reassembled once with
+`makedumpfile -R` into a cache keyed by dump identity), ELF cores, and
+any of these compressed with gzip/bzip2/xz/lz4/zstd (Debian kdump-tools'
+dump.<stamp>.gz ..., decompressed as a stream under a size cap).
+kdump-tools' dump-incomplete is reported `incomplete`, never opened;
+files that are evidently not dumps (manifests, logs, READMEs, kexec_cmd,
+lock files, vmlinux/modules) are listed once in OUT/skipped.json.  Every
+other file gets one result JSON in --out, named by the dump's identity (sha256 of
+size + first MiB + last MiB), written atomically; a rerun skips identities
+that already have a result.  Each dump's architecture (read from the dump)
+picks its crash + extension, so x86_64 and arm64 dumps can be mixed.
+See docs/batch.md.
+
+Python 3 standard library only.  This module is the command line; the
+work is in the package's other modules.
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+
+from .common import DEFAULT_MAX_DECOMPRESSED, MACHINE_ARCH, STATUSES, VERSION
+from .links import LinkDir
+from .runner import clean_stale, run, Batch
+
+
+def arch_map(values, what):
+    m = {}
+    for v in values or []:
+        if "=" not in v:
+            raise SystemExit(f"ovscrash-batch: --{what} wants ARCH=PATH, got {v!r}")
+        k, p = v.split("=", 1)
+        k = MACHINE_ARCH.get(k.lower(), k.lower())
+        m[k] = os.path.abspath(p)
+    return m
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(
+        prog="ovscrash-batch",
+        description="Triage many vmcores (dirs or tar archives) with crash + ovscrash.so "
+                    "`triage -j`; one result JSON per dump in --out.")
+    ap.add_argument("inputs", nargs="+", metavar="INPUT", help="directory or archive of dumps")
+    ap.add_argument("--out", "-o", required=True, help="results directory (created)")
+    ap.add_argument("--symbols", "-s", action="append", default=[], metavar="DIR",
+                    help="symbol store: searched for vmlinux files, .build-id trees, "
+                         "extracted -dbg packages (repeatable)")
+    ap.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                    help="parallel crash workers (default: nproc)")
+    ap.add_argument("--timeout", type=float, default=300, help="per-dump seconds (default 300)")
+    ap.add_argument("--shard", default=None, metavar="i/N",
+                    help="process only dumps whose identity hash mod N is i")
+    ap.add_argument("--crash", action="append", default=[], metavar="ARCH=PATH",
+                    help="crash binary per dump architecture (x86_64, arm64); default: "
+                         "build-crash.sh's cached build for the arch (X86_64 / ARM64)")
+    ap.add_argument("--ext", action="append", default=[], metavar="ARCH=PATH",
+                    help="extension per dump architecture; default: extension/ovscrash.so "
+                         "(x86_64), extension/ovscrash-arm64.so (arm64)")
+    ap.add_argument("--retry", default="", metavar="STATUS,...",
+                    help="redo dumps whose existing result has one of these statuses "
+                         "(e.g. timeout,crash-failed,unmatched,no-crash)")
+    ap.add_argument("--scratch", default=None,
+                    help="where archives are extracted and flattened dumps reassembled "
+                         "(default OUT/.scratch)")
+    ap.add_argument("--reassembly-cache", default=None, metavar="DIR",
+                    help="where flattened dumps (plain or compressed) are reassembled once, keyed "
+                         "by dump identity, for every later run (default OUT/reassembled)")
+    ap.add_argument("--max-decompressed", default=str(DEFAULT_MAX_DECOMPRESSED), metavar="BYTES",
+                    help="largest size one compressed dump may decompress to (suffix K/M/G/T; "
+                         "default 64G); also bounded by the free space of the target filesystem")
+    ap.add_argument("--no-progress-bar", action="store_true", help="plain lines even on a TTY")
+    ap.add_argument("--index-cache", default=None, metavar="DIR",
+                    help="symbol index cache: DIR/<build-id>/vmlinux is a copy of each matched "
+                         "vmlinux with a .gdb_index, built once (gdb-add-index) and read by crash "
+                         "instead of the original (default $OVSCRASH_CACHE/symindex)")
+    ap.add_argument("--no-index", action="store_true",
+                    help="run crash on the original vmlinux; build and use no index")
+    ap.add_argument("--ovscrash-log", default=None, metavar="PATH",
+                    help="log triage tool for dumps crash cannot triage and for logs without a "
+                         "dump (default: tools/ovscrash-log of this tree, else ovscrash-log on PATH)")
+    ap.add_argument("--version", action="version", version=f"ovscrash-batch {VERSION}")
+    a = ap.parse_args(argv)
+    a.crash = arch_map(a.crash, "crash")
+    a.ext = arch_map(a.ext, "ext")
+    a.shard_str = None
+    if a.shard:
+        m = re.match(r"^(\d+)/(\d+)$", a.shard)
+        if not m or not 0 <= int(m.group(1)) < int(m.group(2)):
+            ap.error("--shard wants i/N with 0 <= i < N")
+        a.shard_i, a.shard_n = int(m.group(1)), int(m.group(2))
+        a.shard_str = a.shard
+    if a.jobs < 1:
+        ap.error("--jobs must be >= 1")
+    m = re.match(r"^(\d+)([KMGT]?)i?B?$", a.max_decompressed.strip(), re.I)
+    if not m:
+        ap.error("--max-decompressed wants a size such as 500M or 64G")
+    a.max_decompressed = int(m.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30, "T": 40}[m.group(2).upper()]
+    retry = {s.strip() for s in a.retry.split(",") if s.strip()}
+    bad = retry - set(STATUSES)
+    if bad:
+        ap.error(f"--retry: unknown status {', '.join(sorted(bad))}")
+
+    out = os.path.abspath(a.out)
+    os.makedirs(os.path.join(out, "logs"), exist_ok=True)
+    clean_stale(out)
+    sroot = os.path.abspath(a.scratch) if a.scratch else os.path.join(out, ".scratch")
+    os.makedirs(sroot, exist_ok=True)
+    scratch = tempfile.mkdtemp(prefix=f"{socket.gethostname()}-{os.getpid()}-", dir=sroot)
+    b = Batch(a)
+    b.links = LinkDir(scratch)
+
+    def on_signal(signum, _frame):
+        b.stopping = True
+        b.kill_all()
+        b.links.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+        sys.stderr.write(f"\novscrash-batch: stopped by signal {signum}; rerun to resume\n")
+        os._exit(130)
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+
+    try:
+        return run(a, b, out, scratch, retry)
+    finally:
+        b.links.close()
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -1,0 +1,92 @@
+"""Constants and small helpers every part of the batch uses: the
+architecture tables, the dump identity, atomic writes, the log line."""
+import hashlib
+import os
+import re
+import sys
+import threading
+
+
+VERSION = "0.1.0"
+SCHEMA = "ovscrash-batch-result/1"
+MIB = 1 << 20
+# the tree this package sits in: the source tree (with scripts/, tools/ and
+# extension/ beside the package), or, installed, a Python path directory
+TOP = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+SCRIPTS = os.path.join(TOP, "scripts")
+CACHE = os.environ.get("OVSCRASH_CACHE", "/var/cache/ovscrash")
+STATUSES = ("ok", "unmatched", "no-crash", "crash-failed", "timeout", "not-a-dump", "bad-dump",
+            "log-only", "incomplete", "too-large")
+ID_RE = re.compile(r"^[0-9a-f]{64}$")
+ID_HEX_RE = re.compile(r"^[0-9a-f]{8,128}$")
+EM_ARCH = {62: "x86_64", 183: "arm64"}
+ARCH_TARGET = {"x86_64": "X86_64", "arm64": "ARM64"}   # crash `make target=`
+HOST_ARCH = {"x86_64": "x86_64", "aarch64": "arm64"}.get(os.uname().machine)
+MACHINE_ARCH = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
+DEFAULT_MAX_DECOMPRESSED = 64 << 30   # bytes one compressed dump may decompress to
+FREE_RESERVE = 1 << 30                # left free on the scratch / cache filesystem
+
+
+def log(msg):
+    sys.stderr.write(f"ovscrash-batch: {msg}\n")
+    sys.stderr.flush()
+
+
+def identity(path):
+    """sha256 over size, the first MiB and the last MiB: stable across
+    renames and copies, cheap for multi-GiB dumps."""
+    size = os.path.getsize(path)
+    h = hashlib.sha256()
+    h.update(b"ovscrash-id-v1\0%d\0" % size)
+    with open(path, "rb") as f:
+        h.update(f.read(min(size, MIB)))
+        f.seek(max(0, size - MIB))
+        h.update(f.read(MIB))
+    return h.hexdigest()
+
+
+def shard_of(ident, n):
+    return int(ident[:16], 16) % n
+
+
+def write_atomic(path, data):
+    d = os.path.dirname(path)
+    tmp = os.path.join(d, f".{os.path.basename(path)}.tmp.{os.getpid()}.{threading.get_ident()}")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.rename(tmp, path)
+    fd = os.open(d, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def tail(text, n=12):
+    lines = [l for l in text.strip().splitlines() if l.strip()]
+    return "\n".join(lines[-n:])[-2000:] or "(no output)"
+
+
+def space_limit(d, cap):
+    """(bytes one dump may take in directory d, what sets that limit)."""
+    try:
+        st = os.statvfs(d)
+        free = st.f_bavail * st.f_frsize - FREE_RESERVE
+    except OSError:
+        free = None
+    if free is not None and free < cap:
+        return max(0, free), (f"the free space of {d} less a {FREE_RESERVE >> 30} GiB reserve "
+                              f"({max(0, free)} bytes)")
+    return cap, f"--max-decompressed {cap}"
