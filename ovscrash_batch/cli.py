@@ -45,6 +45,22 @@ def arch_map(values, what):
     return m
 
 
+def signal_handler(b, scratch):
+    """The SIGINT/SIGTERM handler: stop the batch now.  It runs in the
+    main thread between any two bytecodes, so it takes no lock (see
+    Batch.kill_all) and writes with os.write (sys.stderr's buffer has
+    its own lock, held if the signal came inside a progress() write);
+    the workers see b.stopping, the children are killed, the scratch
+    directory removed, and the exit status is 130."""
+    def on_signal(signum, _frame):
+        b.stopping = True
+        b.kill_all()
+        shutil.rmtree(scratch, ignore_errors=True)
+        os.write(2, f"\novscrash-batch: stopped by signal {signum}; rerun to resume\n".encode())
+        os._exit(130)
+    return on_signal
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(
         prog="ovscrash-batch",
@@ -118,12 +134,7 @@ def main(argv=None):
     scratch = tempfile.mkdtemp(prefix=f"{socket.gethostname()}-{os.getpid()}-", dir=sroot)
     b = Batch(a)
 
-    def on_signal(signum, _frame):
-        b.stopping = True
-        b.kill_all()
-        shutil.rmtree(scratch, ignore_errors=True)
-        sys.stderr.write(f"\novscrash-batch: stopped by signal {signum}; rerun to resume\n")
-        os._exit(130)
+    on_signal = signal_handler(b, scratch)
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
 

@@ -568,12 +568,17 @@ class Batch:
         return rc, out.decode("utf-8", "replace"), time.time() - t0
 
     def kill_all(self):
-        with self.lock:
-            for p in list(self.procs):
-                try:
-                    os.killpg(p.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+        """SIGKILL every child's process group.  Takes no lock: it runs in
+        the signal handler, which interrupts the main thread anywhere --
+        inside `with self.lock` in progress() too (a threading.Lock is
+        not reentrant: Ctrl-C on a terminal hung the batch).  tuple() of
+        the set is one C-level copy under the GIL; a child started after
+        it dies with this process (setpriv --pdeathsig KILL)."""
+        for p in tuple(self.procs):
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def run(a, b, out, scratch, retry):
