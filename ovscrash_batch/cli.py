@@ -27,7 +27,6 @@ import re
 import shutil
 import signal
 import socket
-import sys
 import tempfile
 
 from .common import DEFAULT_MAX_DECOMPRESSED, MACHINE_ARCH, STATUSES, VERSION
