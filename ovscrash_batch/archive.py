@@ -4,7 +4,7 @@ import shutil
 import subprocess
 import tarfile
 
-from .common import MIB
+from .common import pdeath_wrap, MIB
 from .formats import COMP_CLI, COMP_PKG
 
 
@@ -24,7 +24,7 @@ def extract_archive(path, comp, dest, skipped):
         if not shutil.which(tool):
             raise RuntimeError(f"{comp}-compressed archive but no {tool} command "
                                f"(apt-get install {COMP_PKG[comp]})")
-        proc = subprocess.Popen(COMP_CLI[comp] + [path], stdout=subprocess.PIPE,
+        proc = subprocess.Popen(pdeath_wrap() + COMP_CLI[comp] + [path], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE)
     tf = None
     try:

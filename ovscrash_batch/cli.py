@@ -30,7 +30,7 @@ import socket
 import tempfile
 
 from .common import DEFAULT_MAX_DECOMPRESSED, MACHINE_ARCH, STATUSES, VERSION
-from .runner import clean_stale, run, Batch
+from .runner import clean_own, clean_stale, clean_tmpdirs, run, Batch
 
 
 def arch_map(values, what):
@@ -49,13 +49,15 @@ def signal_handler(b, scratch):
     main thread between any two bytecodes, so it takes no lock (see
     Batch.kill_all) and writes with os.write (sys.stderr's buffer has
     its own lock, held if the signal came inside a progress() write);
-    the workers see b.stopping, the children are killed, the scratch
-    directory removed, and the exit status is 130."""
+    the workers see b.stopping, the children are killed, what this
+    process half-wrote (scratch dir, result temp files, index and
+    reassembly builds) removed, and the exit status is 130."""
     def on_signal(signum, _frame):
         b.stopping = True
         b.kill_all()
-        shutil.rmtree(scratch, ignore_errors=True)
-        os.write(2, f"\novscrash-batch: stopped by signal {signum}; rerun to resume\n".encode())
+        clean_own(b, scratch)
+        os.write(2, (f"\novscrash-batch: stopped by signal {signum}; rerun to resume "
+                     f"({b.done} of {b.total} results written this run)\n").encode())
         os._exit(130)
     return on_signal
 
@@ -132,6 +134,11 @@ def main(argv=None):
     os.makedirs(sroot, exist_ok=True)
     scratch = tempfile.mkdtemp(prefix=f"{socket.gethostname()}-{os.getpid()}-", dir=sroot)
     b = Batch(a)
+    # index and reassembly builds of runs that died (the caches' own
+    # cleaning runs only when they build)
+    for root in (b.symindex.root if b.symindex else None, b.recache.root):
+        if root:
+            clean_tmpdirs(root)
 
     on_signal = signal_handler(b, scratch)
     signal.signal(signal.SIGINT, on_signal)

@@ -3,10 +3,11 @@ side files attached to their dumps, skipped files listed."""
 import json
 import os
 import re
+import shutil
 import stat
 import tempfile
 
-from .common import write_atomic, MIB
+from .common import host_error, write_atomic, MIB
 from .formats import sniff, DUMP_NAME_RE, KDUMP_DMESG_RE
 from .archive import extract_archive
 
@@ -50,6 +51,13 @@ def discover(inputs, scratch, errors):
             try:
                 extract_archive(p, detail, dest, skipped)
             except RuntimeError as e:
+                shutil.rmtree(dest, ignore_errors=True)
+                he = host_error(e)
+                if he:
+                    # the scratch disk, not the archive: no result, so
+                    # that a rerun (with space) extracts it
+                    errors.append(f"cannot extract {shown} into {scratch}: {he}")
+                    return
                 files.append((p, shown, source, "other", f"{detail} file that is neither a readable "
                               f"tar archive nor a compressed dump ({e})"))
                 return
