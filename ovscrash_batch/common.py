@@ -30,8 +30,26 @@ DEFAULT_MAX_DECOMPRESSED = 64 << 30   # bytes one compressed dump may decompress
 FREE_RESERVE = 1 << 30                # left free on the scratch / cache filesystem
 
 
+# what a log line must not carry raw: C0/C1 controls (an ESC from a file
+# name reaches the terminal), bidi overrides, and the lone surrogates that
+# stand for a non-UTF-8 byte of a file name (surrogateescape)
+UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                            "\ud800-\udfff]")
+
+
+def printable(s):
+    """S for a terminal line: each character of UNPRINTABLE_RE as \\xNN
+    (a surrogate-escaped byte as that byte) or \\uNNNN."""
+    def one(m):
+        c = ord(m.group())
+        if 0xdc80 <= c <= 0xdcff:
+            c -= 0xdc00
+        return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+    return UNPRINTABLE_RE.sub(one, str(s))
+
+
 def log(msg):
-    sys.stderr.write(f"ovscrash-batch: {msg}\n")
+    sys.stderr.write(f"ovscrash-batch: {printable(msg)}\n")
     sys.stderr.flush()
 
 

@@ -14,7 +14,7 @@ import threading
 import time
 
 from .common import (
-    host_error, identity, log, pause_at, pdeath_wrap, pid_alive, shard_of, space_limit, tail, write_atomic,
+    host_error, identity, log, pause_at, printable, pdeath_wrap, pid_alive, shard_of, space_limit, tail, write_atomic,
     ARCH_TARGET, CACHE, MACHINE_ARCH, MIB, SCHEMA, VERSION)
 from .formats import (
     close_decompressed, dump_magic, open_decompressed, probe_dump, BadDump, COMP_CLI)
@@ -161,6 +161,7 @@ class Batch:
         return crash, ext, target, None
 
     def progress(self, line=None):
+        line = printable(line) if line else line
         with self.lock:
             el = time.time() - self.t0
             left = self.total - self.done
@@ -315,7 +316,9 @@ class Batch:
                     img, _how = self.store.match(facts)
                     if img:
                         it["log_vmlinux"] = img["path"]
-            return "bad-dump", str(e)
+            # the reason names the file as the user knows it, not as
+            # extracted into scratch (gone after the run)
+            return "bad-dump", str(e).replace(path, it["display"])
         img, how = self.store.match(it["dump"])
         if not img:
             it["match"] = {"vmlinux": None, "reason": how}
@@ -653,7 +656,7 @@ class Batch:
 
 def run(a, b, out, scratch, retry):
     errors = []
-    files, skipped = discover(a.inputs, scratch, errors)
+    files, skipped = discover(a.inputs, scratch, errors, a.max_decompressed)
     skipped += [(shown, detail) for _p, shown, _s, kind, detail in files if kind == "skip"]
     for shown, why in skipped:
         log(f"skipped {shown}: {why}")
