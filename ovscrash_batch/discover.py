@@ -7,7 +7,7 @@ import shutil
 import stat
 import tempfile
 
-from .common import host_error, write_atomic, MIB
+from .common import host_error, write_atomic, DEFAULT_MAX_DECOMPRESSED, MIB
 from .formats import sniff, DUMP_NAME_RE, KDUMP_DMESG_RE
 from .archive import extract_archive
 
@@ -15,9 +15,10 @@ from .archive import extract_archive
 SKIPPED_FILE = "skipped.json"
 
 
-def discover(inputs, scratch, errors):
+def discover(inputs, scratch, errors, cap=DEFAULT_MAX_DECOMPRESSED):
     """Yield (path, display, source) for every file under the inputs,
-    extracting archives (also archives found inside trees, one level)."""
+    extracting archives (also archives found inside trees, one level);
+    an archive member larger than CAP bytes is not extracted."""
     files = []
     skipped = []
 
@@ -49,7 +50,7 @@ def discover(inputs, scratch, errors):
         if kind == "archive" and depth < 2:
             dest = tempfile.mkdtemp(prefix="x-", dir=scratch)
             try:
-                extract_archive(p, detail, dest, skipped)
+                extract_archive(p, detail, dest, skipped, cap)
             except RuntimeError as e:
                 shutil.rmtree(dest, ignore_errors=True)
                 he = host_error(e)
