@@ -1,7 +1,8 @@
 #!/bin/bash
 # The whole test suite: unit (cmocka, no crash needed), integration (real
 # crash on real fixture vmcores) and, where present, end-to-end batch
-# tests.  Ends with one "total: N passed, M failed" line; exit 1 on any
+# tests and the batch fault tests (tests/faults: needs root for tmpfs and
+# bind mounts).  Ends with one "total: N passed, M failed" line; exit 1 on any
 # failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,7 +25,7 @@ uf=$(grep -E '^\[  FAILED  \] [0-9]+ test' tests/out/unit.log | awk '{s+=$4} END
 echo "unit: $up passed, $uf failed"
 passed=$((passed + up)); failed=$((failed + uf))
 
-for suite in integration log e2e; do
+for suite in integration log e2e faults; do
 	[ -x "tests/$suite/run.sh" ] || continue
 	echo "== $suite tests"
 	if "tests/$suite/run.sh" 2>&1 | tee "tests/out/$suite.log"; then :; else broken="$broken $suite"; fi
