@@ -18,7 +18,8 @@ set_dir=$("$top/fixtures/mkfixture.sh" amd64)
 out=${OVSCRASH_TEST_OUT:-$top/tests/out}/faults
 mkdir -p "$out"
 work=$(mktemp -d "${TMPDIR:-/tmp}/faults-work.XXXXXX")
-trap 'umount -q "$work"/mnt/* 2>/dev/null; rm -rf "$work"' EXIT
+# (a mount left by a killed run is undone before the removal)
+trap 'set +e; for m in "$work"/mnt/*; do mountpoint -q "$m" && umount "$m"; done 2>/dev/null; rm -rf "$work"' EXIT
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 "$py" "$top/tests/faults/faults.py" --top "$top" --crash "$crash" \
 	--ext "$top/extension/ovscrash.so" --fixtures "$set_dir" --work "$work" --out "$out" "$@"
