@@ -512,6 +512,27 @@ class Faults:
         finally:
             self.umount(mnt)
 
+    def t_logs_readonly(self):
+        """OUT/logs read-only (a read-only bind mount): crash's log cannot
+        be kept, the verdict still is, with the reason in the result."""
+        out = os.path.join(self.w, "out-logs-ro")
+        stamp = self.seed(out)
+        logs = os.path.join(out, "logs")
+        subprocess.run(["mount", "--bind", logs, logs], check=True)
+        try:
+            subprocess.run(["mount", "-o", "remount,bind,ro", logs], check=True)
+            self.run(out, [self.tree["healthy"], self.tree["lockup"]])
+        finally:
+            self.umount(logs)
+        r = results(out)[self.id["healthy"]]
+        self.check_ok(r, "healthy", "read-only logs")
+        eq(r["crash"]["log"], None, "crash.log of a log that was not written")
+        true("Read-only file system" in (r["crash"].get("log_error") or ""),
+             f"crash.log_error: {r['crash'].get('log_error')!r}")
+        eq(os.listdir(logs), [], "files in the read-only logs dir")
+        self.kept(out, stamp, "read-only logs")
+        self.clean(out)
+
     def t_enospc_scratch(self):
         """--scratch on a 1 MiB tmpfs: the archive cannot be extracted (no
         result, a line naming it: a rerun does it), a gzip'd dump cannot be
@@ -608,6 +629,7 @@ def main():
                ("crash-hangs", f.t_crash_hangs),
                ("crash-dies-at-start-up", f.t_crash_dies),
                ("enospc-on-out", f.t_enospc_out),
+               ("read-only-logs-dir", f.t_logs_readonly),
                ("enospc-on-scratch", f.t_enospc_scratch),
                ("read-only-dump-tree", f.t_readonly_tree),
                ("hostile-archive-1000", lambda: hostile.check(f))]
