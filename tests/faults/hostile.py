@@ -330,3 +330,22 @@ def check(f):
     if mon.disk > SCRATCH_BOUND:
         raise AssertionError(f"peak scratch {mon.disk >> 20} MiB > {SCRATCH_BOUND >> 20} MiB")
     f.clean(out)
+    # the report of that run: every format written, no raw ESC, every result counted
+    rep = {k: os.path.join(d, f"report.{k}") for k in ("json", "csv", "md", "html")}
+    argv = [os.path.join(f.a.top, "scripts", "ovscrash-report"), out]
+    for k, v in rep.items():
+        argv += [f"--{k}", v]
+    t0 = time.time()
+    pr = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    print(f"hostile archive: ovscrash-report on its {len(got)} results took {time.time() - t0:.1f}s",
+          flush=True)
+    if pr.returncode != 0 or "Traceback" in pr.stderr:
+        raise AssertionError(f"ovscrash-report exit {pr.returncode}: {pr.stderr[-1000:]}")
+    for k, v in rep.items():
+        with open(v, "rb") as fh:
+            if b"\x1b" in fh.read():
+                raise AssertionError(f"report.{k} holds a raw ESC byte")
+    with open(rep["json"]) as fh:
+        total = json.load(fh).get("total")
+    if total != len(got):
+        raise AssertionError(f"report total {total}, results {len(got)}")
