@@ -1,6 +1,7 @@
 """Tar archives (plain or compressed) extracted into scratch, member by
 member: one member that cannot be extracted is a skipped file with its
 reason, never the loss of the archive's other members."""
+import errno
 import lzma
 import os
 import shutil
@@ -8,7 +9,7 @@ import subprocess
 import tarfile
 import zlib
 
-from .common import FREE_RESERVE, MIB
+from .common import host_error, pdeath_wrap, DEFAULT_MAX_DECOMPRESSED, FREE_RESERVE, MIB
 from .formats import COMP_CLI, COMP_PKG
 
 NAME_MAX = 255      # bytes in one path component (Linux filesystems)
@@ -80,7 +81,8 @@ class Layout:
 
 def fits(dest, size):
     """None when a member of `size` bytes fits in dest's filesystem with
-    the reserve left free, else why not."""
+    the reserve left free, else why not (a fault of this host's scratch
+    disk, not of the archive: see extract_archive)."""
     try:
         st = os.statvfs(dest)
     except OSError:
@@ -121,7 +123,8 @@ def drain(f, cap):
     return False
 
 
-def extract_archive(path, comp, dest, skipped, shown=None, notes=None):
+def extract_archive(path, comp, dest, skipped, shown=None, notes=None,
+                    cap=DEFAULT_MAX_DECOMPRESSED):
     """Stream-extract the regular files of the tar archive PATH
     (compression COMP: tar, gz, bz2, xz, zst, lz4) into DEST, member by
     member.  Returns [(extracted path, member name as shown)] in archive
@@ -132,8 +135,13 @@ def extract_archive(path, comp, dest, skipped, shown=None, notes=None):
     it are still extracted; a damaged stream keeps the members before
     the damage and adds (SHOWN, reason) to SKIPPED.  A second member of
     the same name is kept as a copy (see Layout), shown as
-    "SHOWN!/member (copy 2)", with a line in NOTES.  Raises RuntimeError
-    only when not one member could be read: not a tar archive."""
+    "SHOWN!/member (copy 2)", with a line in NOTES.  A member larger than
+    CAP (--max-decompressed: a GNU sparse member can claim a terabyte in a
+    few bytes) is skipped.  Raises RuntimeError when not one member could
+    be read (not a tar archive), and, raised from an OSError, when the
+    scratch disk itself fails (no space, read-only, I/O error): that is
+    this host's fault, not the archive's, so the caller gives the archive
+    no result and a rerun with room extracts it."""
     shown = path if shown is None else shown
     notes = [] if notes is None else notes
     found = []
@@ -144,7 +152,8 @@ def extract_archive(path, comp, dest, skipped, shown=None, notes=None):
         if not shutil.which(tool):
             raise RuntimeError(f"{comp}-compressed archive but no {tool} command "
                                f"(apt-get install {COMP_PKG[comp]})")
-        proc = subprocess.Popen(COMP_CLI[comp] + [path], stdin=subprocess.DEVNULL,
+        # pdeath_wrap: the decompressor dies with the batch, even by SIGKILL
+        proc = subprocess.Popen(pdeath_wrap() + COMP_CLI[comp] + [path], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 start_new_session=True)
     tf = None
@@ -180,10 +189,18 @@ def extract_archive(path, comp, dest, skipped, shown=None, notes=None):
                                       "(links and devices are not followed)"))
                 continue
             gen, out = layout.place(name)
-            why = member_problem(name, dest) or layout.conflict(gen, name) or fits(dest, m.size)
+            if m.size > cap:
+                skipped.append((what, f"archive member of {m.size} bytes, more than "
+                                      f"--max-decompressed {cap}: not extracted"))
+                continue
+            why = member_problem(name, dest) or layout.conflict(gen, name)
             if why:
                 skipped.append((what, why))
                 continue
+            why = fits(dest, m.size)
+            if why:
+                raise RuntimeError(f"archive not extracted: {name}: {why}") from OSError(
+                    errno.ENOSPC, f"{os.strerror(errno.ENOSPC)}: member {name}: {why}")
             try:
                 os.makedirs(os.path.dirname(out), exist_ok=True)
                 side, err = copy_member(tf.extractfile(m), out)
@@ -194,6 +211,9 @@ def extract_archive(path, comp, dest, skipped, shown=None, notes=None):
                     os.unlink(out)
                 except OSError:
                     pass
+                if side == "write" and host_error(err):
+                    raise RuntimeError(f"archive not extracted: {name}: {err}") from OSError(
+                        err.errno, f"{err.strerror}: member {name}")
                 if side == "write":
                     skipped.append((what, f"cannot be extracted: {err.strerror or err}"
                                     if isinstance(err, OSError) else f"cannot be extracted: {err}"))

@@ -27,12 +27,11 @@ import re
 import shutil
 import signal
 import socket
-import sys
 import tempfile
 
 from .common import DEFAULT_MAX_DECOMPRESSED, MACHINE_ARCH, STATUSES, VERSION
 from .links import LinkDir
-from .runner import clean_stale, run, Batch
+from .runner import clean_own, clean_stale, clean_tmpdirs, run, Batch
 
 
 def arch_map(values, what):
@@ -44,6 +43,24 @@ def arch_map(values, what):
         k = MACHINE_ARCH.get(k.lower(), k.lower())
         m[k] = os.path.abspath(p)
     return m
+
+
+def signal_handler(b, scratch):
+    """The SIGINT/SIGTERM handler: stop the batch now.  It runs in the
+    main thread between any two bytecodes, so it takes no lock (see
+    Batch.kill_all) and writes with os.write (sys.stderr's buffer has
+    its own lock, held if the signal came inside a progress() write);
+    the workers see b.stopping, the children are killed, what this
+    process half-wrote (scratch dir, result temp files, index and
+    reassembly builds) removed, and the exit status is 130."""
+    def on_signal(signum, _frame):
+        b.stopping = True
+        b.kill_all()
+        clean_own(b, scratch)
+        os.write(2, (f"\novscrash-batch: stopped by signal {signum}; rerun to resume "
+                     f"({b.done} of {b.total} results written this run)\n").encode())
+        os._exit(130)
+    return on_signal
 
 
 def main(argv=None):
@@ -119,14 +136,13 @@ def main(argv=None):
     scratch = tempfile.mkdtemp(prefix=f"{socket.gethostname()}-{os.getpid()}-", dir=sroot)
     b = Batch(a)
     b.links = LinkDir(scratch)
+    # index and reassembly builds of runs that died (the caches' own
+    # cleaning runs only when they build)
+    for root in (b.symindex.root if b.symindex else None, b.recache.root):
+        if root:
+            clean_tmpdirs(root)
 
-    def on_signal(signum, _frame):
-        b.stopping = True
-        b.kill_all()
-        b.links.close()
-        shutil.rmtree(scratch, ignore_errors=True)
-        sys.stderr.write(f"\novscrash-batch: stopped by signal {signum}; rerun to resume\n")
-        os._exit(130)
+    on_signal = signal_handler(b, scratch)
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
 

@@ -1,10 +1,13 @@
 """Constants and small helpers every part of the batch uses: the
 architecture tables, the dump identity, atomic writes, the log line."""
+import errno
 import hashlib
 import os
 import re
+import shutil
 import sys
 import threading
+import time
 
 
 VERSION = "0.1.0"
@@ -27,8 +30,26 @@ DEFAULT_MAX_DECOMPRESSED = 64 << 30   # bytes one compressed dump may decompress
 FREE_RESERVE = 1 << 30                # left free on the scratch / cache filesystem
 
 
+# what a log line must not carry raw: C0/C1 controls (an ESC from a file
+# name reaches the terminal), bidi overrides, and the lone surrogates that
+# stand for a non-UTF-8 byte of a file name (surrogateescape)
+UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                            "\ud800-\udfff]")
+
+
+def printable(s):
+    """S for a terminal line: each character of UNPRINTABLE_RE as \\xNN
+    (a surrogate-escaped byte as that byte) or \\uNNNN."""
+    def one(m):
+        c = ord(m.group())
+        if 0xdc80 <= c <= 0xdcff:
+            c -= 0xdc00
+        return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+    return UNPRINTABLE_RE.sub(one, str(s))
+
+
 def log(msg):
-    sys.stderr.write(f"ovscrash-batch: {msg}\n")
+    sys.stderr.write(f"ovscrash-batch: {printable(msg)}\n")
     sys.stderr.flush()
 
 
@@ -50,18 +71,61 @@ def shard_of(ident, n):
 
 
 def write_atomic(path, data):
+    """Write PATH whole or not at all: a temp file beside it, fsynced and
+    renamed.  A failed write (ENOSPC, EROFS) removes the temp file and
+    raises the OSError."""
     d = os.path.dirname(path)
     tmp = os.path.join(d, f".{os.path.basename(path)}.tmp.{os.getpid()}.{threading.get_ident()}")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.rename(tmp, path)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.rename(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
     fd = os.open(d, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# errors of this host's disks, not of the input: a dump that meets one gets
+# no result (the run ends non-zero and names it), so a rerun does it
+HOST_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
+
+
+def host_error(e):
+    """The OSError behind e (e itself, or what it was raised from) when it
+    is a fault of this host's disks (HOST_ERRNOS), else None."""
+    while e is not None:
+        if isinstance(e, OSError) and e.errno in HOST_ERRNOS:
+            return e
+        e = e.__cause__ or e.__context__
+    return None
+
+
+def pdeath_wrap():
+    """argv prefix that SIGKILLs a child when the batch dies (even by
+    SIGKILL, which runs no handler): setpriv --pdeathsig KILL."""
+    return ["setpriv", "--pdeathsig", "KILL", "--"] if shutil.which("setpriv") else []
+
+
+def pause_at(phase):
+    """OVSCRASH_BATCH_PAUSE_AT=PHASE (test hook, see docs/batch.md): block
+    for good when the batch reaches PHASE (only "probe": the serial
+    header probing, which reads plain files and has no child process a
+    test could slow down), after saying so on stderr, so that a test can
+    signal a batch known to be inside that phase."""
+    if os.environ.get("OVSCRASH_BATCH_PAUSE_AT") == phase:
+        log(f"paused at {phase} (OVSCRASH_BATCH_PAUSE_AT)")
+        while True:
+            time.sleep(3600)
 
 
 def pid_alive(pid):

@@ -3,10 +3,11 @@ side files attached to their dumps, skipped files listed."""
 import json
 import os
 import re
+import shutil
 import stat
 import tempfile
 
-from .common import write_atomic, MIB
+from .common import host_error, write_atomic, DEFAULT_MAX_DECOMPRESSED, MIB
 from .formats import sniff, DUMP_NAME_RE, KDUMP_DMESG_RE
 from .archive import extract_archive
 
@@ -14,12 +15,13 @@ from .archive import extract_archive
 SKIPPED_FILE = "skipped.json"
 
 
-def discover(inputs, scratch, errors, notes=None):
+def discover(inputs, scratch, errors, notes=None, cap=DEFAULT_MAX_DECOMPRESSED):
     """(files, skipped): files holds (path, display, source, kind, detail)
     for every file under the inputs, archives extracted (also archives
     found inside trees or archives, one level); skipped holds (display,
     reason) of the files given no result.  Lines worth a log line but
-    no error (an archive holding two members of one name) go to NOTES."""
+    no error (an archive holding two members of one name) go to NOTES.
+    An archive member larger than CAP bytes is not extracted."""
     files = []
     skipped = []
     notes = [] if notes is None else notes
@@ -52,8 +54,15 @@ def discover(inputs, scratch, errors, notes=None):
         if kind == "archive" and depth < 2:
             dest = tempfile.mkdtemp(prefix="x-", dir=scratch)
             try:
-                members = extract_archive(p, detail, dest, skipped, shown, notes)
+                members = extract_archive(p, detail, dest, skipped, shown, notes, cap)
             except RuntimeError as e:
+                shutil.rmtree(dest, ignore_errors=True)
+                he = host_error(e)
+                if he:
+                    # the scratch disk, not the archive: no result, so
+                    # that a rerun (with space) extracts it
+                    errors.append(f"cannot extract {shown} into {scratch}: {he}")
+                    return
                 files.append((p, shown, source, "other", f"{detail} file that is neither a readable "
                               f"tar archive nor a compressed dump ({e})"))
                 return

@@ -9,7 +9,7 @@ import signal
 import struct
 import subprocess
 
-from .common import EM_ARCH, MACHINE_ARCH, MIB
+from .common import pdeath_wrap, EM_ARCH, MACHINE_ARCH, MIB
 
 
 SIDE_RE = re.compile(r"(^vmcore-dmesg.*\.txt$|console.*\.(log|txt)$|^dmesg.*\.(log|txt)$|"
@@ -270,7 +270,7 @@ def open_decompressed(path, comp):
     if not shutil.which(argv[0]):
         raise RuntimeError(f"{comp}-compressed file but no {argv[0]} command "
                            f"(apt-get install {COMP_PKG[comp]})")
-    p = subprocess.Popen(argv + [path], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    p = subprocess.Popen(pdeath_wrap() + argv + [path], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL, start_new_session=True)
     return p.stdout, p
 

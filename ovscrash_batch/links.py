@@ -106,9 +106,14 @@ class LinkDir:
 
     def close(self):
         with self.lock:
-            if self.path:
-                shutil.rmtree(self.path, ignore_errors=True)
-                self.path = None
+            self.remove_now()
+
+    def remove_now(self):
+        """close() without the lock, for the signal handler (which runs in
+        the main thread, maybe while it holds the lock)."""
+        path, self.path = self.path, None
+        if path:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def clean_stale_links(parent):

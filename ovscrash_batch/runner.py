@@ -14,7 +14,8 @@ import threading
 import time
 
 from .common import (
-    identity, log, pid_alive, shard_of, space_limit, tail, write_atomic, ARCH_TARGET, CACHE, MACHINE_ARCH, MIB, SCHEMA, VERSION)
+    host_error, identity, log, pause_at, printable, pdeath_wrap, pid_alive, shard_of, space_limit, tail, write_atomic,
+    ARCH_TARGET, CACHE, MACHINE_ARCH, MIB, SCHEMA, VERSION)
 from .formats import (
     close_decompressed, dump_magic, open_decompressed, probe_dump, BadDump, COMP_CLI)
 from .symbols import SymIndex, SymbolStore
@@ -33,6 +34,48 @@ class PrepFail(Exception):
     def __init__(self, status, reason):
         super().__init__(reason)
         self.status = status
+
+
+# statuses that say crash (not the input) failed: the run exits 1
+RUN_FAILURES = ("crash-failed", "timeout")
+
+
+def clean_tmpdirs(root, alive=lambda pid: not pid_alive(pid)):
+    """Remove ROOT/.tmp-<this host>-<pid>-* (index and reassembly caches'
+    entries being built) whose pid passes `alive` (default: is dead)."""
+    host = socket.gethostname()
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return
+    for fn in names:
+        m = re.match(r"^\.tmp-(.+)-(\d+)-", fn)
+        if m and m.group(1) == host and alive(int(m.group(2))):
+            shutil.rmtree(os.path.join(root, fn), ignore_errors=True)
+
+
+def clean_own(b, scratch):
+    """What this process has half-written, for the signal handler: its
+    scratch dir, its result temp files, its index and reassembly builds.
+    Takes no lock (see Batch.kill_all)."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    if b.links is not None:
+        b.links.remove_now()
+    me = os.getpid()
+    for d in (b.out, os.path.join(b.out, "logs")):
+        try:
+            names = os.listdir(d)
+        except OSError:
+            continue
+        for fn in names:
+            if re.match(rf"^\..*\.tmp\.{me}\.\d+$", fn):
+                try:
+                    os.unlink(os.path.join(d, fn))
+                except OSError:
+                    pass
+    for root in (b.symindex.root if b.symindex else None, b.recache.root):
+        if root:
+            clean_tmpdirs(root, lambda pid: pid == me)
 
 
 def clean_stale(out):
@@ -82,6 +125,8 @@ class Batch:
         self.prep_counts = {}       # reassembly state -> dumps (run summary)
         self.store = None           # SymbolStore, set by run()
         self.links = None           # LinkDir for crash's paths, set by the caller
+        self.no_result = {}         # id -> why it has no result (a fault of this host's disks)
+        self.out_error = None       # why results cannot be written in OUT: the batch stops
 
     # --- tool selection per architecture
     def tools(self, arch):
@@ -121,6 +166,7 @@ class Batch:
         return crash, ext, target, None
 
     def progress(self, line=None):
+        line = printable(line) if line else line
         with self.lock:
             el = time.time() - self.t0
             left = self.total - self.done
@@ -171,8 +217,17 @@ class Batch:
             la = lt.get("arch") or (lt.get("decode") if isinstance(lt.get("decode"), dict) else {}).get("arch")
             if status == "log-only" and MACHINE_ARCH.get(str(la)):
                 res["arch"] = MACHINE_ARCH[str(la)]
-        write_atomic(os.path.join(self.out, item["id"] + ".json"),
-                     (json.dumps(res, indent=2, sort_keys=False) + "\n").encode())
+        try:
+            write_atomic(os.path.join(self.out, item["id"] + ".json"),
+                         (json.dumps(res, indent=2, sort_keys=False) + "\n").encode())
+        except OSError as e:
+            if host_error(e):
+                # OUT is full or read-only: no later result can be kept
+                # either; the workers stop, a rerun does the rest
+                if not self.out_error:
+                    self.out_error = f"cannot write results in {self.out}: {e.strerror}"
+                self.stopping = True
+            raise
         with self.lock:
             self.results[item["id"]] = status
             self.done += 1
@@ -266,7 +321,9 @@ class Batch:
                     img, _how = self.store.match(facts)
                     if img:
                         it["log_vmlinux"] = img["path"]
-            return "bad-dump", str(e)
+            # the reason names the file as the user knows it, not as
+            # extracted into scratch (gone after the run)
+            return "bad-dump", str(e).replace(path, it["display"])
         img, how = self.store.match(it["dump"])
         if not img:
             it["match"] = {"vmlinux": None, "reason": how}
@@ -369,7 +426,7 @@ class Batch:
             raise PrepFail("crash-failed", str(e))
         try:
             if flat:
-                wrap = ["setpriv", "--pdeathsig", "KILL", "--"] if shutil.which("setpriv") else []
+                wrap = pdeath_wrap()
                 with open(os.path.join(tmp, "makedumpfile.log"), "wb") as logf:
                     sink_proc = subprocess.Popen(wrap + ["makedumpfile", "-R", out],
                                                  stdin=subprocess.PIPE, stdout=logf,
@@ -499,7 +556,12 @@ class Batch:
             argv = [crash, "-s", c_vml, c_dump, "-i", self.links.route(cmdf, "cmd")]
             rc, out, dt = self.spawn(argv, env=env, timeout=self.a.timeout)
             logrel = os.path.join("logs", item["id"] + ".log")
-            write_atomic(os.path.join(self.out, logrel), out.encode("utf-8", "replace"))
+            log_error = None
+            try:
+                write_atomic(os.path.join(self.out, logrel), out.encode("utf-8", "replace"))
+            except OSError as e:
+                # the verdict is still worth keeping (it is smaller)
+                logrel, log_error = None, f"crash's output not kept: {e}"
             with self.lock:
                 self.crash_times.append(dt)
             # what a person reruns: the input as named (archive!member for
@@ -518,11 +580,24 @@ class Batch:
                     "commands": [f"extend {ext}", "triage -j"],
                     "debug_path": ":".join(shown_dbg),
                     "seconds": round(dt, 2), "exit": rc, "log": logrel}
+            if log_error:
+                info["log_error"] = log_error
             if rc is None:
                 self.finish(item, "timeout", f"crash exceeded {self.a.timeout}s; process group killed",
                             crash=info)
                 return
             doc = find_json(out)
+            if doc is None and rc is not None and rc < 0:
+                # killed from outside (the OOM killer, an operator): not
+                # the dump's fault, whatever crash printed before
+                try:
+                    sig = signal.Signals(-rc).name
+                except ValueError:
+                    sig = f"signal {-rc}"
+                self.finish(item, "crash-failed", f"crash killed by {sig} after {dt:.1f}s; "
+                            f"no triage JSON (rerun with --retry crash-failed): " + tail(out, 3),
+                            crash=info)
+                return
             if doc is None:
                 self.finish(item, failed_status(out), f"crash exit {rc}, no triage JSON: " + tail(out), crash=info)
                 return
@@ -535,7 +610,7 @@ class Batch:
         """Run in its own process group (killed whole on timeout); the
         parent-death signal ends it if this batch is SIGKILLed.  stderr
         goes with stdout, or, given a list `stderr_to`, is appended to it."""
-        wrap = ["setpriv", "--pdeathsig", "KILL", "--"] if shutil.which("setpriv") else []
+        wrap = pdeath_wrap()
         stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
         t0 = time.time()
         try:
@@ -565,18 +640,23 @@ class Batch:
         return rc, out.decode("utf-8", "replace"), time.time() - t0
 
     def kill_all(self):
-        with self.lock:
-            for p in list(self.procs):
-                try:
-                    os.killpg(p.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+        """SIGKILL every child's process group.  Takes no lock: it runs in
+        the signal handler, which interrupts the main thread anywhere --
+        inside `with self.lock` in progress() too (a threading.Lock is
+        not reentrant: Ctrl-C on a terminal hung the batch).  tuple() of
+        the set is one C-level copy under the GIL; a child started after
+        it dies with this process (setpriv --pdeathsig KILL)."""
+        for p in tuple(self.procs):
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def run(a, b, out, scratch, retry):
     errors = []
     notes = []
-    files, skipped = discover(a.inputs, scratch, errors, notes)
+    files, skipped = discover(a.inputs, scratch, errors, notes, a.max_decompressed)
     skipped += [(shown, detail) for _p, shown, _s, kind, detail in files if kind == "skip"]
     for shown, why in skipped:
         log(f"skipped {shown}: {why}")
@@ -584,7 +664,10 @@ def run(a, b, out, scratch, retry):
         log(n)
     for e in errors:
         log(e)
-    write_skipped(out, skipped)
+    try:
+        write_skipped(out, skipped)
+    except OSError as e:
+        errors.append(f"cannot write {os.path.join(out, SKIPPED_FILE)}: {e}")
 
     attached, log_groups = attach_side_files(files)
 
@@ -671,10 +754,16 @@ def run(a, b, out, scratch, retry):
         if it["logs"]:
             it["pre"] = (status, error)
             jobs.append(it)
-        else:
+            return
+        try:
             b.record(it, status, error)
+        except OSError as e:
+            b.no_result[it["id"]] = f"result not written: {e}"
+            log(f"cannot write result for {it['display']}: {e}")
 
     for it in todo:
+        if b.stopping:
+            break
         if it["kind"] == "log":
             settle(it, "log-only", "no dump beside this log: the verdict comes from the log alone")
             continue
@@ -690,6 +779,7 @@ def run(a, b, out, scratch, retry):
         if it["kind"] != "dump":
             settle(it, "not-a-dump", it["detail"])
             continue
+        pause_at("probe")
         v = b.classify(it, it["path"], it["detail"])
         if v:
             settle(it, *v)
@@ -725,9 +815,17 @@ def run(a, b, out, scratch, retry):
                 else:
                     b.run_one(it, scratch)
             except Exception as e:  # noqa: BLE001 - every dump gets a result
+                he = host_error(e)
+                if he:
+                    # a full or read-only scratch or OUT: no result, so
+                    # that a rerun (with space) does this dump
+                    b.no_result[it["id"]] = str(he)
+                    log(f"no result for {it['display']}: {he}")
+                    continue
                 try:
                     b.record(it, "crash-failed", f"ovscrash-batch internal error: {e!r}")
                 except OSError as e2:
+                    b.no_result[it["id"]] = f"result not written: {e2}"
                     log(f"cannot write result for {it['display']}: {e2}")
             finally:
                 with b.lock:
@@ -745,7 +843,7 @@ def run(a, b, out, scratch, retry):
         sys.stderr.write("\n")
 
     # every identity of this shard must now have a result file
-    missing = [it["display"] for it in mine if not os.path.exists(os.path.join(out, it["id"] + ".json"))]
+    missing = [it for it in mine if not os.path.exists(os.path.join(out, it["id"] + ".json"))]
     counts = {}
     for s in b.results.values():
         counts[s] = counts.get(s, 0) + 1
@@ -754,6 +852,19 @@ def run(a, b, out, scratch, retry):
     log(f"done in {time.time() - b.t0:.1f}s: {summary}; {b.skipped_done} skipped (already done); "
         f"{len(skipped)} skipped files (not dumps; {SKIPPED_FILE}); "
         f"reassembly: {prep or 'none'} (cache {b.recache.root}); results in {out}")
-    for m in missing:
-        log(f"NO RESULT for {m}")
-    return 1 if missing or errors else 0
+    if b.out_error:
+        log(f"stopped early: {b.out_error}")
+    for it in missing:
+        why = b.no_result.get(it["id"]) or (
+            "not started: " + (b.out_error or "the batch stopped") if b.out_error else "")
+        log(f"NO RESULT for {it['display']}" + (f": {why}" if why else ""))
+    failed = sum(n for s, n in counts.items() if s in RUN_FAILURES)
+    if failed:
+        log(f"{failed} dump(s) that crash could not triage this run "
+            f"({', '.join(f'{s} {counts[s]}' for s in RUN_FAILURES if s in counts)}); "
+            f"their results say why; rerun with --retry {','.join(RUN_FAILURES)}")
+    if missing or errors or failed:
+        log(f"exit 1: {len(missing)} without a result, {len(errors)} input error(s), "
+            f"{failed} crash failure(s)")
+        return 1
+    return 0

@@ -2,7 +2,8 @@
 # The whole test suite: unit (cmocka, no crash needed), pyunit (the batch
 # package: pytest + Hypothesis, no crash needed), integration (real
 # crash on real fixture vmcores), log-only triage, end-to-end batch
-# tests, batch faults, damaged dumps, fuzzing and the ASan build, each where
+# tests, batch faults (tests/faults: needs root for tmpfs and bind
+# mounts), damaged dumps, fuzzing and the ASan build, each where
 # present.  Ends with one "total: N passed, M failed" line; exit 1 on any
 # failure.
 set -uo pipefail

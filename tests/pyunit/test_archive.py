@@ -218,10 +218,12 @@ def test_zstd_archive_cut_keeps_earlier_members(tmp_path):
     assert any(s in (arc, f"{arc}!/b/vmcore") for s, _w in skipped), skipped
 
 
-def test_member_larger_than_free_space_skipped(tmp_path, monkeypatch):
+def test_member_larger_than_free_space_is_a_host_error(tmp_path, monkeypatch):
     """A member announcing more bytes than scratch has free (less the
-    reserve) is skipped with the reason before a byte is written; the
-    small members around it still come out."""
+    reserve) is this host's fault, not the archive's: not a byte of it is
+    written, the archive gets no result (no file, no skipped line) and an
+    error line names it and the scratch, so that a rerun with room
+    extracts it."""
     from ovscrash_batch import archive
 
     class Vfs:
@@ -229,7 +231,8 @@ def test_member_larger_than_free_space_skipped(tmp_path, monkeypatch):
     monkeypatch.setattr(archive.os, "statvfs", lambda _p: Vfs)
     raw = build([member("a", b"x" * 100), member("big/vmcore", b"y" * 20000),
                  member("b", b"z" * 100)])
-    arc, files, skipped, _ = run_discover(tmp_path, raw)
-    assert extracted(files) == {f"{arc}!/a": b"x" * 100, f"{arc}!/b": b"z" * 100}
-    why = skipped_map(skipped).get(f"{arc}!/big/vmcore")
-    assert why and "free space" in why and "20000" in why, skipped
+    arc, files, skipped, errors = run_discover(tmp_path, raw)
+    assert files == [] and skipped == [], (files, skipped)
+    assert len(errors) == 1 and arc in errors[0] and "big/vmcore" in errors[0] \
+        and "20000" in errors[0] and "No space left" in errors[0], errors
+    assert not os.listdir(tmp_path / "scratch"), "extracted members left in scratch"
