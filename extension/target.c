@@ -259,6 +259,7 @@ const char *oc_log_text(void)
  */
 static int guarded(void (*fn)(void *), void *arg)
 {
+	FILE *had_tmp = pc->tmpfile, *had_tmp2 = pc->tmpfile2;
 	jmp_buf save_env;
 	volatile int failed = 0;
 
@@ -268,6 +269,13 @@ static int guarded(void (*fn)(void *), void *arg)
 	else
 		fn(arg);
 	memcpy(&pc->main_loop_env, &save_env, sizeof(jmp_buf));
+	/* a jump out of get_panicmsg() or a command leaves the temporary
+	 * file it opened (crash closes it only before the next command
+	 * line): close it, or every later open_tmpfile() is FATAL */
+	if (failed && !had_tmp && pc->tmpfile)
+		close_tmpfile();
+	if (failed && !had_tmp2 && pc->tmpfile2)
+		close_tmpfile2();
 	return failed ? -1 : 0;
 }
 
