@@ -23,7 +23,7 @@ import tarfile
 import threading
 import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from suite import Suite, eq, kernel_version  # noqa: E402
+from suite import Suite, eq, kernel_version, true  # noqa: E402
 import dfserver  # noqa: E402
 
 MIB = 1 << 20
@@ -1337,6 +1337,47 @@ class E2E:
             raise AssertionError(f"processes left: {left}")
 
 
+# Ctrl-C while the main thread holds Batch.lock (progress() redraws the
+# bar under it every 0.5 s on a terminal): the handler must not take the
+# lock (issue 11, item 9).  Run in a child python, which the handler ends
+# with os._exit; a handler that takes the lock hangs it instead.
+SIGNAL_PROBE = r"""
+import importlib.machinery, importlib.util, subprocess, sys, tempfile, threading, types
+loader = importlib.machinery.SourceFileLoader("ovscrash_batch_script", sys.argv[1])
+spec = importlib.util.spec_from_loader(loader.name, loader)
+mod = importlib.util.module_from_spec(spec)
+loader.exec_module(mod)
+child = subprocess.Popen(["sleep", "60"], start_new_session=True, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+scratch = tempfile.mkdtemp(prefix="ovscrash-sigtest-")
+print(child.pid, scratch, flush=True)
+b = types.SimpleNamespace(lock=threading.Lock(), procs={child}, stopping=False)
+b.kill_all = types.MethodType(mod.Batch.kill_all, b)
+handler = mod.signal_handler(b, scratch)
+b.lock.acquire()
+handler(2, None)
+"""
+
+
+def t_signal_handler_takes_no_lock(top):
+    p = subprocess.run([sys.executable, "-c", SIGNAL_PROBE, os.path.join(top, "scripts", "ovscrash-batch")],
+                       capture_output=True, text=True, timeout=20)
+    eq(p.returncode, 130, f"exit status (stderr: {p.stderr[-300:]!r})")
+    pid, scratch = p.stdout.split()
+    true("stopped by signal 2; rerun to resume" in p.stderr, f"message: {p.stderr!r}")
+    true(not os.path.exists(scratch), f"scratch {scratch} left behind")
+    for _ in range(50):	# the killed child, reparented, is reaped by init
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().split(") ")[1].startswith("Z"):
+                    break
+        except FileNotFoundError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"child {pid} of the batch still runs after the handler")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--top", required=True)
@@ -1358,6 +1399,7 @@ def main():
     open(os.path.join(a.out, "batch-runs.log"), "w").close()
     e = E2E(a)
     s = Suite()
+    s.check("ctrl-c-handler-takes-no-lock", lambda: t_signal_handler_takes_no_lock(a.top))
     s.check("build-inputs", e.t_inputs)
     if s.failed:
         return s.summary("e2e")
