@@ -39,9 +39,10 @@ static void test_put_get(void **state)
 }
 
 /*
- * O(1) per device: 200,000 lookups of 100,000 keys that collide in
- * their low 12 bits (page-aligned net_devices) take well under the
- * time a linear scan would (which makes 10^10 comparisons: minutes).
+ * O(1) per device: 1,000,000 lookups of 100,000 keys that share their
+ * low 12 bits (page-aligned net_devices) take well under the time a
+ * linear scan would (5 * 10^10 comparisons: minutes even natively);
+ * CPU time, so a loaded machine does not make it flaky.
  */
 static void test_many(void **state)
 {
@@ -51,16 +52,16 @@ static void test_many(void **state)
 	double s;
 
 	(void)state;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
 	for (i = 0; i < 100000; i++)
 		assert_int_equal(oc_addrmap_put(&m, KV(i), i), 0);
-	for (i = 0; i < 200000; i++)
-		hits += oc_addrmap_get(&m, KV(i)) == i;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	for (i = 0; i < 1000000; i++)
+		hits += oc_addrmap_get(&m, KV(i % 200000)) == i % 200000;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
 	s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	assert_int_equal(hits, 100000);
+	assert_int_equal(hits, 500000);	/* half the keys asked are absent */
 	assert_true(m.cap >= 2 * m.n);	/* grown at half full */
-	assert_true(s < 2.0);		/* valgrind included */
+	assert_true(s < 10.0);		/* valgrind included: about 2 s */
 	oc_addrmap_free(&m);
 }
 
