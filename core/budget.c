@@ -100,7 +100,8 @@ int oc_budget_parse(const char *s, unsigned long *max_nodes,
 	const char *orig = s, *dot;
 	unsigned long sec = 0, frac = 0, scale = 1;
 
-	if (parse_ulong(s, comma ? comma : end, max_nodes))
+	/* ",SECONDS": the node bound keeps its value */
+	if (s != comma && parse_ulong(s, comma ? comma : end, max_nodes))
 		goto bad;
 	if (!comma)
 		return 0;

@@ -45,7 +45,8 @@ unsigned long oc_budget_elapsed_ms(const struct oc_budget *b);
 const char *oc_budget_describe(const struct oc_budget *b, char *buf, size_t n);
 /*
  * "NODES[,SECONDS]" (SECONDS may have a fraction; 0 = no bound for
- * either) into the two bounds.  Returns 0, or -1 with err filled.
+ * either; NODES may be empty, ",SECONDS", to keep *max_nodes) into the
+ * two bounds.  Returns 0, or -1 with err filled.
  */
 int oc_budget_parse(const char *s, unsigned long *max_nodes,
 		    unsigned long *max_ms, char *err, size_t n);

@@ -300,6 +300,11 @@ static void test_budget_parse(void **state)
 	assert_int_equal(ms, 50);
 	assert_int_equal(oc_budget_parse("12,30", &nodes, &ms, err, sizeof(err)), 0);
 	assert_int_equal(ms, 30000);
+	nodes = 77;	/* ",SECONDS": the node bound is kept */
+	assert_int_equal(oc_budget_parse(",1.5", &nodes, &ms, err, sizeof(err)), 0);
+	assert_int_equal(nodes, 77);
+	assert_int_equal(ms, 1500);
+	assert_int_equal(oc_budget_parse(",", &nodes, &ms, err, sizeof(err)), -1);
 	assert_int_equal(oc_budget_parse("", &nodes, &ms, err, sizeof(err)), -1);
 	assert_int_equal(oc_budget_parse("-1", &nodes, &ms, err, sizeof(err)), -1);
 	assert_int_equal(oc_budget_parse("10x", &nodes, &ms, err, sizeof(err)), -1);
