@@ -1315,7 +1315,6 @@ def main():
                     # cannot open 6.12 dumps at all)
                     if bookworm(m):
                         bad_input_checks(s, crash, ext, fx, tmp, arch)
-                    if bookworm(m) and arch == "amd64":
                         budget_checks(s, crash, ext, fx, m, arch)
                         debuginfo_search_checks(s, crash, ext, fx, m, tmp, arch, timings)
                     if bookworm(m) and arch == "amd64":
