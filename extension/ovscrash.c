@@ -283,13 +283,16 @@ static void cmd_picktx(void)
 	struct cmd_opts opt;
 
 	parse_opts("j", &opt);
-	p = (struct oc_picktx *)GETBUF(sizeof(*p));
+	/* malloc, not GETBUF: crash's Ctrl-C handler frees every GETBUF
+	 * buffer (restore_sanity) while ovscrash may still be running */
+	if (!(p = malloc(sizeof(*p))))
+		error(FATAL, "picktx: out of memory\n");
 	oc_picktx_find(p);
 	if (opt.json)
 		oc_json_picktx(p);
 	else
 		oc_text_picktx(p);
-	FREEBUF(p);
+	free(p);
 }
 
 static void cmd_triage(void)
@@ -298,12 +301,13 @@ static void cmd_triage(void)
 	struct cmd_opts opt;
 
 	parse_opts("d:B:j", &opt);
-	t = (struct oc_triage *)GETBUF(sizeof(*t));
+	if (!(t = malloc(sizeof(*t))))	/* not GETBUF: see cmd_picktx */
+		error(FATAL, "triage: out of memory\n");
 	oc_triage_run(opt.dbg, t);
 	if (opt.json)
 		oc_json_triage(t, oc_cmd_budget());
 	else
 		oc_text_triage(t, oc_cmd_budget());
 	oc_triage_free(t);
-	FREEBUF(t);
+	free(t);
 }

@@ -243,32 +243,56 @@ const char *oc_log_text(void)
 	static int tried;
 
 	if (!tried) {
-		tried = 1;
 		if (oc_run("log", &text)) {
 			free(text);
 			text = NULL;
 		}
+		tried = 1;	/* not before: a Ctrl-C in `log` tries again */
 	}
 	return text;
 }
 
+/* restore_sanity() ran: crash's SIGINT (Ctrl-C), SIGPIPE or SIGSEGV
+ * handler, which then jumps to pc->main_loop_env */
+static void note_restart(void *arg)
+{
+	*(volatile int *)arg = 1;
+}
+
+#define OC_RESTARTED	(-2)
+
 /*
  * Call fn(arg) with pc->main_loop_env swapped, so that an error(FATAL)
  * (or any RESTART) inside crash comes back here instead of ending the
- * running ovscrash command.  0 if fn returned, -1 if crash jumped out.
+ * running ovscrash command.  0 if fn returned, -1 if crash jumped out,
+ * OC_RESTARTED if it jumped out of its signal handler: the user pressed
+ * Ctrl-C (or a pipe broke), crash has already freed the command's
+ * buffers and closed its output, and the caller, once its own state is
+ * restored, must end the command with RESTART() as crash would have.
  */
 static int guarded(void (*fn)(void *), void *arg)
 {
 	FILE *had_tmp = pc->tmpfile, *had_tmp2 = pc->tmpfile2;
+	void (*save_cleanup)(void *) = pc->cmd_cleanup;
+	void *save_cleanup_arg = pc->cmd_cleanup_arg;
 	jmp_buf save_env;
-	volatile int failed = 0;
+	volatile int failed = 0, restarted = 0;
 
 	memcpy(&save_env, &pc->main_loop_env, sizeof(jmp_buf));
+	pc->cmd_cleanup = note_restart;	/* restore_sanity() calls it */
+	pc->cmd_cleanup_arg = (void *)&restarted;
 	if (setjmp(pc->main_loop_env))
 		failed = 1;
 	else
 		fn(arg);
 	memcpy(&pc->main_loop_env, &save_env, sizeof(jmp_buf));
+	pc->cmd_cleanup = save_cleanup;
+	pc->cmd_cleanup_arg = save_cleanup_arg;
+	if (restarted) {
+		if (save_cleanup)	/* it was due to run then too */
+			save_cleanup(save_cleanup_arg);
+		return OC_RESTARTED;
+	}
 	/* a jump out of get_panicmsg() or a command leaves the temporary
 	 * file it opened (crash closes it only before the next command
 	 * line): close it, or every later open_tmpfile() is FATAL */
@@ -326,7 +350,7 @@ int oc_run(const char *cmdline, char **out)
 	snprintf(rc->line, sizeof(rc->line), "%s", cmdline);
 	fp = mem;
 	pc->error_fp = mem;
-	failed = guarded(run_line, rc) || !rc->found;
+	failed = guarded(run_line, rc);
 	fflush(mem);
 	fclose(mem);
 	if (out && rc->found)
@@ -339,6 +363,11 @@ int oc_run(const char *cmdline, char **out)
 	argcnt = save_argcnt;
 	optind = save_optind;
 	memcpy(args, save_args, sizeof(save_args));
+	if (failed == OC_RESTARTED) {
+		free(rc);
+		RESTART();	/* Ctrl-C: end the ovscrash command */
+	}
+	failed = failed || !rc->found;
 	free(rc);
 	return failed ? -1 : 0;
 }
@@ -420,9 +449,12 @@ static void panicmsg(void *arg)
 const char *oc_panic_string(char *buf, size_t n)
 {
 	char tmp[BUFSIZE * 2];
+	int rc;
 
 	tmp[0] = '\0';
-	if (guarded(panicmsg, tmp))
+	if ((rc = guarded(panicmsg, tmp)) == OC_RESTARTED)
+		RESTART();	/* Ctrl-C: end the ovscrash command */
+	if (rc)
 		tmp[0] = '\0';
 	tmp[sizeof(tmp) - 1] = '\0';
 	snprintf(buf, n, "%s", strip_linefeeds(tmp));

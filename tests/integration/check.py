@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -821,6 +822,83 @@ def budget_checks(s, crash, ext, fx, m, A):
             "and the session carries on with a fresh budget", session_goes_on)
 
 
+def ctrl_c_checks(s, crash, ext, fx, m, A):
+    """Ctrl-C in the middle of triage, at 12 moments from 0.1 s to 1.2 s
+    in, in one interactive crash session (a pty, as a person types it):
+    crash's SIGINT handler frees the command's buffers and jumps to the
+    main loop, also from inside the crash commands ovscrash runs; the
+    command must end there and the session carry on.  crash's own sys
+    and a complete triage after them are the proof."""
+    import pty
+    import select
+
+    def run():
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(crash, [crash, "-s", fx["vmlinux"], fx["vmcore"]])
+        buf = bytearray()
+
+        def until(pat, t):
+            end = time.time() + t
+            while time.time() < end:
+                if pat in buf:
+                    return True
+                if select.select([fd], [], [], 0.2)[0]:
+                    try:
+                        d = os.read(fd, 65536)
+                    except OSError:
+                        return False
+                    if not d:
+                        return False
+                    buf.extend(d)
+                    if pat in buf:
+                        return True
+            return False
+        try:
+            true(until(b"crash> ", 300), "no crash prompt")
+            os.write(fd, f"extend {ext}\n".encode())
+            true(until(b"shared object loaded", 60) and until(b"crash> ", 60), "extend")
+            def sync(i):
+                """the session answers again (a ^C that came after the
+                command ended can eat the next line's first bytes)"""
+                until(b"crash> ", 120)
+                for _ in range(3):
+                    time.sleep(0.3)
+                    del buf[:]
+                    os.write(fd, f"eval {MARK_BASE + 2 * i + 1:#x}\n".encode())
+                    if until(f"hexadecimal: {MARK_BASE + 2 * i + 1:x}".encode(), 5):
+                        return until(b"crash> ", 10)
+                return False
+            for i in range(12):
+                del buf[:]
+                os.write(fd, b"triage\n")
+                time.sleep(0.1 * (i + 1))
+                os.write(fd, b"\x03")
+                true(sync(i), f"no answer after Ctrl-C {0.1 * (i + 1):.1f} s into triage: "
+                     f"{bytes(buf[-300:])!r}")
+            del buf[:]
+            os.write(fd, b"sys\n")
+            true(until(b"PANIC:", 60), f"sys after the interrupts: {bytes(buf[-300:])!r}")
+            until(b"crash> ", 10)
+            del buf[:]
+            os.write(fd, b"triage -j\n")
+            true(until(b'"partial": false', 300), f"triage after the interrupts: {bytes(buf[-300:])!r}")
+            true(m["expected"]["verdict"].encode() in buf, "triage after the interrupts: signature")
+            until(b"crash> ", 10)
+            os.write(fd, b"q\n")
+        finally:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            _, st = os.waitpid(pid, 0)
+            os.close(fd)
+        true(not os.WIFSIGNALED(st) or os.WTERMSIG(st) == signal.SIGKILL,
+             f"crash died of signal {os.WTERMSIG(st) if os.WIFSIGNALED(st) else None}")
+    s.check(f"{A} Ctrl-C: triage interrupted at 12 moments ends each time, crash carries on "
+            "(sys, then a full triage)", run)
+
+
 def readelf_build_id(path):
     out = subprocess.run(["readelf", "-n", path], capture_output=True, text=True).stdout
     m = re.search(r"Build ID: ([0-9a-f]+)", out)
@@ -1316,6 +1394,8 @@ def main():
                     if bookworm(m):
                         bad_input_checks(s, crash, ext, fx, tmp, arch)
                         budget_checks(s, crash, ext, fx, m, arch)
+                    if bookworm(m) and arch == "amd64":
+                        ctrl_c_checks(s, crash, ext, fx, m, arch)
                         debuginfo_search_checks(s, crash, ext, fx, m, tmp, arch, timings)
                     if bookworm(m) and arch == "amd64":
                         packaging_checks(s, crash, fx, top, tmp)
