@@ -19,7 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int out_of_time(const char *at);
+/* Is the command's time up?  Then the step @at names is skipped, and,
+ * as the first place work stopped, named in the budget. */
+static int out_of_time(const char *at)
+{
+	if (!oc_cmd_out_of_time())
+		return 0;
+	oc_budget_stopped_at(oc_cmd_budget(), "%s", at);
+	return 1;
+}
 
 /* The log's panic reports: what the dump is (every dump gets one). */
 static void triage_log(struct oc_panic_list *l)
@@ -59,7 +67,8 @@ static void triage_path(struct oc_findings *f, const struct oc_spin *s,
 	int n = 0, i;
 
 	frames = calloc(OC_PS_MAX_FRAMES * 2, sizeof(*frames));
-	if (frames && s->cpu >= 0 && !out_of_time("the start of the spinning CPU's stack (bt -c)")) {
+	if (frames && s->cpu >= 0 &&
+	    !out_of_time("the start of the spinning CPU's stack (bt -c)")) {
 		snprintf(cmd, sizeof(cmd), "bt -c %d", s->cpu);
 		if (!oc_run(cmd, &out) && out)
 			n = oc_bt_frames(out, strlen(out), frames, OC_PS_MAX_FRAMES * 2);
@@ -77,16 +86,6 @@ static void triage_path(struct oc_findings *f, const struct oc_spin *s,
 	r = log_report(l, s->cpu);
 	if (r && r->nframes > 0)
 		oc_findings_path(f, r->frames, r->nframes, "log call trace", "log");
-}
-
-/* Is the command's time up?  Then the step @at names is skipped, and,
- * as the first place work stopped, named in the budget. */
-static int out_of_time(const char *at)
-{
-	if (!oc_cmd_out_of_time())
-		return 0;
-	oc_budget_stopped_at(oc_cmd_budget(), "%s", at);
-	return 1;
 }
 
 void oc_fixcheck(struct oc_fixcheck *fc, const char *path)
@@ -135,11 +134,9 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 		t->fix.carrier = t->fix.running = -1;
 		snprintf(t->fix.how, sizeof(t->fix.how),
 			 "unknown: not checked, the command's time budget was spent");
-	} else if (!oc_modsyms_ensure("openvswitch", NULL, &ms)) {
-		oc_fixcheck(&t->fix, ms.loaded);
-		oc_modsyms_free(&ms);
 	} else {
-		oc_fixcheck(&t->fix, NULL);
+		oc_fixcheck(&t->fix, oc_modsyms_ensure("openvswitch", NULL, &ms) ?
+			    NULL : ms.loaded);
 		oc_modsyms_free(&ms);
 	}
 	f->fix_carrier_check_present = t->fix.carrier;
