@@ -211,8 +211,11 @@ static int x86_regdump_start(const char *line, struct oc_regdump *rd)
 	p = line + 5;
 	while (*p == ' ')
 		p++;
-	/* segment selector */
-	if (isxdigit((unsigned char)p[0]) && p[4] == ':')
+	/* segment selector: four hex digits and ':' (each tested in turn,
+	 * so a line ending early is never read past its NUL) */
+	if (isxdigit((unsigned char)p[0]) && isxdigit((unsigned char)p[1]) &&
+	    isxdigit((unsigned char)p[2]) && isxdigit((unsigned char)p[3]) &&
+	    p[4] == ':')
 		p += 5;
 	while (*p == ' ' || *p == '[') {
 		if (*p == ' ') {
@@ -228,9 +231,9 @@ static int x86_regdump_start(const char *line, struct oc_regdump *rd)
 		p = end + 2;
 	}
 	if (!strncmp(p, "0x", 2)) {
+		if (!isxdigit((unsigned char)p[2]))
+			return 0;	/* "0x" alone: no address */
 		v = strtoull(p, &end, 16);
-		if (end == p + 2)
-			return 0;
 		oc_regdump_set(rd, &oc_arch_x86_64, "rip", v);
 		return 1;
 	}

@@ -587,6 +587,10 @@ void oc_verdict_decide(const struct oc_findings *f, struct oc_verdict *v)
 	}
 	ovs_lockup(f, v);
 out:
+	/* a verdict on what was gathered, said to be partial */
+	if (f->partial[0])
+		add_caveat(v, v->kind == OC_V_UNKNOWN ? 0 : 10,
+			   "partial: evidence gathering %.140s", f->partial);
 	if (v->kind != OC_V_UNKNOWN)
 		clamp(v);
 }

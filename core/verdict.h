@@ -67,6 +67,9 @@ struct oc_findings {
 	char panic_bucket[17];	/* oc_panic_bucket(), "" none */
 	char panic_bucket_desc[224];
 	char panic_cpu_text[16];	/* "CPU 1", "" unknown */
+	/* "" when every finding was gathered; else where and why gathering
+	 * stopped (the command's work budget): what is unknown may exist */
+	char partial[200];
 	/* crash commands that reproduce each finding ("" if none) */
 	char cmd_frame[OC_CMD_MAX];
 	char cmd_regs[OC_CMD_MAX];

@@ -4,6 +4,7 @@
  * into plain oc_netdev records.  No printing here.
  */
 #include "netdev.h"
+#include "session.h"
 #include "walk.h"
 #include "../core/strutil.h"
 
@@ -262,8 +263,13 @@ int oc_netdev_plausible(oc_addr addr)
 	return !oc_is_kvaddr(prev) && (prev & 0xfff) == 0x122;
 }
 
+/* Append @nd unless its address is already there (an O(1) check, so a
+ * walk meeting many devices stays linear).  0 added or present, -1 out
+ * of memory. */
 int oc_netdev_list_add(struct oc_netdev_list *l, const struct oc_netdev *nd)
 {
+	if (oc_addrmap_get(&l->index, nd->addr) >= 0)
+		return 0;
 	if (l->n == l->cap) {
 		int cap = l->cap ? l->cap * 2 : 32;
 		struct oc_netdev *v = realloc(l->v, cap * sizeof(*v));
@@ -273,24 +279,54 @@ int oc_netdev_list_add(struct oc_netdev_list *l, const struct oc_netdev *nd)
 		l->v = v;
 		l->cap = cap;
 	}
+	if (oc_addrmap_put(&l->index, nd->addr, l->n))
+		return -1;
 	l->v[l->n++] = *nd;
 	return 0;
 }
 
 struct oc_netdev *oc_netdev_list_find(struct oc_netdev_list *l, oc_addr addr)
 {
-	int i;
+	int i = oc_addrmap_get(&l->index, addr);
 
-	for (i = 0; i < l->n; i++)
-		if (l->v[i].addr == addr)
-			return &l->v[i];
-	return NULL;
+	return i >= 0 && i < l->n && l->v[i].addr == addr ? &l->v[i] : NULL;
+}
+
+void oc_netdev_list_keep(struct oc_netdev_list *l,
+			 int (*keep)(const struct oc_netdev *nd, const void *arg),
+			 const void *arg)
+{
+	int i, n;
+
+	oc_addrmap_clear(&l->index);
+	for (i = n = 0; i < l->n; i++) {
+		if (!keep(&l->v[i], arg))
+			continue;
+		l->v[n] = l->v[i];
+		oc_addrmap_put(&l->index, l->v[n].addr, n);
+		n++;
+	}
+	l->n = n;
 }
 
 void oc_netdev_list_free(struct oc_netdev_list *l)
 {
 	free(l->v);
+	oc_addrmap_free(&l->index);
 	memset(l, 0, sizeof(*l));
+}
+
+/* A walk's problem into the list's warnings; a spent budget is not one
+ * (the command reports it once, with where it stopped). */
+static void walk_warn(struct oc_netdev_list *l, const char *what, oc_addr a,
+		      const char *why)
+{
+	if (oc_cmd_budget_spent())
+		return;
+	if (a)
+		oc_appendf(l->warn, sizeof(l->warn), "%s %lx: %s", what, a, why);
+	else
+		oc_appendf(l->warn, sizeof(l->warn), "%s: %s", what, why);
 }
 
 struct ns_walk {
@@ -308,9 +344,7 @@ static int add_dev(oc_addr node, void *arg)
 	}
 	nd.listed = 1;
 	nd.via = OC_VIA_NETNS;
-	if (!oc_netdev_list_find(w->out, nd.addr))
-		oc_netdev_list_add(w->out, &nd);
-	return 0;
+	return oc_netdev_list_add(w->out, &nd) < 0;
 }
 
 static int walk_ns(oc_addr node, void *arg)
@@ -320,8 +354,8 @@ static int walk_ns(oc_addr node, void *arg)
 	char why[128];
 
 	if (oc_list_walk(net + oc_off.net_dev_base_head, add_dev, w, why, sizeof(why)) < 0)
-		oc_appendf(w->out->warn, sizeof(w->out->warn), "netns %lx: %s", net, why);
-	return 0;
+		walk_warn(w->out, "netns", net, why);
+	return oc_cmd_budget_spent();
 }
 
 static int add_todo(oc_addr node, void *arg)
@@ -332,9 +366,7 @@ static int add_todo(oc_addr node, void *arg)
 	if (oc_netdev_read(node - oc_off.nd_todo_list, &nd))
 		return 0;
 	nd.via = OC_VIA_TODO;
-	if (!oc_netdev_list_find(w->out, nd.addr))
-		oc_netdev_list_add(w->out, &nd);
-	return 0;
+	return oc_netdev_list_add(w->out, &nd) < 0;
 }
 
 int oc_netdev_walk(struct oc_netdev_list *out)
@@ -354,11 +386,11 @@ int oc_netdev_walk(struct oc_netdev_list *out)
 		return -1;
 	}
 	if (oc_list_walk(head, walk_ns, &w, why, sizeof(why)) < 0)
-		oc_appendf(out->warn, sizeof(out->warn), "net_namespace_list: %s", why);
+		walk_warn(out, "net_namespace_list", 0, why);
 	/* netdev_run_todo()'s list: unregistered devices waiting for refs */
 	if (OC_HAVE(nd_todo_list) && (head = oc_sym_value("net_todo_list")) &&
 	    oc_list_walk(head, add_todo, &w, why, sizeof(why)) < 0)
-		oc_appendf(out->warn, sizeof(out->warn), "net_todo_list: %s", why);
+		walk_warn(out, "net_todo_list", 0, why);
 	return out->n;
 }
 

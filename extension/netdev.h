@@ -4,6 +4,7 @@
 #define OVSCRASH_NETDEV_H
 
 #include "target.h"
+#include "../core/addrmap.h"
 
 #define OC_IFNAMSIZ 16
 
@@ -33,6 +34,7 @@ struct oc_netdev {
 struct oc_netdev_list {
 	struct oc_netdev *v;
 	int n, cap;
+	struct oc_addrmap index;	/* address -> index into v */
 	char warn[1024];		/* walk problems (bounds, cycles), "; "-separated */
 };
 
@@ -43,8 +45,14 @@ int oc_netdev_plausible(oc_addr addr);
 /* Every device of every namespace, then those on net_todo_list (being
  * unregistered, already unlisted); returns number of devices */
 int oc_netdev_walk(struct oc_netdev_list *out);
+/* Append unless the address is already listed (O(1)); -1 out of memory */
 int oc_netdev_list_add(struct oc_netdev_list *l, const struct oc_netdev *nd);
+/* The record of the device at @addr, or NULL (O(1)) */
 struct oc_netdev *oc_netdev_list_find(struct oc_netdev_list *l, oc_addr addr);
+/* Keep, in order, the records @keep says yes to */
+void oc_netdev_list_keep(struct oc_netdev_list *l,
+			 int (*keep)(const struct oc_netdev *nd, const void *arg),
+			 const void *arg);
 void oc_netdev_list_free(struct oc_netdev_list *l);
 
 const char *oc_nd_reg_state_name(long v);

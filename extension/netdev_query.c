@@ -9,13 +9,16 @@
 #include "escape.h"
 #include "ovs.h"
 #include "picktx.h"
+#include "session.h"
+#include "../core/strutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int wanted(const struct oc_netdev *nd, const struct oc_netdev_filter *flt)
+static int wanted(const struct oc_netdev *nd, const void *arg)
 {
+	const struct oc_netdev_filter *flt = arg;
 	char name[80], why[160];
 
 	if (flt->addr && nd->addr != flt->addr)
@@ -35,33 +38,42 @@ int oc_netdev_query(const char *ovs_debug_path, const struct oc_netdev_filter *f
 		    struct oc_netdev_query *q)
 {
 	struct oc_netdev_list *l = &q->l;
-	struct oc_picktx *pt;
+	struct oc_picktx *pt = NULL;
 	struct oc_ovs o;
-	int i, n;
+	int i;
 
 	memset(q, 0, sizeof(*q));
 	q->walk_failed = oc_netdev_walk(l) < 0;
-	/* devices no longer listed but still referenced */
-	if (!oc_ovs_walk(ovs_debug_path, &o)) {
-		for (i = 0; i < o.nvports; i++)
-			if (o.vports[i].dev_ok && !oc_netdev_list_find(l, o.vports[i].nd.addr))
-				oc_netdev_list_add(l, &o.vports[i].nd);
+	/* devices no longer listed but still referenced: by a vport ... */
+	if (oc_cmd_budget_spent()) {
+		snprintf(q->ovs_status, sizeof(q->ovs_status),
+			 "the command's budget was spent before the vport walk");
+	} else {
+		if (!oc_ovs_walk(ovs_debug_path, &o))
+			for (i = 0; i < o.nvports; i++)
+				if (o.vports[i].dev_ok)
+					oc_netdev_list_add(l, &o.vports[i].nd);
+		if (o.warn[0])
+			oc_appendf(l->warn, sizeof(l->warn), "OVS: %s", o.warn);
+		snprintf(q->ovs_status, sizeof(q->ovs_status), "%s", o.status);
+		oc_ovs_free(&o);
 	}
-	snprintf(q->ovs_status, sizeof(q->ovs_status), "%s", o.status);
-	oc_ovs_free(&o);
-	pt = malloc(sizeof(*pt));
-	if (pt && oc_picktx_find(pt) > 0)
+	/* ... or by the registers of a CPU spinning in netdev_pick_tx (not
+	 * a walk: crash's bt -E, log and dis, skipped when out of time) */
+	if (oc_cmd_out_of_time()) {
+		oc_budget_stopped_at(oc_cmd_budget(),
+				     "the start of the search of spinning CPUs' registers");
+	} else if ((pt = malloc(sizeof(*pt))) && oc_picktx_find(pt) > 0) {
 		for (i = 0; i < pt->nspins; i++)
-			if (pt->spins[i].dev_ok && !oc_netdev_list_find(l, pt->spins[i].nd.addr))
+			if (pt->spins[i].dev_ok)
 				oc_netdev_list_add(l, &pt->spins[i].nd);
+	}
 	free(pt);
+	q->truncated = oc_cmd_budget_spent();
 
 	/* keep, in order, the devices the filter lets through */
-	for (i = n = 0; i < l->n; i++)
-		if (wanted(&l->v[i], flt))
-			l->v[n++] = l->v[i];
-	l->n = n;
-	return n;
+	oc_netdev_list_keep(l, wanted, flt);
+	return l->n;
 }
 
 void oc_netdev_query_free(struct oc_netdev_query *q)

@@ -21,6 +21,7 @@ struct oc_netdev_filter {
 struct oc_netdev_query {
 	struct oc_netdev_list l;	/* the devices that passed the filter, in walk order */
 	int walk_failed;		/* oc_netdev_walk() failed: l.warn says why */
+	int truncated;			/* the budget stopped the search (session.h) */
 	char ovs_status[512];		/* why OVS vports were not searched, "" if they were */
 };
 

@@ -51,6 +51,25 @@ static void print_doc(json_object *doc)
 	json_object_put(doc);
 }
 
+/* "truncated": where and why the budget stopped the command, or null */
+static json_object *truncated(const struct oc_budget *b)
+{
+	json_object *o;
+
+	if (!b || !b->spent)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "where", json_object_new_string(b->where[0] ? b->where : "?"));
+	json_object_object_add(o, "reason", json_object_new_string(b->reason));
+	json_object_object_add(o, "nodes_read", json_object_new_int64((int64_t)b->nodes));
+	json_object_object_add(o, "elapsed_ms", json_object_new_int64(oc_budget_elapsed_ms(b)));
+	json_object_object_add(o, "max_nodes", b->max_nodes ?
+			       json_object_new_int64((int64_t)b->max_nodes) : NULL);
+	json_object_object_add(o, "max_seconds", b->max_ms ?
+			       json_object_new_double(b->max_ms / 1000.0) : NULL);
+	return o;
+}
+
 /* ---- records ---- */
 
 static json_object *rec_netdev(const struct oc_netdev *nd)
@@ -190,7 +209,7 @@ void oc_json_ovscrash(const struct oc_modsyms *ms)
 	print_doc(o);
 }
 
-void oc_json_netdev(const struct oc_netdev_query *q)
+void oc_json_netdev(const struct oc_netdev_query *q, const struct oc_budget *b)
 {
 	json_object *doc = json_object_new_object(), *arr = json_object_new_array();
 	int i;
@@ -201,10 +220,11 @@ void oc_json_netdev(const struct oc_netdev_query *q)
 	json_object_object_add(doc, "devices", arr);
 	json_object_object_add(doc, "warning", str_or_null(q->l.warn));
 	json_object_object_add(doc, "ovs_status", str_or_null(q->ovs_status));
+	json_object_object_add(doc, "truncated", truncated(b));
 	print_doc(doc);
 }
 
-void oc_json_vport(const struct oc_ovs *o)
+void oc_json_vport(const struct oc_ovs *o, const struct oc_budget *b)
 {
 	json_object *doc = json_object_new_object(), *dps = json_object_new_array(),
 		    *vps = json_object_new_array();
@@ -220,6 +240,7 @@ void oc_json_vport(const struct oc_ovs *o)
 	json_object_object_add(doc, "datapaths", dps);
 	json_object_object_add(doc, "vports", vps);
 	json_object_object_add(doc, "warning", str_or_null(o->warn));
+	json_object_object_add(doc, "truncated", truncated(b));
 	print_doc(doc);
 }
 
@@ -258,7 +279,7 @@ void oc_json_picktx(const struct oc_picktx *p)
 	print_doc(doc);
 }
 
-void oc_json_triage(const struct oc_triage *t)
+void oc_json_triage(const struct oc_triage *t, const struct oc_budget *b)
 {
 	json_object *doc = json_object_new_object(), *k;
 
@@ -278,5 +299,7 @@ void oc_json_triage(const struct oc_triage *t)
 	json_object_object_add(doc, "spin", t->spin ? rec_spin(t->spin, t->pt.gdb_off_delta) : NULL);
 	json_object_object_add(doc, "vport", t->vport ? rec_vport(&t->ovs, t->vport) : NULL);
 	json_object_object_add(doc, "ovs_status", str_or_null(t->ovs.status));
+	json_object_object_add(doc, "partial", json_object_new_boolean(b && b->spent));
+	json_object_object_add(doc, "truncated", truncated(b));
 	print_doc(doc);
 }

@@ -16,6 +16,15 @@
 #define OVSCRASH_VERSION "0.1.0"	/* the Makefile passes the real one */
 #endif
 
+/* The one line a command prints when its budget stopped it */
+static void truncated_line(const struct oc_budget *b)
+{
+	char line[320];
+
+	if (b && b->spent)
+		fprintf(fp, "TRUNCATED: %s\n", oc_budget_describe(b, line, sizeof(line)));
+}
+
 /* ---- ovscrash ---- */
 
 void oc_text_ovscrash(const struct oc_modsyms *ms)
@@ -70,7 +79,7 @@ static void netdev_line(const struct oc_netdev *nd)
 		nd->listed ? "" : "UNLISTED ", note[0] ? "ANOMALY: " : "", note);
 }
 
-void oc_text_netdev(const struct oc_netdev_query *q)
+void oc_text_netdev(const struct oc_netdev_query *q, const struct oc_budget *b)
 {
 	int i;
 
@@ -85,6 +94,7 @@ void oc_text_netdev(const struct oc_netdev_query *q)
 		fprintf(fp, "NOTE: OVS vports not searched: %s\n", q->ovs_status);
 	if (!q->l.n)
 		fprintf(fp, "(no matching devices)\n");
+	truncated_line(b);
 }
 
 /* ---- vport ---- */
@@ -104,7 +114,7 @@ static void vport_line(const struct oc_ovs *o, const struct oc_vport *v)
 		fprintf(fp, "%18s%s\n", "", v->race_why);
 }
 
-void oc_text_vport(const struct oc_ovs *o)
+void oc_text_vport(const struct oc_ovs *o, const struct oc_budget *b)
 {
 	char name[80];
 	int i;
@@ -124,6 +134,7 @@ void oc_text_vport(const struct oc_ovs *o)
 		vport_line(o, &o->vports[i]);
 	if (o->warn[0])
 		fprintf(fp, "WARNING: %s\n", o->warn);
+	truncated_line(b);
 }
 
 /* ---- ovsmod ---- */
@@ -210,12 +221,16 @@ static const char *fix_state(int present)
 	return present < 0 ? "unknown" : present ? "present" : "ABSENT";
 }
 
-void oc_text_triage(const struct oc_triage *t)
+void oc_text_triage(const struct oc_triage *t, const struct oc_budget *b)
 {
+	if (b && b->spent)
+		fprintf(fp, "PARTIAL: the verdict rests on the evidence gathered "
+			"before the budget stopped the command\n");
 	oc_verdict_text(fp, &t->f, &t->v);
 	fprintf(fp, "\nFIXES IN THIS KERNEL: carrier check (066b86787fa3) %s, running check (47e55e4b410f) %s\n",
 		fix_state(t->fix.carrier), fix_state(t->fix.running));
 	fprintf(fp, "  (%s)\n", t->fix.how);
 	if (t->ovs.status[0])
 		fprintf(fp, "NOTE: %s\n", t->ovs.status);
+	truncated_line(b);
 }

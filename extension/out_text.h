@@ -12,13 +12,15 @@
 #include "ovs.h"
 #include "picktx.h"
 #include "triage.h"
+#include "../core/budget.h"
 
 void oc_text_ovscrash(const struct oc_modsyms *ms);
-void oc_text_netdev(const struct oc_netdev_query *q);
-void oc_text_vport(const struct oc_ovs *o);
+/* @b: the command's budget; spent: one TRUNCATED line says where */
+void oc_text_netdev(const struct oc_netdev_query *q, const struct oc_budget *b);
+void oc_text_vport(const struct oc_ovs *o, const struct oc_budget *b);
 /* @rc: oc_modsyms_ensure()'s result */
 void oc_text_ovsmod(const struct oc_modsyms *ms, int rc);
 void oc_text_picktx(const struct oc_picktx *p);
-void oc_text_triage(const struct oc_triage *t);
+void oc_text_triage(const struct oc_triage *t, const struct oc_budget *b);
 
 #endif

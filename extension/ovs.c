@@ -6,6 +6,7 @@
  */
 #include "ovs.h"
 #include "modsyms.h"
+#include "session.h"
 #include "walk.h"
 #include "../core/strutil.h"
 
@@ -16,6 +17,10 @@
 /* DP_VPORT_HASH_BUCKETS in net/openvswitch/datapath.h: a #define, so not
  * in debuginfo; unchanged since the vport hash was introduced (2012). */
 #define OC_DP_VPORT_HASH_BUCKETS 1024
+/* bounds of the records kept (checked before adding one); the command's
+ * budget bounds the reads that find them */
+#define OC_MAX_DATAPATHS	4096
+#define OC_MAX_VPORTS		OC_MAX_WALK
 
 static const char *const vport_type_enums[] = {
 	"OVS_VPORT_TYPE_UNSPEC", "OVS_VPORT_TYPE_NETDEV", "OVS_VPORT_TYPE_INTERNAL",
@@ -56,6 +61,31 @@ static int add_vport(oc_addr node, void *arg)
 	uint16_t port;
 	long type;
 
+	/* the same vport met again (in another bucket: a damaged table) */
+	if (oc_addrmap_get(&o->seen, node) >= 0) {
+		if (!o->dup_warned++)
+			oc_appendf(o->warn, sizeof(o->warn),
+				   "vport %lx met again (datapath %lx): skipped",
+				   node - oc_off.vport_dp_hash_node, o->dps[w->dp_index].addr);
+		return 0;
+	}
+	if (o->nvports >= OC_MAX_VPORTS) {
+		oc_appendf(o->warn, sizeof(o->warn), "stopped at %d vports (bound)",
+			   o->nvports);
+		o->full = 1;
+		return 1;
+	}
+	if (oc_addrmap_put(&o->seen, node, o->nvports))
+		return 1;
+	if (o->nvports == o->vports_cap) {
+		int cap = o->vports_cap ? o->vports_cap * 2 : 16;
+
+		nv = realloc(o->vports, cap * sizeof(*nv));
+		if (!nv)
+			return 1;
+		o->vports = nv;
+		o->vports_cap = cap;
+	}
 	memset(&vp, 0, sizeof(vp));
 	vp.addr = node - oc_off.vport_dp_hash_node;
 	vp.dp = o->dps[w->dp_index].addr;
@@ -90,41 +120,46 @@ static int add_vport(oc_addr node, void *arg)
 	}
 	if (vp.port_no == 0 && vp.dev_ok)	/* the local port names the datapath */
 		memcpy(o->dps[w->dp_index].name, vp.nd.name, sizeof(vp.nd.name));
-	nv = realloc(o->vports, (o->nvports + 1) * sizeof(*nv));
-	if (!nv)
-		return 1;
-	o->vports = nv;
 	o->vports[o->nvports++] = vp;
 	o->dps[w->dp_index].nports++;
-	return o->nvports >= OC_MAX_WALK;
+	return 0;
 }
 
 static int add_dp(oc_addr node, void *arg)
 {
 	struct walk_ctx *w = arg;
 	struct oc_ovs *o = w->o;
-	struct oc_datapath *nd;
+	struct oc_datapath *dp;
 	oc_addr ports;
 	char why[128];
 	int b;
 
-	nd = realloc(o->dps, (o->ndps + 1) * sizeof(*nd));
-	if (!nd)
+	if (o->ndps >= OC_MAX_DATAPATHS) {
+		oc_appendf(o->warn, sizeof(o->warn), "stopped at %d datapaths (bound)",
+			   o->ndps);
 		return 1;
-	o->dps = nd;
-	memset(&o->dps[o->ndps], 0, sizeof(*nd));
-	o->dps[o->ndps].addr = node - oc_off.dp_list_node;
+	}
+	dp = realloc(o->dps, (o->ndps + 1) * sizeof(*dp));
+	if (!dp)
+		return 1;
+	o->dps = dp;
+	dp = &o->dps[o->ndps];
+	memset(dp, 0, sizeof(*dp));
+	dp->addr = node - oc_off.dp_list_node;
 	w->dp_index = o->ndps++;
-	if (oc_read_ulong(o->dps[w->dp_index].addr + oc_off.dp_ports, &ports) || !ports) {
+	if (oc_read_ulong(dp->addr + oc_off.dp_ports, &ports) || !ports) {
 		oc_appendf(o->warn, sizeof(o->warn), "datapath %lx: ports table unreadable",
-			 o->dps[w->dp_index].addr);
+			   dp->addr);
 		return 0;
 	}
-	for (b = 0; b < OC_DP_VPORT_HASH_BUCKETS; b++)
-		if (oc_hlist_walk(ports + b * sizeof(oc_addr), add_vport, w, why, sizeof(why)) < 0)
+	/* each bucket's head is read, and charged, by the walk */
+	for (b = 0; b < OC_DP_VPORT_HASH_BUCKETS && !oc_cmd_budget_spent() &&
+		    !o->full; b++)
+		if (oc_hlist_walk(ports + b * sizeof(oc_addr), add_vport, w, why, sizeof(why)) < 0 &&
+		    !oc_cmd_budget_spent())
 			oc_appendf(o->warn, sizeof(o->warn), "datapath %lx bucket %d: %s",
-				 o->dps[w->dp_index].addr, b, why);
-	return o->ndps >= 4096;
+				   o->dps[w->dp_index].addr, b, why);
+	return oc_cmd_budget_spent();
 }
 
 struct ns_ctx {
@@ -149,13 +184,14 @@ static int walk_ns(oc_addr node, void *arg)
 		return 0;
 	if (OC_HAVE(net_ns) && OC_HAVE(ns_inum))
 		oc_read_u32(net + oc_off.net_ns + oc_off.ns_inum, &inum);
-	if (oc_list_walk(ovs_net + oc_off.ovsnet_dps, add_dp, c->w, why, sizeof(why)) < 0)
+	if (oc_list_walk(ovs_net + oc_off.ovsnet_dps, add_dp, c->w, why, sizeof(why)) < 0 &&
+	    !oc_cmd_budget_spent())
 		oc_appendf(o->warn, sizeof(o->warn), "ovs_net %lx: %s", ovs_net, why);
 	for (i = first; i < o->ndps; i++) {
 		o->dps[i].net = net;
 		o->dps[i].netns_inum = inum;
 	}
-	return 0;
+	return oc_cmd_budget_spent();
 }
 
 int oc_ovs_walk(const char *user_path, struct oc_ovs *o)
@@ -190,8 +226,10 @@ int oc_ovs_walk(const char *user_path, struct oc_ovs *o)
 	}
 	w.hook = oc_sym_value("netdev_frame_hook");
 	o->available = 1;
-	if (oc_list_walk(oc_sym_value("net_namespace_list"), walk_ns, &c, why, sizeof(why)) < 0)
+	if (oc_list_walk(oc_sym_value("net_namespace_list"), walk_ns, &c, why, sizeof(why)) < 0 &&
+	    !oc_cmd_budget_spent())
 		oc_appendf(o->warn, sizeof(o->warn), "net_namespace_list: %s", why);
+	o->truncated = oc_cmd_budget_spent();
 	return 0;
 }
 
@@ -209,5 +247,6 @@ void oc_ovs_free(struct oc_ovs *o)
 {
 	free(o->dps);
 	free(o->vports);
+	oc_addrmap_free(&o->seen);
 	memset(o, 0, sizeof(*o));
 }

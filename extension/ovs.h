@@ -4,6 +4,7 @@
 #define OVSCRASH_OVS_H
 
 #include "netdev.h"
+#include "../core/addrmap.h"
 
 struct oc_datapath {
 	oc_addr addr, net;
@@ -31,7 +32,11 @@ struct oc_ovs {
 	struct oc_datapath *dps;
 	int ndps;
 	struct oc_vport *vports;
-	int nvports;
+	int nvports, vports_cap;
+	struct oc_addrmap seen;		/* vport hash nodes met, O(1) check */
+	int dup_warned, full;
+	int truncated;			/* the command's budget stopped the walk:
+					 * a vport not found may still exist */
 	char warn[1024];		/* walk problems, "; "-separated */
 };
 

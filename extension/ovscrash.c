@@ -14,6 +14,7 @@
 #include "out_json.h"
 #include "out_text.h"
 #include "picktx.h"
+#include "session.h"
 #include "triage.h"
 
 #include <getopt.h>
@@ -38,7 +39,7 @@ static char *help_ovscrash[] = {
 static char *help_netdev[] = {
 	"netdev",
 	"network devices in every namespace, and unlisted ones still referenced",
-	"[-a] [-n inode] [-N name] [-i ifindex] [-d debugpath] [-j] [address]",
+	"[-a] [-n inode] [-N name] [-i ifindex] [-d debugpath] [-B n[,s]] [-j] [address]",
 	"  Walks net_namespace_list and each namespace's device list, then adds",
 	"  devices that are no longer listed but still referenced: on",
 	"  net_todo_list (unregistering), by an OVS vport, or by the registers of",
@@ -48,6 +49,13 @@ static char *help_netdev[] = {
 	"    -N name     only devices with this name",
 	"    -i ifindex  only devices with this ifindex",
 	"    -d path     openvswitch.ko debuginfo file or directory",
+	"    -B n[,s]    the command's work budget: at most n list nodes read",
+	"                and s seconds (fraction allowed) over all its walks;",
+	"                0 = unbounded, ,s keeps n; default $OVSCRASH_BUDGET,",
+	"                else 200000,60.",
+	"                When spent, the command stops there and says so in one",
+	"                TRUNCATED line (JSON: \"truncated\") naming the list head",
+	"                and the counts",
 	"    -j          print one JSON document",
 	"    address     only the net_device at this address",
 	"\nEXAMPLE",
@@ -58,14 +66,21 @@ static char *help_netdev[] = {
 static char *help_vport[] = {
 	"vport",
 	"OVS datapaths and vports in every namespace",
-	"[-d debugpath] [-j]",
+	"[-d debugpath] [-B n[,s]] [-j]",
 	"  Loads openvswitch.ko debuginfo if needed (see ovsmod), then lists each",
 	"  datapath and every vport in its port table with the netdev behind it.",
 	"  RACE marks a vport still in its datapath while its netdev is",
 	"  unregistering or has no tx queues: the window of the netdev_pick_tx",
 	"  lockup fixed by 066b86787fa3 and 47e55e4b410f.",
-	"    -d path  openvswitch.ko debuginfo file or directory",
-	"    -j       print one JSON document",
+	"    -d path     openvswitch.ko debuginfo file or directory",
+	"    -B n[,s]    the command's work budget: at most n list nodes read",
+	"                and s seconds (fraction allowed) over all its walks;",
+	"                0 = unbounded, ,s keeps n; default $OVSCRASH_BUDGET,",
+	"                else 200000,60.",
+	"                When spent, the command stops there and says so in one",
+	"                TRUNCATED line (JSON: \"truncated\") naming the list head",
+	"                and the counts",
+	"    -j          print one JSON document",
 	NULL
 };
 
@@ -114,7 +129,7 @@ static char *help_picktx[] = {
 static char *help_triage[] = {
 	"triage",
 	"verdict on the OVS netdev_pick_tx lockup",
-	"[-d debugpath] [-j]",
+	"[-d debugpath] [-B n[,s]] [-j]",
 	"  Runs picktx, vport and the fix check and prints a verdict with numbered",
 	"  evidence, each with the crash command that shows it, a confidence, the",
 	"  fixing commits and whether this kernel's do_output() carries them.",
@@ -124,8 +139,22 @@ static char *help_triage[] = {
 	"  upstream check would have stopped it.  A dump that is not this bug is",
 	"  named by its panic report: kind, function+offset [module], CPU and a",
 	"  bucket id that groups the same panic across builds.",
-	"    -d path  openvswitch.ko debuginfo file or directory",
-	"    -j       print one JSON document",
+	"  The budget bounds the whole command: the walks stop when it is spent,",
+	"  and once its time is up the later steps (fix check, CPU search, stack)",
+	"  are skipped; the verdict then rests on what was gathered, is marked",
+	"  PARTIAL (JSON: \"partial\": true, \"truncated\") and can leave unknown",
+	"  what the skipped steps would have shown.  It runs past the budget's",
+	"  time only by the one step already running then (a crash command such",
+	"  as bt or dis, or the module debuginfo search, itself bounded).",
+	"    -d path     openvswitch.ko debuginfo file or directory",
+	"    -B n[,s]    the command's work budget: at most n list nodes read",
+	"                and s seconds (fraction allowed) over all its walks;",
+	"                0 = unbounded, ,s keeps n; default $OVSCRASH_BUDGET,",
+	"                else 200000,60.",
+	"                When spent, the command stops there and says so in one",
+	"                TRUNCATED line (JSON: \"truncated\") naming the list head",
+	"                and the counts",
+	"    -j          print one JSON document",
 	NULL
 };
 
@@ -153,13 +182,16 @@ void __attribute__((destructor)) ovscrash_fini(void)
 struct cmd_opts {
 	int json;
 	char *dbg, *module;
+	char *budget;			/* -B n[,s], NULL: $OVSCRASH_BUDGET */
 	struct oc_netdev_filter nd;	/* netdev's -a -n -N -i [address] */
 };
 
 /* getopt over crash's args with the flags the command allows in optstr;
- * a bad flag prints the command's usage (crash's convention) */
+ * a bad flag prints the command's usage (crash's convention).  Then the
+ * command's budget starts (session.h), from -B or $OVSCRASH_BUDGET. */
 static void parse_opts(const char *optstr, struct cmd_opts *o)
 {
+	char err[256];
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -174,11 +206,14 @@ static void parse_opts(const char *optstr, struct cmd_opts *o)
 		case 'm': o->module = optarg; break;
 		case 'n': o->nd.netns = stol(optarg, FAULT_ON_ERROR, NULL); break;
 		case 'i': o->nd.ifindex = stol(optarg, FAULT_ON_ERROR, NULL); break;
+		case 'B': o->budget = optarg; break;
 		default: argerrs++;
 		}
 	}
 	if (argerrs)
 		cmd_usage(pc->curcmd, SYNOPSIS);
+	if (oc_session_command(o->budget, err, sizeof(err)))
+		error(FATAL, "%s\n", err);
 }
 
 /* ---- the commands: options -> walker/finder -> renderer ---- */
@@ -202,14 +237,14 @@ static void cmd_netdev(void)
 	struct oc_netdev_query q;
 	struct cmd_opts opt;
 
-	parse_opts("an:N:i:d:j", &opt);
+	parse_opts("an:N:i:d:B:j", &opt);
 	if (args[optind])
 		opt.nd.addr = htol(args[optind], FAULT_ON_ERROR, NULL);
 	oc_netdev_query(opt.dbg, &opt.nd, &q);
 	if (opt.json)
-		oc_json_netdev(&q);
+		oc_json_netdev(&q, oc_cmd_budget());
 	else
-		oc_text_netdev(&q);
+		oc_text_netdev(&q, oc_cmd_budget());
 	oc_netdev_query_free(&q);
 }
 
@@ -218,12 +253,12 @@ static void cmd_vport(void)
 	struct oc_ovs o;
 	struct cmd_opts opt;
 
-	parse_opts("d:j", &opt);
+	parse_opts("d:B:j", &opt);
 	oc_ovs_walk(opt.dbg, &o);
 	if (opt.json)
-		oc_json_vport(&o);
+		oc_json_vport(&o, oc_cmd_budget());
 	else
-		oc_text_vport(&o);
+		oc_text_vport(&o, oc_cmd_budget());
 	oc_ovs_free(&o);
 }
 
@@ -248,13 +283,16 @@ static void cmd_picktx(void)
 	struct cmd_opts opt;
 
 	parse_opts("j", &opt);
-	p = (struct oc_picktx *)GETBUF(sizeof(*p));
+	/* malloc, not GETBUF: crash's Ctrl-C handler frees every GETBUF
+	 * buffer (restore_sanity) while ovscrash may still be running */
+	if (!(p = malloc(sizeof(*p))))
+		error(FATAL, "picktx: out of memory\n");
 	oc_picktx_find(p);
 	if (opt.json)
 		oc_json_picktx(p);
 	else
 		oc_text_picktx(p);
-	FREEBUF(p);
+	free(p);
 }
 
 static void cmd_triage(void)
@@ -262,13 +300,14 @@ static void cmd_triage(void)
 	struct oc_triage *t;
 	struct cmd_opts opt;
 
-	parse_opts("d:j", &opt);
-	t = (struct oc_triage *)GETBUF(sizeof(*t));
+	parse_opts("d:B:j", &opt);
+	if (!(t = malloc(sizeof(*t))))	/* not GETBUF: see cmd_picktx */
+		error(FATAL, "triage: out of memory\n");
 	oc_triage_run(opt.dbg, t);
 	if (opt.json)
-		oc_json_triage(t);
+		oc_json_triage(t, oc_cmd_budget());
 	else
-		oc_text_triage(t);
+		oc_text_triage(t, oc_cmd_budget());
 	oc_triage_free(t);
-	FREEBUF(t);
+	free(t);
 }

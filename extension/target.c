@@ -237,75 +237,139 @@ int oc_enum_value(const char *name, long *val)
 	return enumerator_value((char *)name, val) ? 0 : -1;
 }
 
-/*
- * Run a crash command with fp redirected to a memory stream, the way
- * crash's own silent_call_bt() does, and with pc->main_loop_env swapped
- * so an error(FATAL) comes back here instead of ending our command.
- */
 const char *oc_log_text(void)
 {
 	static char *text;
 	static int tried;
 
 	if (!tried) {
-		tried = 1;
 		if (oc_run("log", &text)) {
 			free(text);
 			text = NULL;
 		}
+		tried = 1;	/* not before: a Ctrl-C in `log` tries again */
 	}
 	return text;
 }
 
-int oc_run(const char *cmdline, char **out)
+/* restore_sanity() ran: crash's SIGINT (Ctrl-C), SIGPIPE or SIGSEGV
+ * handler, which then jumps to pc->main_loop_env */
+static void note_restart(void *arg)
 {
-	struct command_table_entry *ce;
-	char line[BUFSIZE], *buf = NULL, *save_args[MAXARGS];
-	size_t len = 0;
-	jmp_buf save_env;
-	FILE *save_fp = fp, *save_err = pc->error_fp, *mem;
-	int save_argcnt = argcnt, save_optind = optind, rc = 0;
-	ulonglong save_flags = pc->flags;
-	volatile int failed = 0;
+	*(volatile int *)arg = 1;
+}
 
-	if (out)
-		*out = NULL;
-	mem = open_memstream(&buf, &len);
-	if (!mem)
-		return -1;
-	memcpy(save_args, args, sizeof(save_args));
-	snprintf(line, sizeof(line), "%s", cmdline);
-	argcnt = parse_line(line, args);
-	if (argcnt < 1 || !(ce = get_command_table_entry(args[0]))) {
-		fclose(mem);
-		free(buf);
-		rc = -1;
-		goto restore;
-	}
-	fp = mem;
-	pc->error_fp = mem;
-	optind = 0;
+#define OC_RESTARTED	(-2)
+
+/*
+ * Call fn(arg) with pc->main_loop_env swapped, so that an error(FATAL)
+ * (or any RESTART) inside crash comes back here instead of ending the
+ * running ovscrash command.  0 if fn returned, -1 if crash jumped out,
+ * OC_RESTARTED if it jumped out of its signal handler: the user pressed
+ * Ctrl-C (or a pipe broke), crash has already freed the command's
+ * buffers and closed its output, and the caller, once its own state is
+ * restored, must end the command with RESTART() as crash would have.
+ */
+static int guarded(void (*fn)(void *), void *arg)
+{
+	FILE *had_tmp = pc->tmpfile, *had_tmp2 = pc->tmpfile2;
+	void (*save_cleanup)(void *) = pc->cmd_cleanup;
+	void *save_cleanup_arg = pc->cmd_cleanup_arg;
+	jmp_buf save_env;
+	volatile int failed = 0, restarted = 0;
+
 	memcpy(&save_env, &pc->main_loop_env, sizeof(jmp_buf));
+	pc->cmd_cleanup = note_restart;	/* restore_sanity() calls it */
+	pc->cmd_cleanup_arg = (void *)&restarted;
 	if (setjmp(pc->main_loop_env))
 		failed = 1;
 	else
-		ce->func();
+		fn(arg);
 	memcpy(&pc->main_loop_env, &save_env, sizeof(jmp_buf));
+	pc->cmd_cleanup = save_cleanup;
+	pc->cmd_cleanup_arg = save_cleanup_arg;
+	if (restarted) {
+		if (save_cleanup)	/* it was due to run then too */
+			save_cleanup(save_cleanup_arg);
+		return OC_RESTARTED;
+	}
+	/* a jump out of get_panicmsg() or a command leaves the temporary
+	 * file it opened (crash closes it only before the next command
+	 * line): close it, or every later open_tmpfile() is FATAL */
+	if (failed && !had_tmp && pc->tmpfile)
+		close_tmpfile();
+	if (failed && !had_tmp2 && pc->tmpfile2)
+		close_tmpfile2();
+	return failed ? -1 : 0;
+}
+
+/* one crash command line: parsed (parse_line may fail too) and run */
+struct run_call {
+	char line[BUFSIZE];
+	int found;
+};
+
+static void run_line(void *arg)
+{
+	struct run_call *rc = arg;
+	struct command_table_entry *ce;
+
+	argcnt = parse_line(rc->line, args);
+	if (argcnt < 1 || !(ce = get_command_table_entry(args[0])))
+		return;
+	rc->found = 1;
+	optind = 0;
+	ce->func();
+}
+
+/*
+ * Run a crash command with fp redirected to a memory stream, the way
+ * crash's own silent_call_bt() does; parsing and running are guarded, so
+ * an error(FATAL) comes back here instead of ending our command.
+ */
+int oc_run(const char *cmdline, char **out)
+{
+	struct run_call *rc;
+	char *buf = NULL, *save_args[MAXARGS];
+	size_t len = 0;
+	FILE *save_fp = fp, *save_err = pc->error_fp, *mem;
+	int save_argcnt = argcnt, save_optind = optind, failed;
+	ulonglong save_flags = pc->flags;
+
+	if (out)
+		*out = NULL;
+	rc = calloc(1, sizeof(*rc));
+	if (!rc)
+		return -1;
+	mem = open_memstream(&buf, &len);
+	if (!mem) {
+		free(rc);
+		return -1;
+	}
+	memcpy(save_args, args, sizeof(save_args));
+	snprintf(rc->line, sizeof(rc->line), "%s", cmdline);
+	fp = mem;
+	pc->error_fp = mem;
+	failed = guarded(run_line, rc);
 	fflush(mem);
 	fclose(mem);
-	if (out)
-		*out = buf;
+	if (out && rc->found)
+		*out = buf;	/* what it printed, even if it failed */
 	else
 		free(buf);
-	rc = failed ? -1 : 0;
-restore:
 	fp = save_fp;
 	pc->error_fp = save_err;
 	pc->flags = save_flags;
 	argcnt = save_argcnt;
 	optind = save_optind;
 	memcpy(args, save_args, sizeof(save_args));
-	return rc;
+	if (failed == OC_RESTARTED) {
+		free(rc);
+		RESTART();	/* Ctrl-C: end the ovscrash command */
+	}
+	failed = failed || !rc->found;
+	free(rc);
+	return failed ? -1 : 0;
 }
 
 int oc_gdb(const char *cmdline, char **out)
@@ -375,12 +439,24 @@ int oc_panic_cpu(void)
 	return tc->processor;
 }
 
+static void panicmsg(void *arg)
+{
+	get_panicmsg(arg);
+}
+
+/* crash's own panic message (as sys prints it); "" when reading it
+ * failed inside crash (a damaged log or panic task) */
 const char *oc_panic_string(char *buf, size_t n)
 {
 	char tmp[BUFSIZE * 2];
+	int rc;
 
 	tmp[0] = '\0';
-	get_panicmsg(tmp);
+	if ((rc = guarded(panicmsg, tmp)) == OC_RESTARTED)
+		RESTART();	/* Ctrl-C: end the ovscrash command */
+	if (rc)
+		tmp[0] = '\0';
+	tmp[sizeof(tmp) - 1] = '\0';
 	snprintf(buf, n, "%s", strip_linefeeds(tmp));
 	return buf;
 }

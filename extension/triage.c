@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * triage.c - run picktx, the OVS walk and the fix check, turn what they
- * found into oc_findings and let core/verdict decide.
+ * found into oc_findings and let core/verdict decide.  All of it runs on
+ * the command's one budget (session.h): the walks stop when it is spent,
+ * the steps that are not walks are skipped once its time is up, and the
+ * verdict is then decided on what was gathered, marked partial.
  */
 #include "triage.h"
 #include "modsyms.h"
 #include "escape.h"
+#include "session.h"
 #include "../core/dwcheck.h"
 #include "../core/exframe.h"
 #include "../core/panicsig.h"
@@ -14,6 +18,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Is the command's time up?  Then the step @at names is skipped, and,
+ * as the first place work stopped, named in the budget. */
+static int out_of_time(const char *at)
+{
+	if (!oc_cmd_out_of_time())
+		return 0;
+	oc_budget_stopped_at(oc_cmd_budget(), "%s", at);
+	return 1;
+}
 
 /* The log's panic reports: what the dump is (every dump gets one). */
 static void triage_log(struct oc_panic_list *l)
@@ -53,7 +67,8 @@ static void triage_path(struct oc_findings *f, const struct oc_spin *s,
 	int n = 0, i;
 
 	frames = calloc(OC_PS_MAX_FRAMES * 2, sizeof(*frames));
-	if (frames && s->cpu >= 0) {
+	if (frames && s->cpu >= 0 &&
+	    !out_of_time("the start of the spinning CPU's stack (bt -c)")) {
 		snprintf(cmd, sizeof(cmd), "bt -c %d", s->cpu);
 		if (!oc_run(cmd, &out) && out)
 			n = oc_bt_frames(out, strlen(out), frames, OC_PS_MAX_FRAMES * 2);
@@ -118,16 +133,33 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 	triage_log(&log);
 	oc_findings_panic(f, &log);
 
-	oc_ovs_walk(user_path, &t->ovs);
-	oc_modsyms_ensure("openvswitch", NULL, &ms);
-	oc_fixcheck(&t->fix, &ms);
-	oc_modsyms_free(&ms);
+	if (!out_of_time("the start of the OVS walk"))
+		oc_ovs_walk(user_path, &t->ovs);
+	else
+		snprintf(t->ovs.status, sizeof(t->ovs.status),
+			 "OVS not walked: the command's time budget was spent");
+	if (out_of_time("the start of the fix check (DWARF of do_output)")) {
+		t->fix.carrier = t->fix.running = -1;
+		snprintf(t->fix.how, sizeof(t->fix.how),
+			 "unknown: not checked, the command's time budget was spent");
+	} else {
+		oc_modsyms_ensure("openvswitch", NULL, &ms);
+		oc_fixcheck(&t->fix, &ms);
+		oc_modsyms_free(&ms);
+	}
 	f->fix_carrier_check_present = t->fix.carrier;
 	f->fix_running_check_present = t->fix.running;
 	snprintf(f->cmd_fix, sizeof(f->cmd_fix), "dis -l do_output");
 
-	oc_picktx_find(&t->pt);
-	f->have_spin_frame = t->pt.nspins > 0;
+	if (out_of_time("the start of the search for CPUs spinning in netdev_pick_tx")) {
+		t->pt.nspins = 0;
+		snprintf(t->pt.status, sizeof(t->pt.status),
+			 "not searched: the command's time budget was spent");
+		/* have_spin_frame stays unknown: absence is not shown */
+	} else {
+		oc_picktx_find(&t->pt);
+		f->have_spin_frame = t->pt.nspins > 0;
+	}
 	snprintf(f->cmd_frame, sizeof(f->cmd_frame), "bt -E");	/* shows frames, or none */
 	/* prefer the panicking CPU, then any whose loop decoded */
 	for (i = 0; i < t->pt.nspins; i++)
@@ -175,7 +207,9 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 				 s->nd.addr);
 			if (t->ovs.available) {
 				t->vport = oc_ovs_vport_of_dev(&t->ovs, s->nd.addr);
-				f->vport_found = t->vport != NULL;
+				/* not found by a walk the budget cut short: unknown */
+				f->vport_found = t->vport ? 1 :
+						 t->ovs.truncated ? OC_UNKNOWN : 0;
 				/* every datapath's vports: where the absence shows */
 				snprintf(f->cmd_vport, sizeof(f->cmd_vport), "vport");
 				if (t->vport) {
@@ -188,6 +222,8 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 			}
 		}
 	}
+	if (oc_cmd_budget_spent())
+		oc_budget_describe(oc_cmd_budget(), f->partial, sizeof(f->partial));
 	oc_verdict_decide(f, &t->v);
 	oc_panic_list_free(&log);
 	return 0;

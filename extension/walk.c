@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* walk.c - core/walk over crash's readmem */
+/* walk.c - core/walk over crash's readmem, charged to the running
+ * command's budget */
 #include "walk.h"
+#include "session.h"
 #include "../core/walk.h"
 
 static int read_ptr(void *ctx, uint64_t addr, uint64_t *val)
@@ -36,12 +38,14 @@ int oc_list_walk(oc_addr head, int (*cb)(oc_addr, void *), void *arg, char *why,
 {
 	struct tramp t = { cb, arg };
 
-	return oc_walk(&crash_mem, head, 0, OC_MAX_WALK, call, &t, why, n);
+	return oc_walk(&crash_mem, oc_cmd_budget(), head, 0, OC_MAX_WALK, call,
+		       &t, why, n);
 }
 
 int oc_hlist_walk(oc_addr head, int (*cb)(oc_addr, void *), void *arg, char *why, size_t n)
 {
 	struct tramp t = { cb, arg };
 
-	return oc_walk(&crash_mem, head, 1, OC_MAX_WALK, call, &t, why, n);
+	return oc_walk(&crash_mem, oc_cmd_budget(), head, 1, OC_MAX_WALK, call,
+		       &t, why, n);
 }

@@ -549,6 +549,11 @@ class Batch:
             env = dict(os.environ)
             env["OVSCRASH_DEBUG_PATH"] = ":".join(
                 self.links.route(p, link_name(p, "dir"), safe=debug_safe) for p in dbg)
+            # triage's own time bound, well inside this dump's timeout
+            # (crash's start-up comes first): a third of it, so a verdict,
+            # partial if need be, beats the kill.  A user's
+            # $OVSCRASH_BUDGET stands.
+            env.setdefault("OVSCRASH_BUDGET", f",{max(0.001, self.a.timeout / 3):.3f}")
             cmdf = os.path.join(scratch, f"cmd-{item['id'][:16]}")
             with open(cmdf, "w") as f:
                 f.write(f"extend {c_ext}\ntriage -j\n")

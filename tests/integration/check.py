@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import struct
+import signal
 import subprocess
 import sys
 import tempfile
@@ -942,6 +943,212 @@ def module_file_checks(s, crash, ext, fx, m, tmp, A, timings):
     s.check(f"{A} a full TMPDIR (1 MiB tmpfs): the .ko.zst is rejected with ENOSPC in one line "
             "naming it, no partial copy left", enospc)
 
+def budget_checks(s, crash, ext, fx, m, A):
+    """One work budget per command (issue 11, item 5).  How many reads a
+    walk needs comes from the documented charging rule (each list head,
+    then each node, one unit: docs/commands.md) applied to counts from
+    crash's own `list` and the manifest; the list heads named from
+    crash's `sym` and `struct -o`."""
+    pre = ["sym net_namespace_list", "sym net_todo_list", "struct net.dev_base_head -o",
+           "struct net_device.dev_list -o", "list -H net_namespace_list -o net.list",
+           "list -H net_todo_list"]
+    o = run_crash(crash, fx["vmlinux"], fx["vmcore"], pre)
+
+    def sym(cmd):
+        mm = re.match(r"\s*([0-9a-f]+) ", o[cmd])
+        true(mm, f"crash {cmd}: {o[cmd]!r}")
+        return int(mm.group(1), 16)
+
+    def member_off(cmd, member):
+        mm = re.search(rf"\[(\d+)\] struct list_head {member};", o[cmd])
+        true(mm, f"crash {cmd}: {o[cmd]!r}")
+        return int(mm.group(1))
+
+    def entries(out):
+        return [int(x, 16) for x in re.findall(r"^([0-9a-f]{8,16})$", out, re.M)]
+
+    nsl, todo = sym(pre[0]), sym(pre[1])
+    dbh, dl = member_off(pre[2], "dev_base_head"), member_off(pre[3], "dev_list")
+    nets, todos = entries(o[pre[4]]), entries(o[pre[5]])
+    devcmds = [f"list -H {n + dbh:#x}" for n in nets]
+    o2 = run_crash(crash, fx["vmlinux"], fx["vmcore"], devcmds)
+    listed = [[a - dl for a in entries(o2[c])] for c in devcmds]
+    # netdev's own walks: namespaces (head + nodes), each one's device
+    # list (head + nodes), then net_todo_list (head + nodes)
+    need = 1 + len(nets) + sum(1 + len(x) for x in listed) + 1 + len(todos)
+    # vport's: namespaces, each one's ovs_net.dps (head + datapaths),
+    # each datapath's 1024 bucket heads and its vports
+    vneed = 1 + 2 * len(nets) + 1 + 1024 + len(m["ports"])
+    nsl_at = f"list head {nsl:x} after 0 entries"
+    cmds = [f"netdev -j -B {need}", f"netdev -j -B {need - 1}", "netdev -j -B 1",
+            f"vport -j -B {vneed}", f"vport -j -B {vneed - 1}", "vport -B 1",
+            "triage -j -B 1", "triage -B 1", "triage -j -B 0,0.001", "netdev -B 1x",
+            "sys", "netdev -j", "help netdev", "help triage"]
+    r = run_crash(crash, fx["vmlinux"], fx["vmcore"], cmds, ext=ext)
+
+    def preconditions():
+        true(nets and all(n > 0 for n in nets), f"crash list of net_namespace_list: {o[pre[4]]!r}")
+        eq(len(nets), len(m["netns"]), "namespaces (crash list)")
+    s.check(f"{A} budget: crash lists the manifest's namespaces (precondition)", preconditions)
+
+    def netdev_exact():
+        d = js(r[cmds[0]])
+        t = d["truncated"]
+        true(t, "the netns and todo walks used the whole budget, the OVS walk must stop")
+        eq((t["where"], t["reason"], t["nodes_read"]),
+           (nsl_at, f"node budget of {need} spent", need), "truncated at the OVS walk's first node")
+        got = sorted(int(x["address"], 16) for x in d["devices"] if x["found_via"] == "netns")
+        eq(got, sorted(a for x in listed for a in x), "devices listed = crash's lists of every netns")
+        d = js(r[cmds[1]])
+        t = d["truncated"]
+        last = f"list head {todo:x} after {max(len(todos) - 1, 0)} entries"
+        eq((t["where"], t["nodes_read"]), (last, need - 1), "one read fewer stops at net_todo_list")
+        eq(sorted(int(x["address"], 16) for x in d["devices"] if x["found_via"] == "netns"),
+           got, "every listed device still found")
+        eq(d["ovs_status"], "the command's budget was spent before the vport walk", "OVS skipped")
+        d = js(r[cmds[2]])
+        eq((d["truncated"]["where"], d["truncated"]["nodes_read"]), (nsl_at, 1), "-B 1")
+        eq([x for x in d["devices"] if x["found_via"] == "netns"], [], "-B 1: no walked device")
+        # the spinning CPU's register search is no walk: the victim is still found
+        eq([x["name"] for x in d["devices"] if x["found_via"] == "registers"], [m["victim"]["name"]],
+           "-B 1: victim from the registers")
+    s.check(f"{A} budget: netdev stops at exactly the budget, names the list head (crash sym) "
+            "and keeps what it read (crash list)", netdev_exact)
+
+    def vport_exact():
+        d = js(r[cmds[3]])
+        eq(d["truncated"], None, f"vport -B {vneed} (enough)")
+        want = sorted((p["port_no"], p["device"]) for p in m["ports"])
+        eq(sorted((v["port_no"], v["netdev"]["name"]) for v in d["vports"]), want, "vports")
+        d = js(r[cmds[4]])
+        t = d["truncated"]
+        true(t, f"vport -B {vneed - 1} not truncated")
+        eq((t["reason"], t["nodes_read"]), (f"node budget of {vneed - 1} spent", vneed - 1), "counts")
+        true(re.fullmatch(r"list head [0-9a-f]+ after \d+ entries", t["where"]), f"where {t['where']!r}")
+        txt = [l for l in r[cmds[5]].splitlines() if l.startswith("TRUNCATED")]
+        eq(len(txt), 1, "one TRUNCATED line")
+        true(txt[0].startswith(f"TRUNCATED: stopped at {nsl_at}: node budget of 1 spent (1 nodes read, "),
+             f"text: {txt[0]!r}")
+    s.check(f"{A} budget: vport needs namespaces x datapaths x 1024 buckets x vports reads; "
+            "one fewer is reported in one line", vport_exact)
+
+    def triage_partial():
+        d = js(r[cmds[6]])
+        eq(d["verdict"], m["expected"]["verdict_kind"], "verdict from what was gathered (the spin)")
+        eq((d["partial"], d["truncated"]["where"], d["truncated"]["nodes_read"]), (True, nsl_at, 1),
+           "partial, where")
+        eq(d["vport"], None, "no vport read")
+        true(any(c.startswith("partial: evidence gathering stopped at " + nsl_at) for c in d["caveats"]),
+             f"caveats {d['caveats']}")
+        true(not any("no OVS vport refers" in e["text"] for e in d["evidence"]),
+             "an unwalked vport table claimed to lack the device")
+        true(d["evidence"] and all(e["command"] for e in d["evidence"]), "evidence")
+        t = r[cmds[7]]
+        true(t.lstrip().startswith("PARTIAL:"), f"text triage not marked partial: {t[:80]!r}")
+        true(f"TRUNCATED: stopped at {nsl_at}" in t, "text triage lacks the TRUNCATED line")
+        true("VERDICT:" in t and "EVIDENCE:" in t, "text verdict and evidence")
+        d = js(r[cmds[8]])
+        eq((d["partial"], d["truncated"]["reason"]), (True, "time budget of 0.001 s spent"), "time bound")
+        true(d["verdict"] and d["signature"], "a verdict even out of time")
+    s.check(f"{A} budget: triage -B 1 still gives a verdict on the spin, marked partial, with no "
+            "claim about the unwalked vports; a 1 ms budget still gives valid JSON", triage_partial)
+
+    def session_goes_on():
+        true(re.search(r'-B: budget "1x": expected NODES', r[cmds[9]]), f"bad -B: {r[cmds[9]]!r}")
+        true("PANIC:" in r["sys"], "crash did not carry on")
+        d = js(r["netdev -j"])
+        eq(d["truncated"], None, "the next command has a fresh budget")
+        true(m["victim"]["name"] in [x["name"] for x in d["devices"]], "victim")
+        for c in ("help netdev", "help triage"):
+            true("-B n[,s]" in r[c] and "OVSCRASH_BUDGET" in r[c], f"{c} lacks -B")
+        env = dict(os.environ, OVSCRASH_BUDGET="1")
+        o3 = run_crash(crash, fx["vmlinux"], fx["vmcore"], ["vport -j", "vport -j -B 0"], ext=ext, env=env)
+        eq(js(o3["vport -j"])["truncated"]["nodes_read"], 1, "$OVSCRASH_BUDGET=1")
+        eq(js(o3["vport -j -B 0"])["truncated"], None, "-B 0 (unbounded) over the environment")
+        env["OVSCRASH_BUDGET"] = "lots"
+        o3 = run_crash(crash, fx["vmlinux"], fx["vmcore"], ["vport -j", "sys"], ext=ext, env=env)
+        true('$OVSCRASH_BUDGET: budget "lots"' in o3["vport -j"], f"bad env: {o3['vport -j']!r}")
+        true("PANIC:" in o3["sys"], "crash did not carry on")
+    s.check(f"{A} budget: a bad -B or $OVSCRASH_BUDGET is one line, -B beats the environment, "
+            "and the session carries on with a fresh budget", session_goes_on)
+
+
+def ctrl_c_checks(s, crash, ext, fx, m, A):
+    """Ctrl-C in the middle of triage, at 12 moments from 0.1 s to 1.2 s
+    in, in one interactive crash session (a pty, as a person types it):
+    crash's SIGINT handler frees the command's buffers and jumps to the
+    main loop, also from inside the crash commands ovscrash runs; the
+    command must end there and the session carry on.  crash's own sys
+    and a complete triage after them are the proof."""
+    import pty
+    import select
+
+    def run():
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(crash, [crash, "-s", fx["vmlinux"], fx["vmcore"]])
+        buf = bytearray()
+
+        def until(pat, t):
+            end = time.time() + t
+            while time.time() < end:
+                if pat in buf:
+                    return True
+                if select.select([fd], [], [], 0.2)[0]:
+                    try:
+                        d = os.read(fd, 65536)
+                    except OSError:
+                        return False
+                    if not d:
+                        return False
+                    buf.extend(d)
+                    if pat in buf:
+                        return True
+            return False
+        try:
+            true(until(b"crash> ", 300), "no crash prompt")
+            os.write(fd, f"extend {ext}\n".encode())
+            true(until(b"shared object loaded", 60) and until(b"crash> ", 60), "extend")
+            def sync(i):
+                """the session answers again (a ^C that came after the
+                command ended can eat the next line's first bytes)"""
+                until(b"crash> ", 120)
+                for _ in range(3):
+                    time.sleep(0.3)
+                    del buf[:]
+                    os.write(fd, f"eval {MARK_BASE + 2 * i + 1:#x}\n".encode())
+                    if until(f"hexadecimal: {MARK_BASE + 2 * i + 1:x}".encode(), 5):
+                        return until(b"crash> ", 10)
+                return False
+            for i in range(12):
+                del buf[:]
+                os.write(fd, b"triage\n")
+                time.sleep(0.1 * (i + 1))
+                os.write(fd, b"\x03")
+                true(sync(i), f"no answer after Ctrl-C {0.1 * (i + 1):.1f} s into triage: "
+                     f"{bytes(buf[-300:])!r}")
+            del buf[:]
+            os.write(fd, b"sys\n")
+            true(until(b"PANIC:", 60), f"sys after the interrupts: {bytes(buf[-300:])!r}")
+            until(b"crash> ", 10)
+            del buf[:]
+            os.write(fd, b"triage -j\n")
+            true(until(b'"partial": false', 300), f"triage after the interrupts: {bytes(buf[-300:])!r}")
+            true(m["expected"]["verdict"].encode() in buf, "triage after the interrupts: signature")
+            until(b"crash> ", 10)
+            os.write(fd, b"q\n")
+        finally:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            _, st = os.waitpid(pid, 0)
+            os.close(fd)
+        true(not os.WIFSIGNALED(st) or os.WTERMSIG(st) == signal.SIGKILL,
+             f"crash died of signal {os.WTERMSIG(st) if os.WIFSIGNALED(st) else None}")
+    s.check(f"{A} Ctrl-C: triage interrupted at 12 moments ends each time, crash carries on "
+            "(sys, then a full triage)", run)
+
 
 def readelf_build_id(path):
     out = subprocess.run(["readelf", "-n", path], capture_output=True, text=True).stdout
@@ -1437,6 +1644,9 @@ def main():
                     # cannot open 6.12 dumps at all)
                     if bookworm(m):
                         bad_input_checks(s, crash, ext, fx, tmp, arch)
+                        budget_checks(s, crash, ext, fx, m, arch)
+                    if bookworm(m) and arch == "amd64":
+                        ctrl_c_checks(s, crash, ext, fx, m, arch)
                         debuginfo_search_checks(s, crash, ext, fx, m, tmp, arch, timings)
                         module_file_checks(s, crash, ext, fx, m, tmp, arch, timings)
                     if bookworm(m) and arch == "amd64":

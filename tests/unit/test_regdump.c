@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "test_util.h"
+#include "panicsig.h"
 #include "regdump.h"
 
 static struct oc_regdump_list l;
@@ -237,6 +240,58 @@ static void test_old_formats(void **state)
 	assert_string_equal(rd->pc_mod, "openvswitch");
 }
 
+/*
+ * A line that ends right after "RIP: a" (issue 11, item 9): the segment
+ * selector test looked at p[4] without checking p[1..3], 3 bytes past
+ * the NUL.  The line sits at the very end of a page whose successor is
+ * PROT_NONE, so the over-read faults in a plain build too, not only
+ * under ASan or valgrind.
+ */
+static void test_rip_line_at_buffer_end(void **state)
+{
+	static const char *const lines[] = { "RIP: a", "RIP: ab", "RIP: abc",
+					     "RIP: 0010", "RIP: [", "RIP: 0x" };
+	long pg = sysconf(_SC_PAGESIZE);
+	struct oc_regdump rd;
+	char *map, *at;
+	size_t i;
+
+	(void)state;
+	map = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(mprotect(map + pg, pg, PROT_NONE), 0);
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		at = map + pg - strlen(lines[i]) - 1;
+		memcpy(at, lines[i], strlen(lines[i]) + 1);
+		memset(&rd, 0, sizeof(rd));
+		assert_int_equal(oc_arch_x86_64.regdump_start(at, &rd), 0);
+	}
+	munmap(map, 2 * pg);
+}
+
+/* The same through the parsers: a 1023-character log line (the line
+ * buffers hold 1024) ending in "RIP: a", in a heap buffer of exactly
+ * its size (ASan / valgrind see the stack and heap over-reads). */
+static void test_rip_line_1023(void **state)
+{
+	struct oc_panic_list pl = { 0 };
+	size_t len = 1023;
+	char *t = malloc(len);
+
+	(void)state;
+	assert_non_null(t);
+	memset(t, ' ', len);
+	memcpy(t + len - strlen("RIP: a"), "RIP: a", strlen("RIP: a"));
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(oc_regdump_parse(t, len, &l), 0);
+	assert_int_equal(l.n, 0);
+	oc_panic_parse(t, len, &pl);
+	assert_int_equal(pl.n, 0);
+	oc_panic_list_free(&pl);
+	free(t);
+}
+
 int oc_test_regdump(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +300,8 @@ int oc_test_regdump(void)
 		cmocka_unit_test_teardown(test_truncated, teardown),
 		cmocka_unit_test_teardown(test_no_dump, teardown),
 		cmocka_unit_test_teardown(test_old_formats, teardown),
+		cmocka_unit_test(test_rip_line_at_buffer_end),
+		cmocka_unit_test_teardown(test_rip_line_1023, teardown),
 	};
 
 	return cmocka_run_group_tests_name("regdump", tests, NULL, NULL);

@@ -194,6 +194,34 @@ static void test_missing_vport(void **state)
 			    "no OVS vport checked against the device");
 }
 
+/* A budget stopped the gathering: the verdict still comes, on what was
+ * gathered, with the partial caveat naming where it stopped, and the
+ * vport left unknown (not "absent") costs its own caveat. */
+static void test_partial(void **state)
+{
+	(void)state;
+	full();
+	f.vport_found = OC_UNKNOWN;
+	strcpy(f.partial, "stopped at list head ffff888003a1c0c0 after 3 entries: "
+	       "node budget of 40 spent (40 nodes read, 12 ms)");
+	oc_verdict_decide(&f, &v);
+	assert_int_equal(v.kind, OC_V_OVS_PICKTX_LOCKUP);
+	assert_int_equal(v.confidence, 75);
+	assert_int_equal(v.ncaveats, 2);
+	assert_string_equal(v.caveats[1],
+			    "partial: evidence gathering stopped at list head "
+			    "ffff888003a1c0c0 after 3 entries: node budget of 40 "
+			    "spent (40 nodes read, 12 ms)");
+	/* nothing gathered at all: still a verdict (unknown), still partial */
+	oc_findings_init(&f);
+	strcpy(f.partial, "stopped at the start of the OVS walk: time budget of 0.001 s spent");
+	oc_verdict_decide(&f, &v);
+	assert_int_equal(v.kind, OC_V_UNKNOWN);
+	assert_int_equal(v.confidence, 0);
+	assert_int_equal(v.ncaveats, 1);
+	assert_non_null(strstr(v.caveats[0], "time budget"));
+}
+
 static void test_paths(void **state)
 {
 	(void)state;
@@ -495,6 +523,7 @@ int oc_test_verdict(void)
 		cmocka_unit_test(test_real_race),
 		cmocka_unit_test(test_induced_state),
 		cmocka_unit_test(test_missing_vport),
+		cmocka_unit_test(test_partial),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_findings_path),
 		cmocka_unit_test(test_contradictions),

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * session.h - what ovscrash keeps for one crash session, and the work
+ * budget of the command now running: one bound on nodes read and time
+ * spent across every walk the command nests, set once when the command
+ * starts (its -B option, else $OVSCRASH_BUDGET, else the defaults).
+ */
+#ifndef OVSCRASH_SESSION_H
+#define OVSCRASH_SESSION_H
+
+#include <stddef.h>
+
+#include "../core/budget.h"
+
+struct oc_session {
+	struct oc_budget budget;	/* the running command's */
+};
+
+extern struct oc_session oc_sess;
+
+/*
+ * Start the running command's budget from @opt ("NODES[,SECONDS]", the
+ * command's -B value; NULL: $OVSCRASH_BUDGET; unset: the defaults).
+ * Returns 0, or -1 with @err saying which value is bad.
+ */
+int oc_session_command(const char *opt, char *err, size_t n);
+/* The running command's budget (charged by every walk). */
+struct oc_budget *oc_cmd_budget(void);
+/* Has the running command spent its budget? */
+int oc_cmd_budget_spent(void);
+/* Is the running command past its time bound?  (The phases of a command
+ * that are not walks -- crash commands, DWARF reads -- check this.) */
+int oc_cmd_out_of_time(void);
+
+#endif
