@@ -59,8 +59,9 @@ def clean_own(b, scratch):
     scratch dir, its result temp files, its index and reassembly builds.
     Takes no lock (see Batch.kill_all)."""
     shutil.rmtree(scratch, ignore_errors=True)
-    if b.links is not None:
-        b.links.remove_now()
+    links = getattr(b, "links", None)
+    if links is not None:
+        links.remove_now()
     me = os.getpid()
     for d in (b.out, os.path.join(b.out, "logs")):
         try:

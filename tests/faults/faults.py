@@ -265,25 +265,32 @@ class Faults:
         probe = textwrap.dedent(r"""
             import subprocess, sys, tempfile, threading
             sys.path.insert(0, sys.argv[1])
-            from ovscrash_batch import cli, runner
+            import os
+            from ovscrash_batch import cli, links, runner
             child = subprocess.Popen(["sleep", "60"], start_new_session=True)
             out = tempfile.mkdtemp(prefix="faults-sig-")
             scratch = tempfile.mkdtemp(prefix="faults-sig-")
-            print(child.pid, scratch, flush=True)
             b = runner.Batch.__new__(runner.Batch)
             b.lock, b.procs, b.stopping, b.out = threading.Lock(), {child}, False, out
             b.done, b.total, b.symindex = 0, 1, None
             b.recache = runner.ReassemblyCache(out + "/reassembled")
+            # crash's link directory (a path crash misreads): the handler
+            # removes it without LinkDir's lock, held here too
+            b.links = links.LinkDir(scratch, candidates=[tempfile.gettempdir()])
+            lnk = b.links.route(out + "/a@b,c", "vmcore")
+            print(child.pid, scratch, os.path.dirname(os.path.dirname(lnk)), flush=True)
             handler = cli.signal_handler(b, scratch)
             b.lock.acquire()
+            b.links.lock.acquire()
             handler(2, None)
         """)
         p = subprocess.run([sys.executable, "-c", probe, self.a.top], capture_output=True,
                            text=True, timeout=20, env=self.env())
         eq(p.returncode, 130, f"exit status (stderr: {p.stderr[-300:]!r})")
-        pid, scratch = p.stdout.split()
+        pid, scratch, linkdir = p.stdout.split()
         true("stopped by signal 2; rerun to resume" in p.stderr, f"message: {p.stderr!r}")
         true(not os.path.exists(scratch), f"scratch {scratch} left behind")
+        true(not os.path.exists(linkdir), f"crash's link directory {linkdir} left behind")
         wait_for(lambda: not os.path.exists(f"/proc/{pid}") or
                  open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1][0] == "Z", 5,
                  f"the batch's child {pid} to die")
