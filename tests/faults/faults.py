@@ -56,8 +56,9 @@ if mark:
     with open(os.path.join(mark, f"{name}.{n}"), "w") as f:
         f.write(str(os.getpid()))
     if n >= int(os.environ.get("FAULTS_PASS", "0")):
-        with open(os.path.join(mark, name), "w") as f:
+        with open(os.path.join(mark, f".{name}.tmp"), "w") as f:
             f.write(str(os.getpid()))
+        os.rename(os.path.join(mark, f".{name}.tmp"), os.path.join(mark, name))
         while block and os.path.exists(block):
             time.sleep(0.05)
 os.execv(%r, [%r] + sys.argv[1:])
