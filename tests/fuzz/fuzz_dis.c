@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fuzz_dis - crash's `dis` text (core/disasm.c) and the loop finder run
- * on what it parsed (core/loopfind.c), for both architectures, at the PC
- * of every parsed instruction up to a bound.
+ * on what it parsed (core/loopfind.c), for both architectures, with the
+ * PC at PCS_TRIED instructions spread over the function.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -12,7 +12,9 @@
 #include "disasm.h"
 #include "loopfind.h"
 
-#define PCS_TRIED	8
+/* loop finds per input and arch: each is a graph build over every
+ * instruction, the cost of an input */
+#define PCS_TRIED	2
 
 static void loops(const struct oc_arch *a, const struct oc_disasm *d)
 {
@@ -24,11 +26,13 @@ static void loops(const struct oc_arch *a, const struct oc_disasm *d)
 		memset(&loop, 0, sizeof(loop));
 		oc_loop_find(a, d->insns, d->n, d->insns[i].off, &loop);
 		memset(&loop, 0, sizeof(loop));
-		oc_loop_find_addr(a, d->insns, d->n, d->insns[i].addr, &loop);
-		memset(&loop, 0, sizeof(loop));
 		oc_loop_find_sub(a, d->insns, d->n, d->insns[i].off, &loop);
 	}
-	/* a PC that is no instruction's */
+	/* a PC given as an address; then one that is no instruction's */
+	memset(&loop, 0, sizeof(loop));
+	if (d->n)
+		oc_loop_find_addr(a, d->insns, d->n, d->insns[d->n - 1].addr,
+				  &loop);
 	memset(&loop, 0, sizeof(loop));
 	oc_loop_find(a, d->insns, d->n, -1, &loop);
 	oc_prologue_arg_copies(a, d->insns, d->n, 0, regs, OC_LOOP_MAX_CAND);
