@@ -211,8 +211,11 @@ static int x86_regdump_start(const char *line, struct oc_regdump *rd)
 	p = line + 5;
 	while (*p == ' ')
 		p++;
-	/* segment selector */
-	if (isxdigit((unsigned char)p[0]) && p[4] == ':')
+	/* segment selector: four hex digits and ':' (each tested in turn,
+	 * so a line ending early stops at its NUL) */
+	if (isxdigit((unsigned char)p[0]) && isxdigit((unsigned char)p[1]) &&
+	    isxdigit((unsigned char)p[2]) && isxdigit((unsigned char)p[3]) &&
+	    p[4] == ':')
 		p += 5;
 	while (*p == ' ' || *p == '[') {
 		if (*p == ' ') {

@@ -20,15 +20,46 @@ static int any_name(const char *name)
 	return name[0] != '\0';
 }
 
+/*
+ * The line-level helpers take one NUL-terminated line, as the parser
+ * hands them after cutting and stripping: each input line is given to
+ * them as a heap copy of exactly its length, so reading past its NUL
+ * is caught.
+ */
+static void one_line(const char *text, size_t len)
+{
+	char sym[OC_RD_SYM_MAX], mod[64];
+	struct oc_regdump rd;
+	unsigned long off, n;
+	char *line = malloc(len + 1);
+
+	if (!line)
+		return;
+	memcpy(line, text, len);
+	line[len] = '\0';
+	oc_parse_sym_off_len(line, sym, sizeof(sym), &off, &n, mod,
+			     sizeof(mod));
+	memset(&rd, 0, sizeof(rd));
+	oc_regdump_pairs(line, &rd, &oc_arch_x86_64, any_name);
+	memset(&rd, 0, sizeof(rd));
+	if (oc_arch_x86_64.regdump_start(line, &rd))
+		oc_arch_x86_64.regdump_line(line, &rd);
+	oc_arch_x86_64.regdump_line(line, &rd);
+	memset(&rd, 0, sizeof(rd));
+	if (oc_arch_arm64.regdump_start(line, &rd))
+		oc_arch_arm64.regdump_line(line, &rd);
+	oc_arch_arm64.regdump_line(line, &rd);
+	free(line);
+}
+
+#define LINES_MAX	64	/* lines of one input given to one_line() */
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct oc_regdump_list l = { 0 };
-	struct oc_regdump rd;
-	char sym[OC_RD_SYM_MAX], mod[64];
-	unsigned long off, len;
+	const char *p = (const char *)data, *end = p + size, *nl;
 	uint64_t v;
 	size_t i, k;
-	char *line;
 
 	oc_regdump_parse((const char *)data, size, &l);
 	for (i = 0; i < l.n; i++)
@@ -36,22 +67,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			oc_regdump_get(&l.v[i], names[k], &v);
 	oc_regdump_list_free(&l);
 
-	/* the line-level helpers take NUL-terminated lines */
-	line = malloc(size + 1);
-	if (!line)
-		return 0;
-	memcpy(line, data, size);
-	line[size] = '\0';
-	oc_parse_sym_off_len(line, sym, sizeof(sym), &off, &len, mod,
-			     sizeof(mod));
-	memset(&rd, 0, sizeof(rd));
-	oc_regdump_pairs(line, &rd, &oc_arch_x86_64, any_name);
-	memset(&rd, 0, sizeof(rd));
-	if (oc_arch_x86_64.regdump_start(line, &rd))
-		oc_arch_x86_64.regdump_line(line, &rd);
-	memset(&rd, 0, sizeof(rd));
-	if (oc_arch_arm64.regdump_start(line, &rd))
-		oc_arch_arm64.regdump_line(line, &rd);
-	free(line);
+	for (i = 0; p < end && i < LINES_MAX; i++, p = nl + 1) {
+		nl = memchr(p, '\n', end - p);
+		if (!nl)
+			nl = end;
+		one_line(p, nl - p);
+	}
 	return 0;
 }

@@ -4,7 +4,8 @@
 Seeds are real texts: the kernel logs and crash outputs of tests/unit/data,
 the fixtures' console logs and vmcore-dmesg files (windows around each
 report, so each seed stays small; libFuzzer's -merge then keeps only
-those that add coverage), and `bt -E`, `bt -a -e` and
+those that add coverage; the inputs that once broke a target,
+tests/unit/data/fuzz_<target>_*.txt, are always kept), and `bt -E`, `bt -a -e` and
 `dis -lx netdev_pick_tx` captured with the project's crash from the
 lockup and qemu-dump fixtures of each architecture.  ELF seeds are
 seed_module.c built for x86_64 and arm64 (relocatable, build-id note,
@@ -58,6 +59,14 @@ def log_windows(data):
     return out
 
 
+def dump_blocks(data):
+    """Each register dump alone (its RIP/pc line and the 20 after): small
+    seeds, whose lines the mutator cuts and splices far more often."""
+    lines = data.split(b"\n")
+    return [b"\n".join(lines[i:i + 21]) + b"\n" for i, l in enumerate(lines)
+            if re.search(rb"(RIP: |pc : )", l)][:PER_FILE]
+
+
 def crash_outputs(crash, d, cmds):
     """{command: output} of one crash session (eval markers split them)."""
     lines = []
@@ -79,7 +88,9 @@ def text_seeds():
         name = os.path.basename(path)
         data = open(path, "rb").read()
         tag = os.path.splitext(name)[0]
-        if "_dis" in name:
+        if name.startswith("fuzz_"):	# fuzz_<target>_<what>: a found crash
+            put(name.split("_")[1], data, "regress-" + tag)
+        elif "_dis" in name:
             put("dis", data, tag)
         elif "bt" in name:
             put("exframe", data, tag)
@@ -92,9 +103,12 @@ def text_seeds():
         parts = path.split(os.sep)
         tag = f"{parts[-3].split('-')[0]}-{parts[-3].split('-')[1]}-{parts[-2]}-" \
               f"{os.path.splitext(parts[-1])[0]}"
-        for w in log_windows(open(path, "rb").read()):
+        data = open(path, "rb").read()
+        for w in log_windows(data):
             put("panicsig", w, tag)
             put("regdump", w, tag)
+        for b in dump_blocks(data):
+            put("regdump", b, tag + "-dump")
     for arch, target in (("amd64", "X86_64"), ("arm64", "ARM64")):
         crash = subprocess.run([os.path.join(TOP, "scripts/build-crash.sh"), target],
                                capture_output=True, text=True, check=True).stdout.strip()
@@ -149,6 +163,8 @@ def minimize():
             keep = set(os.listdir(tmp))	# named by the SHA-1 of their bytes
         for f in os.listdir(d):
             path = os.path.join(d, f)
+            if f.startswith("regress-"):
+                continue
             if hashlib.sha1(open(path, "rb").read()).hexdigest() not in keep:
                 os.unlink(path)
 

@@ -4,7 +4,8 @@
 # plus what earlier runs found (tests/out/fuzz/corpus/<target>/, not
 # committed).  A target passes when it ran its time without a crash,
 # leak, sanitizer report, per-input timeout (FUZZ_TIMEOUT, 10 s) or
-# out-of-memory (2 GiB); the crashing input is saved as
+# out-of-memory (2 GiB); <target>.dict, where present, gives the format's
+# tokens to the mutator; the crashing input is saved as
 # tests/out/fuzz/<target>-crash-<sha1> (or -timeout-, -leak-, -oom-).
 # Prints per target the executions and libFuzzer's final `cov:` and
 # `ft:` figures, then "fuzz: N passed, M failed".
@@ -35,11 +36,13 @@ for t in $targets; do
 	log=$out/$t.log
 	mkdir -p "$work"
 	[ -d "$seeds" ] || { echo "FAIL fuzz $t: no seed corpus $seeds"; failed=$((failed + 1)); continue; }
+	dict=
+	[ -f "$here/$t.dict" ] && dict=-dict=$here/$t.dict
 	t0=$(date +%s)
 	# the wall-clock bound covers start-up (loading the corpus) too
 	timeout -k 10 $((secs * 2 + 120)) "$bin" -max_total_time="$secs" \
 		-timeout="$per_input" -rss_limit_mb=2048 -print_final_stats=1 \
-		-artifact_prefix="$out/$t-" "$work" "$seeds" >"$log" 2>&1
+		-artifact_prefix="$out/$t-" $dict "$work" "$seeds" >"$log" 2>&1
 	rc=$?
 	took=$(($(date +%s) - t0))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
