@@ -13,6 +13,7 @@ qemu-system-x86 busybox-static python3 socat kmod iproute2 bc time
 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
 libbpf1 libcap-ng0 libnuma1 libssl3 libunbound8 libxdp1
 crash makedumpfile chromium gdb valgrind lz4 bzip2 gzip
+clang libclang-rt-14-dev
 "
 
 missing=""

@@ -1,8 +1,10 @@
 #!/bin/bash
-# The whole test suite: unit (cmocka, no crash needed), integration (real
-# crash on real fixture vmcores) and, where present, end-to-end batch
-# tests.  Ends with one "total: N passed, M failed" line; exit 1 on any
-# failure.
+# The whole test suite: unit (cmocka, no crash needed), fuzz (each
+# libFuzzer target of tests/fuzz for 20 s), integration (real crash on
+# real fixture vmcores), asan (the extension under ASan + UBSan on an
+# integration subset, unit tests under valgrind) and, where present,
+# end-to-end batch tests.  Ends with one "total: N passed, M failed"
+# line; exit 1 on any failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -24,7 +26,7 @@ uf=$(grep -E '^\[  FAILED  \] [0-9]+ test' tests/out/unit.log | awk '{s+=$4} END
 echo "unit: $up passed, $uf failed"
 passed=$((passed + up)); failed=$((failed + uf))
 
-for suite in integration log e2e; do
+for suite in fuzz integration asan log e2e; do
 	[ -x "tests/$suite/run.sh" ] || continue
 	echo "== $suite tests"
 	if "tests/$suite/run.sh" 2>&1 | tee "tests/out/$suite.log"; then :; else broken="$broken $suite"; fi

@@ -85,7 +85,7 @@ first_frame() {
 
 # 2. the planted faults: each must come back as a report
 export OVSCRASH_CACHE=${OVSCRASH_CACHE:-/var/cache/ovscrash}
-fx=$(ls -d "$OVSCRASH_CACHE"/fixtures/amd64-6.1.*/lockup | head -n1)
+fx=$("$top/fixtures/mkfixture.sh" amd64 bookworm)/lockup
 for c in "heap:heap-buffer-overflow" "overflow:signed integer overflow"; do
 	cmd=${c%%:*} want=${c#*:}
 	printf 'extend %s\nasan_canary %s\nq\n' "$canary" "$cmd" >"$out/canary.cmds"
@@ -104,7 +104,7 @@ done
 
 # 1. the integration suite against the ASan build
 export OVSCRASH_EXT_AMD64=$so OVSCRASH_CRASH_AMD64=$wrapper
-export OVSCRASH_SCENARIOS="$scenarios"
+export OVSCRASH_CHECK_SCENARIOS="$scenarios"
 OVSCRASH_TEST_OUT=$out/integration OVSCRASH_ARCHES=amd64 \
 	OVSCRASH_LINES=${OVSCRASH_ASAN_LINES:-bookworm} \
 	"$top/tests/integration/run.sh" >"$out/integration.log" 2>&1

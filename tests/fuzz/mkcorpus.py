@@ -100,6 +100,8 @@ def text_seeds():
                 put("panicsig", w, tag)
     for path in sorted(glob.glob(os.path.join(CACHE, "fixtures/*/*/console.log")) +
                        glob.glob(os.path.join(CACHE, "fixtures/*/*/vmcore-dmesg.txt"))):
+        if "-dev-" in path:	# a developer's partial set (mkfixture.sh)
+            continue
         parts = path.split(os.sep)
         tag = f"{parts[-3].split('-')[0]}-{parts[-3].split('-')[1]}-{parts[-2]}-" \
               f"{os.path.splitext(parts[-1])[0]}"

@@ -1160,7 +1160,7 @@ def main():
     # hermetic: a user's DEBUGINFOD_URLS (Debian's profile.d sets one) would
     # make every search that finds nothing locally ask that server
     os.environ.pop("DEBUGINFOD_URLS", None)
-    only = os.environ.get("OVSCRASH_SCENARIOS", "").split()	# run.sh: a subset
+    only = os.environ.get("OVSCRASH_CHECK_SCENARIOS", "").split()	# run.sh: a subset
     try:
         for spec in a.set:
             arch, fixtures, crash, ext = spec.split(":")

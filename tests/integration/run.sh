@@ -5,7 +5,8 @@
 #   OVSCRASH_LINES="bookworm bullseye bookworm-backports" (default: the
 #   three Debian kernel lines on amd64, bookworm and bullseye on arm64;
 #   a line the arch has no fixtures of is skipped)
-#   OVSCRASH_SCENARIOS="lockup hostile ..." (default: every scenario)
+#   OVSCRASH_CHECK_SCENARIOS="lockup hostile ..." (default: every scenario;
+#   not OVSCRASH_SCENARIOS, which makes mkfixture.sh build another set)
 #   OVSCRASH_EXT_AMD64, OVSCRASH_EXT_ARM64: another extension build to
 #   load (tests/asan/run.sh: the ASan one); OVSCRASH_CRASH_AMD64,
 #   OVSCRASH_CRASH_ARM64: another crash command (its ASan wrapper)
