@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fuzz_regdump - register dumps in kernel-log text (core/regdump.c and
- * the arch back-ends' regdump_start/regdump_line).
+ * the arch back-ends' regdump_start/regdump_line), and the log-line
+ * helpers of core/strutil.c every log parser uses on each line.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 
 #include "arch.h"
 #include "regdump.h"
+#include "strutil.h"
 
 static const char *const names[] = {
 	"rip", "rax", "eax", "r8", "R08", "pc", "lr", "x25", "w2", "sp", "",
@@ -28,7 +30,7 @@ static int any_name(const char *name)
  */
 static void one_line(const char *text, size_t len)
 {
-	char sym[OC_RD_SYM_MAX], mod[64];
+	char sym[OC_RD_SYM_MAX], mod[64], caller[16], esc[256];
 	struct oc_regdump rd;
 	unsigned long off, n;
 	char *line = malloc(len + 1);
@@ -37,6 +39,9 @@ static void one_line(const char *text, size_t len)
 		return;
 	memcpy(line, text, len);
 	line[len] = '\0';
+	/* every log parser strips the line's prefixes first */
+	oc_log_strip(line, caller, sizeof(caller));
+	oc_escape_text((const unsigned char *)line, len, esc, sizeof(esc));
 	oc_parse_sym_off_len(line, sym, sizeof(sym), &off, &n, mod,
 			     sizeof(mod));
 	memset(&rd, 0, sizeof(rd));
