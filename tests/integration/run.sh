@@ -7,6 +7,8 @@
 #   a line the arch has no fixtures of is skipped)
 #   OVSCRASH_CHECK_SCENARIOS="lockup hostile ..." (default: every scenario;
 #   not OVSCRASH_SCENARIOS, which makes mkfixture.sh build another set)
+#   OVSCRASH_CHECK_PACKAGING=0 skips `make install` and the build against
+#   Debian's crash (they use the plain extension, whatever is loaded)
 #   OVSCRASH_EXT_AMD64, OVSCRASH_EXT_ARM64: another extension build to
 #   load (tests/asan/run.sh: the ASan one); OVSCRASH_CRASH_AMD64,
 #   OVSCRASH_CRASH_ARM64: another crash command (its ASan wrapper)
