@@ -7,6 +7,10 @@
 #   make check      unit + integration + e2e tests (builds both crashes and fixtures, cached)
 #   make install    install ovscrash.so where crash's `extend ovscrash.so` finds it,
 #                   ovscrash-log, and ovscrash-batch/-report with their package
+#   make check-asan the extension built with ASan + UBSan, loaded into crash
+#                   with the runtime preloaded, on the integration fixtures;
+#                   the unit tests under valgrind (make check runs it too)
+#   make fuzz       each libFuzzer target of tests/fuzz for FUZZ_SECONDS (300)
 #   make bench      timings as ratios against baselines measured in the same run
 #                   (crash session with/without ovscrash; batch with/without index)
 #
@@ -55,7 +59,8 @@ TOOL_OBJS := $(patsubst tools/%.c,build/tools/%.o,$(TOOL_SRCS))
 TOOL_CORE_OBJS := $(patsubst core/%.c,build/tools/core/%.o,$(CORE_SRCS))
 TOOL_LIBS := $(LIBS) -lopcodes -lbfd -ldl
 
-.PHONY: all tools arm64 crash fixtures demo check unit integration install bench clean deps ext-system
+.PHONY: all tools arm64 crash fixtures demo check unit integration install bench clean deps ext-system \
+	asan asan-canary check-asan fuzz
 
 all: $(SO) $(LOGTOOL)
 
@@ -111,6 +116,50 @@ build/system/%.o: extension/%.c $(wildcard extension/*.h core/*.h)
 
 build/system/ovscrash.so: $(CORE_OBJS) $(SYSTEM_OBJS)
 	$(CC) -shared -rdynamic -o $@ $^ $(LIBS) $(EXT_LIBS)
+
+# The extension with AddressSanitizer + UBSan (gcc), in its own build tree,
+# for crash with the ASan runtime preloaded (tests/asan/run.sh).
+ASAN_BUILD := build/asan-$(TARGET_LC)
+ASAN_SO := $(ASAN_BUILD)/ovscrash-asan.so
+ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+# gcc's -Wrestrict misfires at -O1 with the sanitizers (picktx.c's
+# snprintf into a struct member): warnings stay warnings in this build
+ASAN_WARN := $(filter-out -Werror,$(WARN))
+ASAN_CORE_OBJS := $(patsubst core/%.c,$(ASAN_BUILD)/core/%.o,$(CORE_SRCS))
+ASAN_EXT_OBJS := $(patsubst extension/%.c,$(ASAN_BUILD)/ext/%.o,$(EXT_SRCS))
+
+asan: $(ASAN_SO)
+
+$(ASAN_BUILD)/core/%.o: core/%.c $(wildcard core/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) $(ASAN_WARN) -fPIC -std=gnu11 -c -o $@ $<
+
+$(ASAN_BUILD)/ext/%.o: extension/%.c $(wildcard extension/*.h core/*.h)
+	@test -f "$(CRASH_INCLUDE)/defs.h" || { echo "no crash defs.h in '$(CRASH_INCLUDE)': run 'make crash' or set CRASH_INCLUDE" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) $(ASAN_WARN) -Wno-unused-function -fPIC -D$(TARGET) -D$(GDB_DEFINE) \
+		-DOVSCRASH_VERSION='"$(VERSION)"' -I$(CRASH_INCLUDE) -c -o $@ $<
+
+$(ASAN_SO): $(ASAN_CORE_OBJS) $(ASAN_EXT_OBJS)
+	$(CC) -fsanitize=address,undefined -shared -rdynamic -o $@ $^ $(LIBS) $(EXT_LIBS)
+
+# a planted fault, to show the sanitizers report from inside crash
+$(ASAN_BUILD)/asan-canary.so: tests/asan/canary.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) $(ASAN_WARN) -Wno-unused-function -fPIC -shared -D$(TARGET) \
+		-D$(GDB_DEFINE) -I$(CRASH_INCLUDE) -o $@ $<
+
+asan-canary: $(ASAN_BUILD)/asan-canary.so
+
+# the ASan/UBSan extension under the project's crash on the integration
+# suite's fixtures, and the unit tests under valgrind (tests/asan/run.sh)
+check-asan: asan asan-canary
+	./tests/asan/run.sh
+
+# each libFuzzer target for FUZZ_SECONDS (300) (tests/fuzz/run.sh)
+fuzz:
+	$(MAKE) -C tests/fuzz fuzz
 
 install: $(SO) $(LOGTOOL)
 	install -D -m 0755 $(LOGTOOL) $(DESTDIR)$(PREFIX)/bin/ovscrash-log

@@ -1,11 +1,12 @@
 #!/bin/bash
 # The whole test suite: unit (cmocka, no crash needed), pyunit (the batch
-# package: pytest + Hypothesis, no crash needed), integration (real
-# crash on real fixture vmcores), log-only triage, end-to-end batch
+# package: pytest + Hypothesis, no crash needed), fuzz (each libFuzzer
+# target of tests/fuzz for 20 s), integration (real crash on real fixture
+# vmcores), asan (the extension under ASan + UBSan on an integration
+# subset, unit tests under valgrind), log-only triage, end-to-end batch
 # tests, batch faults (tests/faults: needs root for tmpfs and bind
-# mounts), damaged dumps, fuzzing and the ASan build, each where
-# present.  Ends with one "total: N passed, M failed" line; exit 1 on any
-# failure.
+# mounts) and damaged dumps, each where present.  Ends with one
+# "total: N passed, M failed" line; exit 1 on any failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -27,7 +28,7 @@ uf=$(grep -E '^\[  FAILED  \] [0-9]+ test' tests/out/unit.log | awk '{s+=$4} END
 echo "unit: $up passed, $uf failed"
 passed=$((passed + up)); failed=$((failed + uf))
 
-for suite in pyunit integration log e2e faults damage fuzz asan; do
+for suite in pyunit fuzz integration asan log e2e faults damage; do
 	[ -x "tests/$suite/run.sh" ] || continue
 	echo "== $suite tests"
 	if "tests/$suite/run.sh" 2>&1 | tee "tests/out/$suite.log"; then :; else broken="$broken $suite"; fi

@@ -5,6 +5,13 @@
 #   OVSCRASH_LINES="bookworm bullseye bookworm-backports" (default: the
 #   three Debian kernel lines on amd64, bookworm and bullseye on arm64;
 #   a line the arch has no fixtures of is skipped)
+#   OVSCRASH_CHECK_SCENARIOS="lockup hostile ..." (default: every scenario;
+#   not OVSCRASH_SCENARIOS, which makes mkfixture.sh build another set)
+#   OVSCRASH_CHECK_PACKAGING=0 skips `make install` and the build against
+#   Debian's crash (they use the plain extension, whatever is loaded)
+#   OVSCRASH_EXT_AMD64, OVSCRASH_EXT_ARM64: another extension build to
+#   load (tests/asan/run.sh: the ASan one); OVSCRASH_CRASH_AMD64,
+#   OVSCRASH_CRASH_ARM64: another crash command (its ASan wrapper)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export OVSCRASH_CACHE=${OVSCRASH_CACHE:-/var/cache/ovscrash}
@@ -18,6 +25,10 @@ for arch in ${OVSCRASH_ARCHES:-amd64 arm64}; do
 	*) echo "unknown arch $arch" >&2; exit 1 ;;
 	esac
 	crash=$("$top/scripts/build-crash.sh" "$target")
+	override=OVSCRASH_EXT_${arch^^}
+	ext=${!override:-$ext}
+	override=OVSCRASH_CRASH_${arch^^}
+	crash=${!override:-$crash}
 	[ -f "$ext" ] || { echo "missing $ext: run make (and make arm64)" >&2; exit 1; }
 	for line in $("$top/fixtures/lines.sh" "$arch"); do
 		set_dir=$("$top/fixtures/mkfixture.sh" "$arch" "$line")
