@@ -32,5 +32,6 @@ int oc_test_elfinfo(void);
 int oc_test_dwcheck(void);
 int oc_test_panicsig(void);
 int oc_test_debugpath(void);
+int oc_test_plausible(void);
 
 #endif
