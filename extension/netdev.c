@@ -6,6 +6,7 @@
 #include "netdev.h"
 #include "session.h"
 #include "walk.h"
+#include "../core/plausible.h"
 #include "../core/strutil.h"
 
 #include <stdio.h>
@@ -225,6 +226,17 @@ int oc_netdev_read(oc_addr addr, struct oc_netdev *nd)
 	nd->master = read_master(addr);
 	nd->refcnt = read_refcnt(addr);
 	return 0;
+}
+
+int oc_netdev_check(const struct oc_netdev *nd, char *why, size_t n)
+{
+	struct oc_dev_facts f = {
+		(const unsigned char *)nd->name, OC_IFNAMSIZ,
+		oc_nd_reg_state_name(nd->reg_state) != NULL, nd->reg_state,
+		nd->ifindex, nd->num_tx, nd->real_num_tx,
+	};
+
+	return oc_dev_check(&f, why, n);
 }
 
 /*

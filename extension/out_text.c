@@ -101,10 +101,13 @@ void oc_text_netdev(const struct oc_netdev_query *q, const struct oc_budget *b)
 
 static void vport_line(const struct oc_ovs *o, const struct oc_vport *v)
 {
-	const char *rs = oc_nd_reg_state_name(v->nd.reg_state);
+	const char *rs = v->dev_ok ? oc_nd_reg_state_name(v->nd.reg_state) : NULL;
 	char name[80], dname[80], txq[32];
 
-	snprintf(txq, sizeof(txq), "%ld/%ld", v->nd.real_num_tx, v->nd.num_tx);
+	if (v->dev_ok)
+		snprintf(txq, sizeof(txq), "%ld/%ld", v->nd.real_num_tx, v->nd.num_tx);
+	else
+		snprintf(txq, sizeof(txq), "?");
 	fprintf(fp, "%-16lx %-10s %4d %-9s %-16lx %-16s %-20s %9s %-4s %s\n", v->addr,
 		oc_name(o->dps[v->dp_index].name, dname, sizeof(dname)), v->port_no,
 		v->type_name, v->nd.addr, v->dev_ok ? oc_name(v->nd.name, name, sizeof(name)) : "?",
