@@ -411,6 +411,11 @@ int oc_netdev_walk(struct oc_netdev_list *out)
 int oc_netdev_anomalous(const struct oc_netdev *nd, char *why, size_t n)
 {
 	const char *rs = oc_nd_reg_state_name(nd->reg_state);
+	char bad[96];
+
+	/* no claim about a device's state from fields it cannot have */
+	if (oc_netdev_check(nd, bad, sizeof(bad)))
+		return 0;
 
 	if (nd->real_num_tx == 0) {
 		snprintf(why, n, "real_num_tx_queues=0%s%s", rs ? " reg_state=" : "", rs ? rs : "");

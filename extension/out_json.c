@@ -104,6 +104,9 @@ static json_object *rec_netdev(const struct oc_netdev *nd)
 	if (!oc_netdev_anomalous(nd, st, sizeof(st)))
 		st[0] = '\0';
 	put_str(o, "anomaly", st);
+	if (!oc_netdev_check(nd, st, sizeof(st)))
+		st[0] = '\0';
+	put_str(o, "implausible", st);
 	return o;
 }
 
