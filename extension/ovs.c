@@ -194,8 +194,8 @@ static int add_dp(oc_addr node, void *arg)
 	struct oc_ovs *o = w->o;
 	struct oc_datapath *dp;
 	oc_addr ports;
-	char why[128];
-	int b;
+	char why[128], last[128] = "";
+	int b, same = 0;
 
 	if (o->ndps >= OC_MAX_DATAPATHS) {
 		oc_appendf(o->warn, sizeof(o->warn), "stopped at %d datapaths (bound)",
@@ -219,11 +219,23 @@ static int add_dp(oc_addr node, void *arg)
 	for (b = 0; b < OC_DP_VPORT_HASH_BUCKETS && !oc_cmd_budget_spent() &&
 		    !o->full; b++) {
 		w->bucket = b;
-		if (oc_hlist_walk(ports + b * sizeof(oc_addr), add_vport, w, why, sizeof(why)) < 0 &&
-		    !oc_cmd_budget_spent())
-			oc_appendf(o->warn, sizeof(o->warn), "datapath %lx bucket %d: %s",
-				   o->dps[w->dp_index].addr, b, why);
+		if (oc_hlist_walk(ports + b * sizeof(oc_addr), add_vport, w, why, sizeof(why)) >= 0 ||
+		    oc_cmd_budget_spent())
+			continue;
+		/* a page of garbage buckets: the same fault said once, counted */
+		if (!strcmp(why, last)) {
+			same++;
+			continue;
+		}
+		if (same)
+			oc_appendf(o->warn, sizeof(o->warn), "the same in %d more buckets", same);
+		same = 0;
+		oc_appendf(o->warn, sizeof(o->warn), "datapath %lx bucket %d: %s",
+			   o->dps[w->dp_index].addr, b, why);
+		snprintf(last, sizeof(last), "%s", why);
 	}
+	if (same)
+		oc_appendf(o->warn, sizeof(o->warn), "the same in %d more buckets", same);
 	return oc_cmd_budget_spent();
 }
 
