@@ -531,9 +531,17 @@ static void ovs_lockup(const struct oc_findings *f, struct oc_verdict *v)
 	}
 }
 
-void oc_verdict_decide(const struct oc_findings *f, struct oc_verdict *v)
+void oc_verdict_decide(const struct oc_findings *found, struct oc_verdict *v)
 {
+	struct oc_findings g = *found, *f = &g;
 	char why[224] = "";
+
+	/* an unreadable log: whatever panic text came from it is not used */
+	if (f->log_problem[0]) {
+		f->panic_string[0] = f->panic_kind[0] = f->panic_where[0] = '\0';
+		f->panic_func[0] = f->panic_mod[0] = f->panic_bucket[0] = '\0';
+		f->panic_bucket_desc[0] = f->panic_cpu_text[0] = '\0';
+	}
 
 	memset(v, 0, sizeof(*v));
 	v->kind = OC_V_UNKNOWN;
@@ -587,6 +595,9 @@ void oc_verdict_decide(const struct oc_findings *f, struct oc_verdict *v)
 	}
 	ovs_lockup(f, v);
 out:
+	if (f->log_problem[0])
+		add_caveat(v, v->kind == OC_V_UNKNOWN ? 0 : 5,
+			   "no panic string: %.140s", f->log_problem);
 	/* a verdict on what was gathered, said to be partial */
 	if (f->partial[0])
 		add_caveat(v, v->kind == OC_V_UNKNOWN ? 0 : 10,

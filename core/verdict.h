@@ -50,6 +50,10 @@ struct oc_findings {
 	int fix_carrier_check_present;	/* tri: do_output checks carrier */
 	int fix_running_check_present;	/* tri: do_output checks running */
 	char panic_string[256];
+	/* "" when the kernel log was read; else why it could not be (then
+	 * the panic string and the log's panic reports are unknown, not
+	 * absent, and nothing is decided on them) */
+	char log_problem[224];
 	/*
 	 * How the spinning CPU got to netdev_pick_tx: its stack (crash bt)
 	 * or the log's call trace, top first.  Fill with oc_findings_path().

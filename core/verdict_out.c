@@ -51,6 +51,7 @@ int oc_verdict_json(struct json_object *doc, const struct oc_findings *f,
 	json_object_object_add(doc, "signature", json_object_new_string(v->signature));
 	json_object_object_add(doc, "summary", json_object_new_string(v->summary));
 	json_object_object_add(doc, "confidence", json_object_new_int(v->confidence));
+	json_object_object_add(doc, "log_problem", str_or_null(f->log_problem));
 	for (i = 0; i < v->nevidence; i++) {
 		k = json_object_new_object();
 		json_object_object_add(k, "text", json_object_new_string(v->evidence[i].text));
@@ -106,7 +107,11 @@ void oc_verdict_text(FILE *fp, const struct oc_findings *f,
 		fprintf(fp, "  PANIC KIND: %s%s%s   BUCKET: %s\n", f->panic_kind,
 			f->panic_where[0] ? " at " : "", f->panic_where,
 			f->panic_bucket[0] ? f->panic_bucket : "-");
-	fprintf(fp, "  PANIC: %s\n\nEVIDENCE:\n", f->panic_string[0] ? f->panic_string : "(none)");
+	if (f->log_problem[0])
+		fprintf(fp, "  PANIC: (unknown: %s)\n\nEVIDENCE:\n", f->log_problem);
+	else
+		fprintf(fp, "  PANIC: %s\n\nEVIDENCE:\n",
+			f->panic_string[0] ? f->panic_string : "(none)");
 	for (i = 0; i < v->nevidence; i++) {
 		fprintf(fp, "  %2d. %s\n", i + 1, v->evidence[i].text);
 		if (v->evidence[i].cmd[0])

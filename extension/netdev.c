@@ -6,6 +6,7 @@
 #include "netdev.h"
 #include "session.h"
 #include "walk.h"
+#include "../core/plausible.h"
 #include "../core/strutil.h"
 
 #include <stdio.h>
@@ -227,6 +228,17 @@ int oc_netdev_read(oc_addr addr, struct oc_netdev *nd)
 	return 0;
 }
 
+int oc_netdev_check(const struct oc_netdev *nd, char *why, size_t n)
+{
+	struct oc_dev_facts f = {
+		(const unsigned char *)nd->name, OC_IFNAMSIZ,
+		oc_nd_reg_state_name(nd->reg_state) != NULL, nd->reg_state,
+		nd->ifindex, nd->num_tx, nd->real_num_tx,
+	};
+
+	return oc_dev_check(&f, why, n);
+}
+
 /*
  * Does addr look like a net_device?  Decided from what the structure
  * itself proves, never from its name's bytes (Linux accepts almost any
@@ -399,6 +411,11 @@ int oc_netdev_walk(struct oc_netdev_list *out)
 int oc_netdev_anomalous(const struct oc_netdev *nd, char *why, size_t n)
 {
 	const char *rs = oc_nd_reg_state_name(nd->reg_state);
+	char bad[96];
+
+	/* no claim about a device's state from fields it cannot have */
+	if (oc_netdev_check(nd, bad, sizeof(bad)))
+		return 0;
 
 	if (nd->real_num_tx == 0) {
 		snprintf(why, n, "real_num_tx_queues=0%s%s", rs ? " reg_state=" : "", rs ? rs : "");

@@ -42,6 +42,8 @@ struct oc_netdev_list {
 int oc_netdev_read(oc_addr addr, struct oc_netdev *nd);
 /* Is addr plausibly a net_device? (readable, name printable, ops symbol) */
 int oc_netdev_plausible(oc_addr addr);
+/* oc_dev_check() (core/plausible.h) on a device read: 0, or -1 with why */
+int oc_netdev_check(const struct oc_netdev *nd, char *why, size_t n);
 /* Every device of every namespace, then those on net_todo_list (being
  * unregistered, already unlisted); returns number of devices */
 int oc_netdev_walk(struct oc_netdev_list *out);

@@ -104,6 +104,9 @@ static json_object *rec_netdev(const struct oc_netdev *nd)
 	if (!oc_netdev_anomalous(nd, st, sizeof(st)))
 		st[0] = '\0';
 	put_str(o, "anomaly", st);
+	if (!oc_netdev_check(nd, st, sizeof(st)))
+		st[0] = '\0';
+	put_str(o, "implausible", st);
 	return o;
 }
 
@@ -130,6 +133,8 @@ static json_object *rec_vport(const struct oc_ovs *o, const struct oc_vport *vp)
 	put_num(j, "port_no", vp->port_no);
 	put_str(j, "type", vp->type_name);
 	json_object_object_add(j, "netdev", vp->dev_ok ? rec_netdev(&vp->nd) : NULL);
+	json_object_object_add(j, "netdev_address", vp->nd.addr ? hex(vp->nd.addr) : NULL);
+	put_str(j, "netdev_problem", vp->dev_bad);
 	json_object_object_add(j, "rx_handler_attached", json_object_new_boolean(vp->rx_hook_attached));
 	json_object_object_add(j, "race_window", json_object_new_boolean(vp->race_window));
 	put_str(j, "race_reason", vp->race_why);
@@ -227,9 +232,19 @@ void oc_json_netdev(const struct oc_netdev_query *q, const struct oc_budget *b)
 void oc_json_vport(const struct oc_ovs *o, const struct oc_budget *b)
 {
 	json_object *doc = json_object_new_object(), *dps = json_object_new_array(),
-		    *vps = json_object_new_array();
+		    *vps = json_object_new_array(), *rej = json_object_new_array();
 	int i;
 
+	for (i = 0; i < o->nrejected &&
+		    i < (int)(sizeof(o->rejected) / sizeof(o->rejected[0])); i++) {
+		json_object *r = json_object_new_object();
+
+		json_object_object_add(r, "address", hex(o->rejected[i].addr));
+		json_object_object_add(r, "datapath_address", hex(o->rejected[i].dp));
+		put_num(r, "bucket", o->rejected[i].bucket);
+		put_str(r, "reason", o->rejected[i].why);
+		json_object_array_add(rej, r);
+	}
 	for (i = 0; i < o->ndps; i++)
 		json_object_array_add(dps, rec_datapath(&o->dps[i]));
 	for (i = 0; i < o->nvports; i++)
@@ -239,6 +254,8 @@ void oc_json_vport(const struct oc_ovs *o, const struct oc_budget *b)
 	json_object_object_add(doc, "status", str_or_null(o->status));
 	json_object_object_add(doc, "datapaths", dps);
 	json_object_object_add(doc, "vports", vps);
+	json_object_object_add(doc, "not_vports", rej);
+	json_object_object_add(doc, "not_vports_total", json_object_new_int(o->nrejected));
 	json_object_object_add(doc, "warning", str_or_null(o->warn));
 	json_object_object_add(doc, "truncated", truncated(b));
 	print_doc(doc);

@@ -56,7 +56,7 @@ static void netdev_header(void)
 
 static void netdev_line(const struct oc_netdev *nd)
 {
-	char name[80], st[128], txq[32], rxq[32], master[24], refs[16], note[160];
+	char name[80], st[128], txq[32], rxq[32], master[24], refs[16], note[160], bad[96];
 	const char *rs = oc_nd_reg_state_name(nd->reg_state);
 
 	snprintf(txq, sizeof(txq), "%ld/%ld", nd->real_num_tx, nd->num_tx);
@@ -69,14 +69,18 @@ static void netdev_line(const struct oc_netdev *nd)
 		snprintf(refs, sizeof(refs), "%ld", nd->refcnt);
 	else
 		snprintf(refs, sizeof(refs), "?");
-	if (!oc_netdev_anomalous(nd, note, sizeof(note)))
+	if (oc_netdev_check(nd, bad, sizeof(bad)))
+		snprintf(note, sizeof(note), "IMPLAUSIBLE: %s", bad);
+	else if (oc_netdev_anomalous(nd, bad, sizeof(bad)))
+		snprintf(note, sizeof(note), "ANOMALY: %s", bad);
+	else
 		note[0] = '\0';
-	fprintf(fp, "%-16lx %-16s %7d %10u %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %s%s%s\n",
+	fprintf(fp, "%-16lx %-16s %7d %10u %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %s%s\n",
 		nd->addr, oc_name(nd->name, name, sizeof(name)), nd->ifindex, nd->netns_inum,
 		rs ? rs : "?", oc_state_names(nd->state, st, sizeof(st)), txq, rxq,
 		nd->ops_sym[0] ? nd->ops_sym : "-",
 		nd->rx_handler_sym[0] ? nd->rx_handler_sym : "-", master, refs,
-		nd->listed ? "" : "UNLISTED ", note[0] ? "ANOMALY: " : "", note);
+		nd->listed ? "" : "UNLISTED ", note);
 }
 
 void oc_text_netdev(const struct oc_netdev_query *q, const struct oc_budget *b)
@@ -101,10 +105,13 @@ void oc_text_netdev(const struct oc_netdev_query *q, const struct oc_budget *b)
 
 static void vport_line(const struct oc_ovs *o, const struct oc_vport *v)
 {
-	const char *rs = oc_nd_reg_state_name(v->nd.reg_state);
+	const char *rs = v->dev_ok ? oc_nd_reg_state_name(v->nd.reg_state) : NULL;
 	char name[80], dname[80], txq[32];
 
-	snprintf(txq, sizeof(txq), "%ld/%ld", v->nd.real_num_tx, v->nd.num_tx);
+	if (v->dev_ok)
+		snprintf(txq, sizeof(txq), "%ld/%ld", v->nd.real_num_tx, v->nd.num_tx);
+	else
+		snprintf(txq, sizeof(txq), "?");
 	fprintf(fp, "%-16lx %-10s %4d %-9s %-16lx %-16s %-20s %9s %-4s %s\n", v->addr,
 		oc_name(o->dps[v->dp_index].name, dname, sizeof(dname)), v->port_no,
 		v->type_name, v->nd.addr, v->dev_ok ? oc_name(v->nd.name, name, sizeof(name)) : "?",

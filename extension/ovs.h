@@ -20,7 +20,8 @@ struct oc_vport {
 	long type;			/* enum ovs_vport_type, -1 unknown */
 	char type_name[24];
 	struct oc_netdev nd;		/* the device behind it */
-	int dev_ok;
+	int dev_ok;			/* read, and its fields plausible */
+	char dev_bad[96];		/* why vport->dev is not used */
 	int rx_hook_attached;		/* dev->rx_handler is OVS's hook */
 	int race_window;		/* dev unregistering but vport still in dp */
 	char race_why[160];
@@ -35,6 +36,13 @@ struct oc_ovs {
 	int nvports, vports_cap;
 	struct oc_addrmap seen;		/* vport hash nodes met, O(1) check */
 	int dup_warned, full;
+	struct oc_rejected {		/* hash nodes that failed oc_vport_check() */
+		oc_addr addr;		/* the vport they would be */
+		oc_addr dp;		/* the datapath walked */
+		int bucket;		/* and its bucket */
+		char why[96];
+	} rejected[16];
+	int nrejected;			/* all of them; the first 16 kept */
 	int truncated;			/* the command's budget stopped the walk:
 					 * a vport not found may still exist */
 	char warn[1024];		/* walk problems, "; "-separated */

@@ -252,6 +252,78 @@ const char *oc_log_text(void)
 	return text;
 }
 
+/* Is there a line with something on it? */
+static int has_text(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != '\n' && *s != ' ' && *s != '\t')
+			return 1;
+	return 0;
+}
+
+/*
+ * The lockless printk ring (5.10+): the descriptor that head_id names
+ * must carry head_id in its state_var (desc_reserve() writes it there);
+ * 0 and @why naming the ring when it does not, or when it cannot be read.
+ */
+static int prb_check(char *why, size_t n)
+{
+	long dr = MEMBER_OFFSET("printk_ringbuffer", "desc_ring"),
+	     bits_off = MEMBER_OFFSET("prb_desc_ring", "count_bits"),
+	     descs_off = MEMBER_OFFSET("prb_desc_ring", "descs"),
+	     head_off = MEMBER_OFFSET("prb_desc_ring", "head_id"),
+	     sv_off = MEMBER_OFFSET("prb_desc", "state_var"),
+	     dsize = STRUCT_SIZE("prb_desc");
+	oc_addr prb_sym = oc_sym_value("prb"), prb, descs, head, sv, desc, id_mask;
+	uint32_t bits;
+
+	if (!prb_sym || dr < 0 || bits_off < 0 || descs_off < 0 || head_off < 0 ||
+	    sv_off < 0 || dsize <= 0)
+		return -1;	/* not the lockless ring: nothing to add */
+	if (oc_read_ulong(prb_sym, &prb) ||
+	    oc_read_u32(prb + dr + bits_off, &bits) ||
+	    oc_read_ulong(prb + dr + descs_off, &descs) ||
+	    oc_read_ulong(prb + dr + head_off, &head)) {
+		snprintf(why, n, "printk ring prb (%lx) unreadable", prb_sym);
+		return 0;
+	}
+	if (bits == 0 || bits > 30) {
+		snprintf(why, n, "printk ring %lx: desc_ring.count_bits %u impossible",
+			 prb, bits);
+		return 0;
+	}
+	desc = descs + (head & ((1UL << bits) - 1)) * dsize;
+	id_mask = ~(3UL << (sizeof(long) * 8 - 2));	/* state bits on top */
+	if (oc_read_ulong(desc + sv_off, &sv)) {
+		snprintf(why, n, "printk ring %lx: head descriptor at %lx unreadable",
+			 prb, desc);
+		return 0;
+	}
+	if ((sv & id_mask) != (head & id_mask)) {
+		snprintf(why, n, "printk ring %lx: the head descriptor (descs %lx, entry %lx) "
+			 "holds id %lu, not head_id %lu: descriptors damaged",
+			 prb, descs, desc, sv & id_mask, head & id_mask);
+		return 0;
+	}
+	snprintf(why, n, "printk ring %lx (descs %lx): head descriptor consistent, "
+		 "yet no record readable", prb, descs);
+	return 0;
+}
+
+int oc_log_problem(char *why, size_t n)
+{
+	const char *log = oc_log_text();
+	char ring[240];
+
+	if (log && has_text(log))
+		return 0;
+	if (prb_check(ring, sizeof(ring)) < 0)
+		snprintf(ring, sizeof(ring), "no lockless printk ring to check");
+	snprintf(why, n, "the kernel log is %s (crash `log`): %s",
+		 log ? "empty" : "unreadable", ring);
+	return 1;
+}
+
 /* restore_sanity() ran: crash's SIGINT (Ctrl-C), SIGPIPE or SIGSEGV
  * handler, which then jumps to pc->main_loop_env */
 static void note_restart(void *arg)

@@ -75,6 +75,9 @@ int oc_run(const char *cmdline, char **out);
 /* The dump's kernel log (crash's `log`), read once per session and kept:
  * picktx and triage both parse it.  NULL if it cannot be read. */
 const char *oc_log_text(void);
+/* 1 and @why when the kernel log could not be read or holds nothing
+ * (naming what of the printk ring is damaged, when it can tell); else 0 */
+int oc_log_problem(char *why, size_t n);
 
 /* Run a gdb command (crash's embedded gdb) with its output captured;
  * 0 on success. */

@@ -130,8 +130,11 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 	oc_panic_string(t->panic, sizeof(t->panic));
 	oc_strlcpy(f->panic_string, t->panic, sizeof(f->panic_string));
 	snprintf(f->cmd_panic, sizeof(f->cmd_panic), "sys");
-	triage_log(&log);
-	oc_findings_panic(f, &log);
+	/* a log that cannot be read says so; nothing is parsed from it */
+	if (!oc_log_problem(f->log_problem, sizeof(f->log_problem))) {
+		triage_log(&log);
+		oc_findings_panic(f, &log);
+	}
 
 	if (!out_of_time("the start of the OVS walk"))
 		oc_ovs_walk(user_path, &t->ovs);

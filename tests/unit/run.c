@@ -67,6 +67,7 @@ int main(void)
 	failed += oc_test_panicsig();
 	failed += oc_test_debugpath();
 	failed += oc_test_fuzzfound();
+	failed += oc_test_plausible();
 	printf("oc unit tests: %d failed\n", failed);
 	return failed ? 1 : 0;
 }

@@ -33,5 +33,6 @@ int oc_test_dwcheck(void);
 int oc_test_panicsig(void);
 int oc_test_debugpath(void);
 int oc_test_fuzzfound(void);
+int oc_test_plausible(void);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "test_util.h"
 #include "verdict.h"
+#include "verdict_out.h"
 
 static struct oc_findings f;
 static struct oc_verdict v;
@@ -220,6 +221,43 @@ static void test_partial(void **state)
 	assert_int_equal(v.confidence, 0);
 	assert_int_equal(v.ncaveats, 1);
 	assert_non_null(strstr(v.caveats[0], "time budget"));
+}
+
+/* An unreadable kernel log: the verdict stands on the spin, says the
+ * panic string is unknown and why, and uses nothing of the log's text. */
+static void test_log_problem(void **state)
+{
+	struct oc_verdict plain;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	(void)state;
+	full();
+	oc_verdict_decide(&f, &plain);
+	strcpy(f.log_problem, "the kernel log is empty (crash `log`): printk ring "
+	       "ffffffff81e622e0: head descriptor damaged");
+	strcpy(f.panic_kind, "soft-lockup");	/* garbage a damaged log gave */
+	oc_verdict_decide(&f, &v);
+	assert_int_equal(v.kind, plain.kind);
+	assert_string_equal(v.signature, plain.signature);
+	assert_string_equal(v.summary, plain.summary);
+	assert_int_equal(v.confidence, plain.confidence - 5);
+	assert_int_equal(v.ncaveats, plain.ncaveats + 1);
+	assert_non_null(strstr(v.caveats[v.ncaveats - 1], "no panic string: the kernel log is empty"));
+	for (int i = 0; i < v.nevidence; i++)
+		assert_null(strstr(v.evidence[i].text, "panic"));
+	fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	oc_verdict_text(fp, &f, &v);
+	fclose(fp);
+	assert_non_null(strstr(buf, "\n  PANIC: (unknown: the kernel log is empty"));
+	free(buf);
+	/* no spin frame: not decided from a panic text the log did not give */
+	f.have_spin_frame = 0;
+	oc_verdict_decide(&f, &v);
+	assert_int_equal(v.kind, OC_V_NOT_THIS_BUG);
+	assert_string_equal(v.summary, "no CPU spins in netdev_pick_tx");
 }
 
 static void test_paths(void **state)
@@ -524,6 +562,7 @@ int oc_test_verdict(void)
 		cmocka_unit_test(test_induced_state),
 		cmocka_unit_test(test_missing_vport),
 		cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_log_problem),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_findings_path),
 		cmocka_unit_test(test_contradictions),
