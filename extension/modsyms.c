@@ -7,6 +7,7 @@
 #include "modsyms.h"
 #include "target.h"
 #include "escape.h"
+#include "session.h"
 #include "../core/debugpath.h"
 #include "../core/elfinfo.h"
 #include "../core/strutil.h"
@@ -331,6 +332,7 @@ static int check_loaded(struct search *s, const char *namelist, const unsigned c
 	}
 	if (idlen == wantlen && !memcmp(id, want, idlen)) {
 		snprintf(ms->how, sizeof(ms->how), "already loaded, build-id match");
+		snprintf(ms->replaced, sizeof(ms->replaced), "%s", oc_sess.replaced);
 		ms->verified = 1;
 		return 1;
 	}
@@ -606,9 +608,12 @@ try:
 			 ms->debuginfod[0] ? "; " : "", ms->debuginfod);
 		return -1;
 	}
-	if (ms->mismatch[0])
+	if (ms->mismatch[0]) {
 		snprintf(ms->how + strlen(ms->how), sizeof(ms->how) - strlen(ms->how),
 			 ", replacing a mismatched file loaded before");
+		snprintf(oc_sess.replaced, sizeof(oc_sess.replaced), "%s", ms->mismatch);
+		snprintf(ms->replaced, sizeof(ms->replaced), "%s", ms->mismatch);
+	}
 	ms->symbols_loaded = 1;
 	oc_ovs_offsets_resolve(ms->err, sizeof(ms->err));
 	ms->err[0] = '\0';

@@ -16,6 +16,8 @@ struct oc_modsyms {
 	char how[320];			/* "build-id match", "already loaded, unverified: <why>", ... */
 	int verified;			/* its build-id was read and equals the dump's */
 	char mismatch[1024];		/* symbols loaded before, of another build: file, both build-ids */
+	char replaced[1024];		/* such a mismatch this session's ovscrash replaced (even
+					 * in an earlier command): the same line, else "" */
 	char *report;			/* malloc'd: every place searched and why rejected */
 	char debuginfod[512];		/* one-line reason debuginfod gave nothing, "" */
 	char err[2048];			/* one-line reason on failure */

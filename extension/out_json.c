@@ -274,6 +274,7 @@ void oc_json_ovsmod(const struct oc_modsyms *ms, int rc)
 	json_object_object_add(o, "build_id", str_or_null(ms->build_id));
 	json_object_object_add(o, "path", str_or_null(oc_path(ms->path, path, sizeof(path))));
 	json_object_object_add(o, "how", str_or_null(ms->how));
+	json_object_object_add(o, "replaced", str_or_null(ms->replaced));
 	json_object_object_add(o, "error", rc ? json_object_new_string(ms->err) : NULL);
 	json_object_object_add(o, "debuginfod", str_or_null(ms->debuginfod));
 	json_object_object_add(o, "search", ms->report ? json_object_new_string(ms->report) : NULL);

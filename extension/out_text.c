@@ -160,6 +160,8 @@ void oc_text_ovsmod(const struct oc_modsyms *ms, int rc)
 		oc_path(ms->path, path, sizeof(path)), ms->how);
 	if (ms->build_id[0])
 		fprintf(fp, "BUILD-ID: %s\n", ms->build_id);
+	if (ms->replaced[0])
+		fprintf(fp, "REPLACED: %s\n", ms->replaced);
 }
 
 /* ---- picktx ---- */

@@ -14,6 +14,10 @@
 
 struct oc_session {
 	struct oc_budget budget;	/* the running command's */
+	/* a module file of another build, loaded before ovscrash, that
+	 * ovscrash replaced by the matching one: the mismatch line (file,
+	 * both build-ids), shown by every later ovsmod */
+	char replaced[1024];
 };
 
 extern struct oc_session oc_sess;
