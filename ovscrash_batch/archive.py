@@ -180,9 +180,7 @@ def extract_archive(path, comp, dest, skipped, shown=None, notes=None,
             if m.isdir():
                 continue
             name = safe_member(m.name)
-            # an unsafe name is shown as the archive holds it ("/etc/x"
-            # gives ARCHIVE!/etc/x, never ARCHIVE!//etc/x)
-            what = f"{shown}!/{name}" if name else f"{shown}!/{m.name.lstrip('/')}"
+            what = f"{shown}!/{name or m.name}"
             if name is None:
                 skipped.append((what, "unsafe archive member name (absolute or ..)"))
                 continue
