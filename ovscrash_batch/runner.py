@@ -187,6 +187,12 @@ class Batch:
             sys.stderr.flush()
 
     def record(self, item, status, error=None, **extra):
+        if self.stopping and status != "ok":
+            # the batch is stopping (a signal, a full OUT): a failure now
+            # is most likely the stop's own doing (the handler killed the
+            # children: gdb-add-index, crash), not the dump's; no result,
+            # so that a rerun does the dump
+            return
         res = {
             "schema": SCHEMA,
             "id": item["id"],
