@@ -26,6 +26,16 @@ static void cmd_ovsmod(void);
 static void cmd_picktx(void);
 static void cmd_triage(void);
 
+/* the -B lines of every command that walks (netdev, vport, triage) */
+#define HELP_BUDGET \
+	"    -B n[,s]    the command's work budget: at most n list nodes read", \
+	"                and s seconds (fraction allowed) over all its walks;", \
+	"                0 = unbounded, ,s keeps n; default $OVSCRASH_BUDGET,", \
+	"                else 200000,60.", \
+	"                When spent, the command stops there and says so in one", \
+	"                TRUNCATED line (JSON: \"truncated\") naming the list head", \
+	"                and the counts"
+
 static char *help_ovscrash[] = {
 	"ovscrash",
 	"ovscrash extension information",
@@ -49,13 +59,7 @@ static char *help_netdev[] = {
 	"    -N name     only devices with this name",
 	"    -i ifindex  only devices with this ifindex",
 	"    -d path     openvswitch.ko debuginfo file or directory",
-	"    -B n[,s]    the command's work budget: at most n list nodes read",
-	"                and s seconds (fraction allowed) over all its walks;",
-	"                0 = unbounded, ,s keeps n; default $OVSCRASH_BUDGET,",
-	"                else 200000,60.",
-	"                When spent, the command stops there and says so in one",
-	"                TRUNCATED line (JSON: \"truncated\") naming the list head",
-	"                and the counts",
+	HELP_BUDGET,
 	"    -j          print one JSON document",
 	"    address     only the net_device at this address",
 	"\nEXAMPLE",
@@ -73,13 +77,7 @@ static char *help_vport[] = {
 	"  unregistering or has no tx queues: the window of the netdev_pick_tx",
 	"  lockup fixed by 066b86787fa3 and 47e55e4b410f.",
 	"    -d path     openvswitch.ko debuginfo file or directory",
-	"    -B n[,s]    the command's work budget: at most n list nodes read",
-	"                and s seconds (fraction allowed) over all its walks;",
-	"                0 = unbounded, ,s keeps n; default $OVSCRASH_BUDGET,",
-	"                else 200000,60.",
-	"                When spent, the command stops there and says so in one",
-	"                TRUNCATED line (JSON: \"truncated\") naming the list head",
-	"                and the counts",
+	HELP_BUDGET,
 	"    -j          print one JSON document",
 	NULL
 };
@@ -147,13 +145,7 @@ static char *help_triage[] = {
 	"  time only by the one step already running then (a crash command such",
 	"  as bt or dis, or the module debuginfo search, itself bounded).",
 	"    -d path     openvswitch.ko debuginfo file or directory",
-	"    -B n[,s]    the command's work budget: at most n list nodes read",
-	"                and s seconds (fraction allowed) over all its walks;",
-	"                0 = unbounded, ,s keeps n; default $OVSCRASH_BUDGET,",
-	"                else 200000,60.",
-	"                When spent, the command stops there and says so in one",
-	"                TRUNCATED line (JSON: \"truncated\") naming the list head",
-	"                and the counts",
+	HELP_BUDGET,
 	"    -j          print one JSON document",
 	NULL
 };
