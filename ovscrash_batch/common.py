@@ -5,6 +5,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import sys
 import threading
 import time
@@ -114,6 +115,16 @@ def pdeath_wrap():
     """argv prefix that SIGKILLs a child when the batch dies (even by
     SIGKILL, which runs no handler): setpriv --pdeathsig KILL."""
     return ["setpriv", "--pdeathsig", "KILL", "--"] if shutil.which("setpriv") else []
+
+
+def kill_group(proc):
+    """SIGKILL the process group of PROC (every child runs in its own
+    session); one that is already gone is no error.  Takes no lock: the
+    signal handler calls it."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def pause_at(phase):

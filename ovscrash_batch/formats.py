@@ -5,11 +5,10 @@ a hostile offset is a BadDump naming the file."""
 import os
 import re
 import shutil
-import signal
 import struct
 import subprocess
 
-from .common import pdeath_wrap, EM_ARCH, MACHINE_ARCH, MIB
+from .common import kill_group, pdeath_wrap, EM_ARCH, MACHINE_ARCH, MIB
 
 
 SIDE_RE = re.compile(r"(^vmcore-dmesg.*\.txt$|console.*\.(log|txt)$|^dmesg.*\.(log|txt)$|"
@@ -279,10 +278,7 @@ def close_decompressed(f, proc):
     f.close()
     if proc:
         if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill_group(proc)
         proc.wait()
 
 

@@ -14,7 +14,7 @@ import threading
 import time
 
 from .common import (
-    host_error, identity, log, pause_at, printable, pdeath_wrap, pid_alive, shard_of, space_limit, tail, write_atomic,
+    host_error, identity, kill_group, log, pause_at, printable, pdeath_wrap, pid_alive, shard_of, space_limit, tail, write_atomic,
     ARCH_TARGET, CACHE, MACHINE_ARCH, MIB, SCHEMA, VERSION)
 from .formats import (
     close_decompressed, dump_magic, open_decompressed, probe_dump, BadDump, COMP_CLI)
@@ -489,10 +489,7 @@ class Batch:
             close_decompressed(f, proc)
             if sink_proc is not None:
                 if sink_proc.poll() is None:
-                    try:
-                        os.killpg(sink_proc.pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
+                    kill_group(sink_proc)
                     sink_proc.wait()
                 with self.lock:
                     self.procs.discard(sink_proc)
@@ -638,10 +635,7 @@ class Batch:
             out, err = p.communicate(timeout=timeout)
             rc = p.returncode
         except subprocess.TimeoutExpired:
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill_group(p)
             out, err = p.communicate()
             rc = None
         finally:
@@ -659,10 +653,7 @@ class Batch:
         the set is one C-level copy under the GIL; a child started after
         it dies with this process (setpriv --pdeathsig KILL)."""
         for p in tuple(self.procs):
-            try:
-                os.killpg(p.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill_group(p)
 
 
 def run(a, b, out, scratch, retry):
