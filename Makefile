@@ -192,10 +192,12 @@ demo: deps crash
 	$(MAKE) all
 	./scripts/ovscrash-demo
 
-bench: all fixtures
+# every part of tests/bench/parts/, one table of ratios against targets
+# (build/bench/table.md); BENCH_RUNS=N runs per figure (default 3)
+bench: deps crash all fixtures
+	./scripts/build-crash.sh ARM64 >/dev/null
 	$(MAKE) TARGET=ARM64
-	./tests/bench.sh 3
-	./tests/bench-batch.sh 2
+	./tests/bench/run.sh
 
 clean:
 	rm -rf build extension/ovscrash*.so $(LOGTOOL)

@@ -11,11 +11,11 @@
 # (tests/e2e/mkkdumptree.py) is batched twice on one reassembly cache: the
 # first run pays for decompression + makedumpfile -R, the rerun hits the
 # cache; both against a baseline batch over the same kdump-compressed dumps.
-# Usage: tests/bench-batch.sh [ROUNDS]   (default 3; env: BENCH_JOBS=1,
+# Usage: tests/bench/parts/20-batch-index.sh [ROUNDS]   (default 3; env: BENCH_JOBS=1,
 #   BENCH_INDEX_CACHE=DIR to reuse a cache, BENCH_FIXTURES_AMD64/_ARM64=set dir)
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-rounds=${1:-3}
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+rounds=${1:-${BENCH_RUNS:-3}}
 jobs=${BENCH_JOBS:-1}
 cache=${OVSCRASH_CACHE:-/var/cache/ovscrash}
 
@@ -102,6 +102,7 @@ kdt kdtrerun "$tmp/kdt" --reassembly-cache "$tmp/kdt-cache"
 python3 - "$tmp" "$rounds" <<'EOF'
 import glob, json, os, statistics as st, sys
 tmp, rounds = sys.argv[1], int(sys.argv[2])
+rows, sys.stdout = sys.stdout, sys.stderr	# figures on stderr, BENCH rows on stdout
 walls = dict(l.split() for l in open(os.path.join(tmp, "walls")))
 def load(name):
     out = {}
@@ -150,6 +151,8 @@ for k in sorted(plain[0]):
     print(f"  {k:<22} {plain[0][k]['arch']:<7} {p:7.2f} {i:7.2f} {p / i:6.2f}  {'yes' if same else 'NO'}")
 n = len(plain[0])
 print(f"  {'mean':<22} {'':<7} {tp / n:7.2f} {ti / n:7.2f} {tp / ti:6.2f}")
+rows.write(f"BENCH\tbatch crash seconds per dump: gdb-indexed vmlinux / original vmlinux\t{ti / tp:.2f}\t-\t"
+           f"{ti / n:.2f} s vs {tp / n:.2f} s, {n} dumps, {rounds} rounds\n")
 wp = st.median(float(walls[f"plain{i}"]) for i in range(1, rounds + 1))
 wi = st.median(float(walls[f"index{i}"]) for i in range(1, rounds + 1))
 print(f"\nbatch wall time ({n} dumps): plain {wp:.2f}s, index {wi:.2f}s (ratio {wp / wi:.2f}), "
@@ -191,4 +194,6 @@ print(f"  reassembly (decompression + makedumpfile -R) total: first run {tr1:.2f
 print(f"  batch wall: baseline (kdump-compressed sources, {len(base)} dumps) {wb:.2f}s, "
       f"first run {w1:.2f}s ({w1 / wb:.2f}x baseline), rerun {w2:.2f}s ({w2 / wb:.2f}x baseline); "
       f"first/rerun {w1 / w2:.2f}")
+rows.write(f"BENCH\tkdump-tools tree: batch rerun on a filled reassembly cache / first run (wall)\t{w2 / w1:.2f}\t-\t"
+           f"{w2:.2f} s vs {w1:.2f} s, {len(first)} files\n")
 EOF
