@@ -31,6 +31,7 @@ import tempfile
 
 from .common import DEFAULT_MAX_DECOMPRESSED, MACHINE_ARCH, STATUSES, VERSION
 from .links import LinkDir
+from .shard import parse_spec, ShardSpecError
 from .runner import clean_own, clean_stale, clean_tmpdirs, run, Batch
 
 
@@ -76,8 +77,9 @@ def main(argv=None):
     ap.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                     help="parallel crash workers (default: nproc)")
     ap.add_argument("--timeout", type=float, default=300, help="per-dump seconds (default 300)")
-    ap.add_argument("--shard", default=None, metavar="i/N",
-                    help="process only dumps whose identity hash mod N is i")
+    ap.add_argument("--shard", default=None, metavar="K/N",
+                    help="process only dumps whose identity hash mod N is K (K from 0); "
+                         "'slurm' takes K and N from the Slurm array task's environment")
     ap.add_argument("--crash", action="append", default=[], metavar="ARCH=PATH",
                     help="crash binary per dump architecture (x86_64, arm64); default: "
                          "build-crash.sh's cached build for the arch (X86_64 / ARM64)")
@@ -110,13 +112,13 @@ def main(argv=None):
     a = ap.parse_args(argv)
     a.crash = arch_map(a.crash, "crash")
     a.ext = arch_map(a.ext, "ext")
-    a.shard_str = None
+    a.shard_i, a.shard_n, a.shard_str = 0, 1, None
     if a.shard:
-        m = re.match(r"^(\d+)/(\d+)$", a.shard)
-        if not m or not 0 <= int(m.group(1)) < int(m.group(2)):
-            ap.error("--shard wants i/N with 0 <= i < N")
-        a.shard_i, a.shard_n = int(m.group(1)), int(m.group(2))
-        a.shard_str = a.shard
+        try:
+            a.shard_i, a.shard_n = parse_spec(a.shard)
+        except ShardSpecError as e:
+            ap.error(str(e))
+        a.shard_str = f"{a.shard_i}/{a.shard_n}"
     if a.jobs < 1:
         ap.error("--jobs must be >= 1")
     m = re.match(r"^(\d+)([KMGT]?)i?B?$", a.max_decompressed.strip(), re.I)

@@ -67,10 +67,6 @@ def identity(path):
     return h.hexdigest()
 
 
-def shard_of(ident, n):
-    return int(ident[:16], 16) % n
-
-
 def write_atomic(path, data):
     """Write PATH whole or not at all: a temp file beside it, fsynced and
     renamed.  A failed write (ENOSPC, EROFS) removes the temp file and

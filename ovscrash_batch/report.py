@@ -25,6 +25,8 @@ import re
 import sys
 import time
 
+from .shard import check_shards
+
 SCHEMA = "ovscrash-report/1"
 ID_RE = re.compile(r"^([0-9a-f]{64})\.json$")
 RANK = {"ok": 0, "bad-dump": 1, "unmatched": 2, "no-crash": 3, "timeout": 4, "crash-failed": 5,
@@ -64,9 +66,14 @@ def csv_cell(s):
     return s
 
 
-def load(dirs):
+def load(dirs, notes=None):
+    """({id: merged result}, {id: dir it came from}, problems).  An
+    identity with results in several directories (shards that overlap, a
+    rerun into another directory) is merged as the module says, and a
+    line in NOTES names the directories and which one was kept."""
     merged, sources = {}, {}
     problems = []
+    seen = {}
     for d in dirs:
         if not os.path.isdir(d):
             problems.append(f"{d}: not a directory")
@@ -86,6 +93,7 @@ def load(dirs):
             if why:
                 problems.append(f"{p}: {why}; left out of the report")
                 continue
+            seen.setdefault(r["id"], []).append((d, r.get("status"), r.get("shard")))
             old = merged.get(r["id"])
             key = (-RANK.get(r.get("status"), 9), r.get("finished") or "")
             if old is None or key > (-RANK.get(old.get("status"), 9), old.get("finished") or ""):
@@ -95,6 +103,13 @@ def load(dirs):
                 sources[r["id"]] = d
             else:
                 old["paths"] = sorted(set(r.get("paths") or []) | set(old.get("paths") or []))
+    for i, where in seen.items():
+        if len(where) > 1 and notes is not None:
+            each = "; ".join(f"{d} ({st}" + (f", shard {sh}" if isinstance(sh, str) else "") + ")"
+                             for d, st, sh in where)
+            notes.append(f"{merged[i]['input']['path'] if isinstance(merged[i].get('input'), dict) else i} "
+                         f"(id {i[:16]}) has a result in {len(where)} directories: {each}; "
+                         f"kept {sources[i]}'s (ok first, then the newest)")
     return merged, sources, problems
 
 
@@ -272,13 +287,17 @@ def shq(s):
 
 
 def build(dirs):
-    merged, _sources, problems = load(dirs)
+    notes = []
+    merged, _sources, problems = load(dirs, notes)
     skipped = load_skipped(dirs, problems)
-    return report_of(merged, dirs, problems, skipped)
+    shards = check_shards(dirs, set(merged), problems)
+    return report_of(merged, dirs, problems, skipped, shards, notes)
 
 
-def report_of(merged, dirs, problems, skipped):
-    """The report document of merged results {id: result}."""
+def report_of(merged, dirs, problems, skipped, shards=None, notes=None):
+    """The report document of merged results {id: result}; SHARDS: what
+    shard.check_shards found, NOTES: lines worth showing that are no
+    problem (duplicates merged)."""
     dumps = [dump_entry(r) for r in merged.values()]
     groups = {}
     arch_of = {d["id"]: d["arch"] for d in dumps}
@@ -337,6 +356,8 @@ def report_of(merged, dirs, problems, skipped):
         "dumps": dumps,
         "skipped_total": len(skipped),
         "skipped": skipped,
+        "shards": shards or [],
+        "notes": notes or [],
     }
 
 
@@ -348,6 +369,27 @@ def bucket_row(g):
 
 def arches_str(m):
     return ", ".join(f"{k} {v}" for k, v in (m or {}).items())
+
+
+SHOWN_MISSING = 50      # entries without a result listed in the Markdown and HTML
+
+
+def shard_lines(rep):
+    """Plain lines on the shards merged (one per shard count seen in the
+    manifests); each renderer escapes them."""
+    out = []
+    for s in rep.get("shards") or []:
+        n = s["of"]
+        line = (f"{len(s['done'])} of {n} shard{'s' if n != 1 else ''} done ({s['entries']} entries"
+                + (f"; hosts {', '.join(s['hosts'])}" if s.get("hosts") else "") + ")")
+        if s["missing"]:
+            line += "; MISSING: " + ", ".join(f"{k}/{n}" for k in s["missing"])
+        if s["unfinished"]:
+            line += "; NOT FINISHED: " + ", ".join(f"{k}/{n}" for k in s["unfinished"])
+        if s["without_result"]:
+            line += f"; {len(s['without_result'])} entries without a result"
+        out.append(line)
+    return out
 
 
 def summary_lines(rep):
@@ -362,6 +404,8 @@ def summary_lines(rep):
                    (f"  fixes: {', '.join(f['commit'] for f in g['fixes'])}" if g["fixes"] else ""))
     if rep.get("skipped"):
         out.append(f"skipped files (not dumps, no result): {rep['skipped_total']}")
+    out += [f"shards: {x}" for x in shard_lines(rep)]
+    out += [f"note: {x}" for x in rep.get("notes") or []]
     return out
 
 
@@ -459,6 +503,15 @@ def to_md(rep):
         L += ["| path | reason |", "|---|---|"]
         for e in rep["skipped"]:
             L.append(f"| {md(e['path'])} | {md(e['reason'])} |")
+    L += ["", "## Shards", ""]
+    L += [f"- {md(x)}" for x in shard_lines(rep)] or ["No shard manifests (results of an older batch)."]
+    for sh in rep.get("shards") or []:
+        for e in sh["without_result"][:SHOWN_MISSING]:
+            L.append(f"- no result: {md(e['path'])} (shard {e['shard']}/{sh['of']}, id {e['id'][:16]})")
+        if len(sh["without_result"]) > SHOWN_MISSING:
+            L.append(f"- and {len(sh['without_result']) - SHOWN_MISSING} more without a result "
+                     f"(the JSON report lists all)")
+    L += [f"- note: {md(x)}" for x in rep.get("notes") or []]
     L += ["", "## Details", ""]
     for d in rep["dumps"]:
         L += [f'<a id="d-{d["id"][:12]}"></a>', "", f"### {d['id'][:12]}: {md(d['signature'])}", "",
@@ -601,6 +654,18 @@ def to_html(rep):
         for e in rep["skipped"]:
             P.append(f'<tr class="skipped"><td><code>{h(e["path"])}</code></td><td>{h(e["reason"])}</td></tr>')
         P.append("</tbody></table>")
+    P.append('<h2>Shards</h2><ul id="shards">')
+    P += [f"<li>{h(x)}</li>" for x in shard_lines(rep)] or [
+        "<li>No shard manifests (results of an older batch).</li>"]
+    for sh in rep.get("shards") or []:
+        for e in sh["without_result"][:SHOWN_MISSING]:
+            P.append(f'<li class="st-crash-failed">no result: <code>{h(e["path"])}</code> '
+                     f'(shard {e["shard"]}/{sh["of"]}, id <code>{h(e["id"][:16])}</code>)</li>')
+        if len(sh["without_result"]) > SHOWN_MISSING:
+            P.append(f"<li>and {len(sh['without_result']) - SHOWN_MISSING} more without a result "
+                     f"(the JSON report lists all)</li>")
+    P += [f'<li class="note">note: {h(x)}</li>' for x in rep.get("notes") or []]
+    P.append("</ul>")
     P.append("<h2>Details</h2>")
     for d in rep["dumps"]:
         P.append(f'<section class="dump" id="d-{d["id"]}"><h3><code>{d["id"][:12]}</code> '

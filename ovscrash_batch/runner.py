@@ -14,7 +14,7 @@ import threading
 import time
 
 from .common import (
-    host_error, identity, kill_group, log, pause_at, printable, pdeath_wrap, pid_alive, shard_of, space_limit, tail, write_atomic,
+    host_error, identity, kill_group, log, pause_at, printable, pdeath_wrap, pid_alive, space_limit, tail, write_atomic,
     ARCH_TARGET, CACHE, MACHINE_ARCH, MIB, SCHEMA, VERSION)
 from .formats import (
     close_decompressed, dump_magic, open_decompressed, probe_dump, BadDump, COMP_CLI)
@@ -26,6 +26,7 @@ from .verdicts import (
     verdict_fields, MAX_LOGS, MAX_LOG_REPORTS)
 from .links import debug_safe, link_name
 from .discover import attach_side_files, discover, write_skipped, SKIPPED_FILE
+from .shard import shard_of, write_manifest
 
 
 class PrepFail(Exception):
@@ -711,7 +712,19 @@ def run(a, b, out, scratch, retry):
         items[ident] = it
         order.append(it)
 
-    mine = [it for it in order if not a.shard or shard_of(it["id"], a.shard_n) == a.shard_i]
+    mine = [it for it in order if shard_of(it["id"], a.shard_n) == a.shard_i]
+    entries = [(it["id"], it["display"]) for it in order]
+
+    def manifest(state, **extra):
+        """OUT/shard-K-of-N.json (shard.py): what ovscrash-report checks
+        a set of shards against."""
+        try:
+            write_manifest(out, a.shard_i, a.shard_n, entries, len(mine), state, **extra)
+        except OSError as e:
+            errors.append(f"cannot write the shard manifest in {out}: {e}")
+            log(errors[-1])
+
+    manifest("running")
     todo = []
     for it in mine:
         rp = os.path.join(out, it["id"] + ".json")
@@ -866,6 +879,8 @@ def run(a, b, out, scratch, retry):
         log(f"{failed} dump(s) that crash could not triage this run "
             f"({', '.join(f'{s} {counts[s]}' for s in RUN_FAILURES if s in counts)}); "
             f"their results say why; rerun with --retry {','.join(RUN_FAILURES)}")
+    manifest("done", exit=1 if missing or errors or failed else 0, results_this_run=counts,
+             without_result=len(missing), seconds=round(time.time() - b.t0, 1))
     if missing or errors or failed:
         log(f"exit 1: {len(missing)} without a result, {len(errors)} input error(s), "
             f"{failed} crash failure(s)")
