@@ -168,6 +168,7 @@ install: $(SO) $(LOGTOOL)
 	for s in ovscrash-batch ovscrash-report; do install -D -m 0755 scripts/$$s $(DESTDIR)$(PREFIX)/bin/$$s; done
 	install -d $(DESTDIR)$(PYDIR)/ovscrash_batch
 	install -m 0644 ovscrash_batch/*.py $(DESTDIR)$(PYDIR)/ovscrash_batch/
+	install -D -m 0644 scripts/ovscrash-array.sbatch $(DESTDIR)$(PREFIX)/share/ovscrash/ovscrash-array.sbatch
 
 # every kernel line of each arch (fixtures/lines.sh): 6.1, 5.10 [, 6.12]
 fixtures:
