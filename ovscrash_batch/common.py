@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import sys
 import threading
 import time
@@ -67,12 +68,26 @@ def identity(path):
     return h.hexdigest()
 
 
+# .<name>.tmp.<host>.<pid>.<thread>: the temp file write_atomic writes
+# <name> through.  The host is part of it because one OUT may be shared by
+# shards on several hosts (NFS): a pid says nothing about a process of
+# another host, so a run removes only its own host's leftovers.  Names
+# without a host are of older runs.
+TMP_RE = re.compile(r"^\..*\.tmp\.(?:(.+)\.)?(\d+)\.(\d+)$")
+
+
+def tmp_path(path):
+    """The temp file write_atomic writes PATH through (see TMP_RE)."""
+    return os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.tmp."
+                        f"{socket.gethostname()}.{os.getpid()}.{threading.get_ident()}")
+
+
 def write_atomic(path, data):
     """Write PATH whole or not at all: a temp file beside it, fsynced and
     renamed.  A failed write (ENOSPC, EROFS) removes the temp file and
     raises the OSError."""
     d = os.path.dirname(path)
-    tmp = os.path.join(d, f".{os.path.basename(path)}.tmp.{os.getpid()}.{threading.get_ident()}")
+    tmp = tmp_path(path)
     try:
         with open(tmp, "wb") as f:
             f.write(data)

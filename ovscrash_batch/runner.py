@@ -15,7 +15,7 @@ import time
 
 from .common import (
     host_error, identity, kill_group, log, pause_at, printable, pdeath_wrap, pid_alive, space_limit, tail, write_atomic,
-    ARCH_TARGET, CACHE, MACHINE_ARCH, MIB, SCHEMA, VERSION)
+    ARCH_TARGET, CACHE, MACHINE_ARCH, MIB, SCHEMA, TMP_RE, VERSION)
 from .formats import (
     close_decompressed, dump_magic, open_decompressed, probe_dump, BadDump, COMP_CLI)
 from .symbols import SymIndex, SymbolStore
@@ -63,14 +63,15 @@ def clean_own(b, scratch):
     links = getattr(b, "links", None)
     if links is not None:
         links.remove_now()
-    me = os.getpid()
+    me, host = os.getpid(), socket.gethostname()
     for d in (b.out, os.path.join(b.out, "logs")):
         try:
             names = os.listdir(d)
         except OSError:
             continue
         for fn in names:
-            if re.match(rf"^\..*\.tmp\.{me}\.\d+$", fn):
+            m = TMP_RE.match(fn)
+            if m and m.group(1) == host and int(m.group(2)) == me:
                 try:
                     os.unlink(os.path.join(d, fn))
                 except OSError:
@@ -81,14 +82,15 @@ def clean_own(b, scratch):
 
 
 def clean_stale(out):
-    """Temp files and scratch dirs of runs that died (SIGKILL, power off)."""
+    """Temp files and scratch dirs of this host's runs that died (SIGKILL,
+    power off); another host's (shards sharing OUT) are left alone."""
     host = socket.gethostname()
     for d in (out, os.path.join(out, "logs")):
         if not os.path.isdir(d):
             continue
         for fn in os.listdir(d):
-            m = re.match(r"^\..*\.tmp\.(\d+)\.\d+$", fn)
-            if m and not pid_alive(int(m.group(1))):
+            m = TMP_RE.match(fn)
+            if m and m.group(1) in (host, None) and not pid_alive(int(m.group(2))):
                 try:
                     os.unlink(os.path.join(d, fn))
                 except OSError:

@@ -218,3 +218,56 @@ def test_hostile_paths_in_manifest_are_escaped(tmp_path):
         assert "\x1b" not in text and "\u202e" not in text
     assert "<b>" not in html and "&lt;b&gt;x\\x1b" in html
     assert evil in [e["path"] for e in rep["shards"][0]["without_result"]]
+
+
+def dead_pid():
+    """A pid no process has now: one of a child that has exited."""
+    import subprocess
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
+
+
+def test_shared_out_keeps_another_hosts_temp_file(tmp_path, monkeypatch):
+    """Shards on two hosts share OUT.  Host B is writing a result (its
+    temp file exists, not yet renamed) when host A's batch starts and
+    cleans OUT of dead runs' temp files.  Before, the temp file was named
+    by pid alone, B's pid is not alive on A, and A removed it: B's rename
+    failed (FileNotFoundError) and its dump got no result.  Now the name
+    carries the host and A leaves B's alone."""
+    from ovscrash_batch import common, runner
+    import os
+    import socket
+    real_host, real_pid, real_fsync = socket.gethostname(), os.getpid(), os.fsync
+    state = {"host": "host-b", "pid": dead_pid()}
+    monkeypatch.setattr(socket, "gethostname", lambda: state["host"])
+    monkeypatch.setattr(os, "getpid", lambda: state["pid"])
+
+    def fsync(fd):
+        if state["host"] == "host-b":
+            # B has written its temp file; A starts now
+            state.update(host=real_host, pid=real_pid)
+            runner.clean_stale(str(tmp_path))
+        real_fsync(fd)
+    monkeypatch.setattr(os, "fsync", fsync)
+    res = tmp_path / (ident(1) + ".json")
+    common.write_atomic(str(res), b"{}\n")
+    assert res.read_bytes() == b"{}\n"
+    assert state["host"] == real_host, "the clean ran during the write"
+
+
+def test_clean_stale_removes_this_hosts_dead_temp_files(tmp_path):
+    """What the host in the name must not cost: a dead run's leftovers of
+    this host are removed, in the new format and the old (no host), a
+    live run's and another host's are kept."""
+    import os
+    import socket
+    from ovscrash_batch import runner
+    host, dead = socket.gethostname(), dead_pid()
+    names = {f".a.json.tmp.{host}.{dead}.1": False, f".b.json.tmp.{dead}.1": False,
+             f".c.json.tmp.{host}.{os.getpid()}.1": True, f".d.json.tmp.other.{dead}.1": True,
+             f".e.json.tmp.{host}.x.{dead}.1": True}
+    for n in names:
+        (tmp_path / n).write_bytes(b"x")
+    runner.clean_stale(str(tmp_path))
+    assert {n: (tmp_path / n).exists() for n in names} == names
