@@ -290,7 +290,7 @@ def build(dirs):
     notes = []
     merged, _sources, problems = load(dirs, notes)
     skipped = load_skipped(dirs, problems)
-    shards = check_shards(dirs, set(merged), problems)
+    shards = check_shards(dirs, set(merged), problems, notes)
     return report_of(merged, dirs, problems, skipped, shards, notes)
 
 
@@ -381,6 +381,7 @@ def shard_lines(rep):
     for s in rep.get("shards") or []:
         n = s["of"]
         line = (f"{len(s['done'])} of {n} shard{'s' if n != 1 else ''} done ({s['entries']} entries"
+                + (f" of {', '.join(s['inputs'])}" if s.get("inputs") else "")
                 + (f"; hosts {', '.join(s['hosts'])}" if s.get("hosts") else "") + ")")
         if s["missing"]:
             line += "; MISSING: " + ", ".join(f"{k}/{n}" for k in s["missing"])

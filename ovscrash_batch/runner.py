@@ -721,7 +721,8 @@ def run(a, b, out, scratch, retry):
         """OUT/shard-K-of-N.json (shard.py): what ovscrash-report checks
         a set of shards against."""
         try:
-            write_manifest(out, a.shard_i, a.shard_n, entries, len(mine), state, **extra)
+            write_manifest(out, a.shard_i, a.shard_n, [os.path.abspath(i) for i in a.inputs],
+                           entries, len(mine), state, **extra)
         except OSError as e:
             errors.append(f"cannot write the shard manifest in {out}: {e}")
             log(errors[-1])

@@ -83,11 +83,13 @@ def manifest_name(k, n):
     return f"shard-{k}-of-{n}.json"
 
 
-def write_manifest(out, k, n, entries, mine, state, **extra):
-    """Write OUT/shard-K-of-N.json atomically.  ENTRIES: every (id, shown
-    path) the batch found, in all shards; MINE: how many are this
-    shard's."""
+def write_manifest(out, k, n, inputs, entries, mine, state, **extra):
+    """Write OUT/shard-K-of-N.json atomically.  INPUTS: the batch's inputs
+    (absolute paths; the shards of one batch are given the same);
+    ENTRIES: every (id, shown path) the batch found, in all shards; MINE:
+    how many are this shard's."""
     doc = {"schema": SHARD_SCHEMA, "shard": k, "of": n, "scheme": SCHEME, "state": state,
+           "inputs": list(inputs),
            "host": socket.gethostname(), "pid": os.getpid(),
            "slurm_job": os.environ.get("SLURM_ARRAY_JOB_ID") or os.environ.get("SLURM_JOB_ID"),
            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -143,19 +145,24 @@ def bad_manifest(doc, k, n):
     return None
 
 
-def check_shards(dirs, have, problems):
-    """The report's "shards" part: per shard count N seen in the
-    manifests, which shards are there, missing and unfinished, and the
+def check_shards(dirs, have, problems, notes=None):
+    """The report's "shards" part: per batch (the same N and the same
+    inputs), which shards are there, missing and unfinished, and the
     expected entries that have no result.  HAVE: the identities with a
-    result in the merged directories.  Each missing or unfinished shard,
-    each entry without a result and each disagreement on the input set
-    is also a line in PROBLEMS."""
+    result in the merged directories.  Each entry without a result, each
+    missing or unfinished shard that has one, and each disagreement on
+    the input set is also a line in PROBLEMS; a missing or unfinished
+    shard whose every entry has a result (from another run) is a line in
+    NOTES."""
+    notes = [] if notes is None else notes
     sets = {}
     for d, doc in read_manifests(dirs, problems):
-        sets.setdefault(doc["of"], []).append((d, doc))
+        inputs = doc.get("inputs")
+        key = (doc["of"], tuple(str(x) for x in inputs) if isinstance(inputs, list) else ())
+        sets.setdefault(key, []).append((d, doc))
     out = []
-    for n in sorted(sets):
-        docs = sets[n]
+    for (n, inputs) in sorted(sets):
+        docs = sets[(n, inputs)]
         by_k = {}
         for d, doc in docs:
             # the same shard in two directories: the finished one counts
@@ -167,25 +174,37 @@ def check_shards(dirs, have, problems):
             for e in doc["entries"]:
                 expected.setdefault(e["id"], e["path"])
         totals = sorted({doc["total"] for _d, doc in docs if isinstance(doc.get("total"), int)})
-        s = {"of": n, "present": sorted(by_k),
+        s = {"of": n, "inputs": list(inputs), "present": sorted(by_k),
              "done": sorted(k for k, (_d, doc) in by_k.items() if doc["state"] == "done"),
              "missing": [k for k in range(n) if k not in by_k],
              "unfinished": sorted(k for k, (_d, doc) in by_k.items() if doc["state"] != "done"),
              "hosts": sorted({str(doc.get("host")) for _d, doc in by_k.values()}),
              "entries": len(expected), "without_result": []}
+        which = f" (inputs {', '.join(inputs)})" if inputs else ""
         if len(totals) > 1:
             problems.append(f"shards of {n} disagree on the input set: they found "
                             f"{' / '.join(str(t) for t in totals)} entries "
-                            f"(the union, {len(expected)}, is expected)")
+                            f"(the union, {len(expected)}, is expected){which}")
+        lacking = {}
+        for i in expected:
+            if i not in have:
+                lacking[shard_of(i, n)] = lacking.get(shard_of(i, n), 0) + 1
         for k in s["missing"]:
             mine = sum(1 for i in expected if shard_of(i, n) == k)
-            problems.append(f"shard {k}/{n} is missing: no shard-{k}-of-{n}.json in "
-                            f"{', '.join(dirs)}; it holds {mine} of the {len(expected)} entries")
+            line = (f"shard {k}/{n} is missing: no shard-{k}-of-{n}.json in "
+                    f"{', '.join(dirs)}; it holds {mine} of the {len(expected)} entries")
+            if lacking.get(k):
+                problems.append(line + which)
+            else:
+                notes.append(line + ", each with a result from another run" + which)
         for k in s["unfinished"]:
             d, doc = by_k[k]
-            problems.append(f"shard {k}/{n} did not finish: {os.path.join(d, manifest_name(k, n))} "
-                            f"is still 'running' (host {doc.get('host')}, pid {doc.get('pid')}); "
-                            f"rerun the shard")
+            line = (f"shard {k}/{n} did not finish: {os.path.join(d, manifest_name(k, n))} "
+                    f"is still 'running' (host {doc.get('host')}, pid {doc.get('pid')})")
+            if lacking.get(k):
+                problems.append(line + "; rerun the shard")
+            else:
+                notes.append(line + "; each of its entries has a result")
         named = {}
         for i in sorted(expected, key=lambda i: (shard_of(i, n), expected[i], i)):
             if i not in have:

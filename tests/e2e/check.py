@@ -33,7 +33,9 @@ LOCKUP_SIG = "ovs-unregister-picktx-lockup"
 # the dumps of each arch, by their names in self.expect
 LOCKUPS = {"x86_64": "lockup", "arm64": "arm64-lockup"}
 HEALTHY = {"x86_64": "healthy", "arm64": "arm64-healthy"}
-VOLATILE = {"generated", "sources"}
+# what says where, when and in how many shards a report's results were
+# made (the shards part is checked on its own in t_shards)
+VOLATILE = {"generated", "sources", "shards"}
 # scenarios other engineers add to the fixture sets; each is checked when
 # its set has it and skipped (with the reason printed) when not
 NEW_SCENARIOS = ("softlockup-other", "oops-null", "hungtask", "mirred", "race", "victim-hostile")
@@ -682,6 +684,10 @@ class E2E:
             raise AssertionError(f"a shard is empty ({len(a)}/{len(b)}): the split is not exercised")
         o = self.run_report([s0, s1], "report-shards")
         same_report(stable_report(o["json"]), self.report_j1, "merged shard report and full-run report")
+        with open(o["json"]) as f:
+            sh = json.load(f)["shards"]
+        eq([(x["of"], x["done"], x["missing"], x["unfinished"], x["without_result"]) for x in sh],
+           [(2, [0, 1], [], [], [])], "the merged report's shards (docs/cluster.md)")
 
     def t_unmatched_then_retry(self):
         ob = os.path.join(self.w, "out-other")

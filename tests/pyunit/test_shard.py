@@ -82,14 +82,14 @@ def shard_set(tmp_path, n, count, skip_shards=(), running=(), own_dirs=True):
         if k in skip_shards:
             continue
         mine = [e for e in entries if shard.shard_of(e[0], n) == k]
-        shard.write_manifest(str(d), k, n, entries, len(mine), "running")
+        shard.write_manifest(str(d), k, n, ["/in"], entries, len(mine), "running")
         if k in running:
             continue
         for i, p in mine:
             r = result(0, p, shard=f"{k}/{n}")
             r["id"] = i
             write_result(d, r)
-        shard.write_manifest(str(d), k, n, entries, len(mine), "done", exit=0)
+        shard.write_manifest(str(d), k, n, ["/in"], entries, len(mine), "done", exit=0)
     return entries, dirs
 
 
@@ -174,7 +174,7 @@ def test_shards_that_saw_different_inputs(tmp_path):
     # whichever shard its identity says; the report expects it
     extra = (ident(99), "/in/late")
     mine = [e for e in entries + [extra] if shard.shard_of(e[0], 2) == 1]
-    shard.write_manifest(dirs[1], 1, 2, entries + [extra], len(mine), "done", exit=0)
+    shard.write_manifest(dirs[1], 1, 2, ["/in"], entries + [extra], len(mine), "done", exit=0)
     rep = report.build(dirs)
     assert any("disagree on the input set" in p for p in rep["problems"])
     if shard.shard_of(extra[0], 2) == 0:
@@ -211,7 +211,7 @@ def test_hostile_paths_in_manifest_are_escaped(tmp_path):
     for k in range(2):
         if evil in [p for i, p in entries if shard.shard_of(i, 2) == k]:
             continue      # this shard is the missing one
-        shard.write_manifest(str(d), k, 2, entries, 1, "done")
+        shard.write_manifest(str(d), k, 2, ["/in"], entries, 1, "done")
     rep = report.build([str(d)])
     md, html = report.to_md(rep), report.to_html(rep)
     for text in (md, html):
@@ -271,3 +271,36 @@ def test_clean_stale_removes_this_hosts_dead_temp_files(tmp_path):
         (tmp_path / n).write_bytes(b"x")
     runner.clean_stale(str(tmp_path))
     assert {n: (tmp_path / n).exists() for n in names} == names
+
+
+def test_two_batches_of_other_inputs_merge_without_problem(tmp_path):
+    """Two unsharded batches over different inputs (each shard 0 of 1),
+    merged into one report: two complete sets, no disagreement (the
+    e2e report of out1 + out-other is such a merge)."""
+    dirs = []
+    for b, count in (("a", 5), ("b", 2)):
+        d = tmp_path / b
+        d.mkdir()
+        entries = [(ident(f"{b}{i}"), f"/{b}/dump{i}") for i in range(count)]
+        shard.write_manifest(str(d), 0, 1, [f"/{b}"], entries, count, "done", exit=0)
+        for i, p in entries:
+            r = result(0, p)
+            r["id"] = i
+            write_result(d, r)
+        dirs.append(str(d))
+    rep = report.build(dirs)
+    assert rep["problems"] == [] and rep["total"] == 7
+    assert [(s["of"], s["inputs"], s["done"]) for s in rep["shards"]] == [(1, ["/a"], [0]), (1, ["/b"], [0])]
+
+
+def test_unfinished_shard_whose_entries_have_results_is_a_note(tmp_path):
+    """A run killed after its results were all written again by a rerun
+    with another N into the same directory: nothing lacks a result, so
+    the unfinished shard is a note, not a problem."""
+    entries, dirs = shard_set(tmp_path, 2, 6)
+    d = dirs[0]
+    shard.write_manifest(d, 0, 1, ["/in"], entries, 6, "running")
+    rep = report.build(dirs)
+    assert rep["problems"] == []
+    assert any(x.startswith("shard 0/1 did not finish") and "each of its entries has a result" in x
+               for x in rep["notes"])
