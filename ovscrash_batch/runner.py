@@ -14,7 +14,8 @@ import threading
 import time
 
 from .common import (
-    host_error, identity, kill_group, log, pause_at, printable, pdeath_wrap, pid_alive, space_limit, tail, write_atomic,
+    host_error, identity, kill_group, log, pause_at, printable, pdeath_wrap, pid_alive,
+    space_limit, tail, write_atomic,
     ARCH_TARGET, CACHE, MACHINE_ARCH, MIB, SCHEMA, TMP_RE, VERSION)
 from .formats import (
     close_decompressed, dump_magic, open_decompressed, probe_dump, BadDump, COMP_CLI)
