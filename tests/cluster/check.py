@@ -284,18 +284,31 @@ PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP
                     pid = int(f.read().strip())
             except (OSError, ValueError):
                 continue
+            # only the daemon this test started: a daemon that died
+            # leaves a pid file whose pid may be another process's by now
+            if not self.is_daemon(pid, name):
+                continue
             try:
                 os.kill(pid, 15)
             except ProcessLookupError:
                 continue
             for _ in range(100):
-                try:
-                    os.kill(pid, 0)
-                except ProcessLookupError:
+                if not self.is_daemon(pid, name):
                     break
                 time.sleep(0.1)
             else:
                 os.kill(pid, 9)
+
+    @staticmethod
+    def is_daemon(pid, name):
+        """PID is a live (not zombie) process named NAME."""
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                st = f.read()
+        except OSError:
+            return False
+        comm, state = st[st.find("(") + 1:st.rfind(")")], st[st.rfind(")") + 2:][:1]
+        return comm == name and state != "Z"
 
 
 class Cluster:

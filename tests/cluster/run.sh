@@ -22,7 +22,12 @@ cleanup() {
 	local f pid
 	for f in slurmd slurmctld munged; do
 		pid=$(cat "$work/slurm/run/$f.pid" 2>/dev/null) || continue
-		kill "$pid" 2>/dev/null && sleep 1 && kill -9 "$pid" 2>/dev/null
+		# only the daemon this test started: a stale pid file's pid may
+		# belong to another process by now
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$f" ] || continue
+		kill "$pid" 2>/dev/null || continue
+		sleep 1
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" != "$f" ] || kill -9 "$pid" 2>/dev/null || true
 	done
 	rm -rf "$work"
 	return 0
