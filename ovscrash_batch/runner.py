@@ -16,6 +16,7 @@ import time
 from .common import (
     host_error, identity, kill_group, log, pause_at, printable, pdeath_wrap, pid_alive, shard_of, space_limit, tail, write_atomic,
     ARCH_TARGET, CACHE, MACHINE_ARCH, MIB, SCHEMA, VERSION)
+from .progress import DEFAULT_EVERY, Progress
 from .formats import (
     close_decompressed, dump_magic, open_decompressed, probe_dump, BadDump, COMP_CLI)
 from .symbols import SymIndex, SymbolStore
@@ -113,6 +114,8 @@ class Batch:
         self.crash_times = []
         self.t0 = time.time()
         self.tty = sys.stderr.isatty() and not args.no_progress_bar
+        self.prog = Progress(sys.stderr, self.tty,
+                             every=getattr(args, "progress_every", None) or DEFAULT_EVERY)
         self.running = 0
         self.crash_cache = {}
         self.tools_lock = threading.Lock()
@@ -167,24 +170,14 @@ class Batch:
         return crash, ext, target, None
 
     def progress(self, line=None):
-        line = printable(line) if line else line
+        """LINE: a dump finished (printed with the figures); None: the
+        main thread's periodic tick (redraw, or a plain summary line)."""
         with self.lock:
-            el = time.time() - self.t0
-            left = self.total - self.done
-            if self.crash_times and left:
-                avg = sum(self.crash_times) / len(self.crash_times)
-                eta = f"{int(avg * left / max(1, self.a.jobs) + 0.5)}s"
-            else:
-                eta = "-" if left else "0s"
-            if self.tty:
-                s = (f"\r[{self.done}/{self.total}] failures {self.failures}  running {self.running}"
-                     f"  elapsed {int(el)}s  ETA {eta}\x1b[K")
-                if line:
-                    s = "\r\x1b[K" + line + "\n" + s.lstrip("\r")
-                sys.stderr.write(s)
-            elif line:
-                sys.stderr.write(f"ovscrash-batch: [{self.done}/{self.total}] {line}\n")
-            sys.stderr.flush()
+            figs = (self.done, self.total, self.failures, self.running)
+        if line:
+            self.prog.finished(printable(line), *figs)
+        else:
+            self.prog.tick(*figs)
 
     def record(self, item, status, error=None, **extra):
         if self.stopping and status != "ok":
@@ -840,10 +833,8 @@ def run(a, b, out, scratch, retry):
     for t in threads:
         while t.is_alive():
             t.join(0.5)
-            if b.tty:
-                b.progress()
-    if b.tty:
-        sys.stderr.write("\n")
+            b.progress()
+    b.prog.end()
 
     # every identity of this shard must now have a result file
     missing = [it for it in mine if not os.path.exists(os.path.join(out, it["id"] + ".json"))]
