@@ -21,7 +21,7 @@ from .formats import (
     close_decompressed, dump_magic, open_decompressed, probe_dump, BadDump, COMP_CLI)
 from .symbols import SymIndex, SymbolStore
 from .reassembly import ReassemblyCache
-from .tools import crash_target, default_crash, default_ext, default_logtool, ext_name
+from .tools import crash_argv, crash_target, default_crash, default_ext, default_logtool, ext_name
 from .verdicts import (
     failed_status, find_json, parse_log_doc, pick_log_entry, rename_paths, rename_text,
     verdict_fields, MAX_LOGS, MAX_LOG_REPORTS)
@@ -555,7 +555,7 @@ class Batch:
             with open(cmdf, "w") as f:
                 f.write(f"extend {c_ext}\ntriage -j\n")
             # crash splits its -i argument at blanks too
-            argv = [crash, "-s", c_vml, c_dump, "-i", self.links.route(cmdf, "cmd")]
+            argv = crash_argv(crash, c_vml, c_dump, self.links.route(cmdf, "cmd"))
             rc, out, dt = self.spawn(argv, env=env, timeout=self.a.timeout)
             logrel = os.path.join("logs", item["id"] + ".log")
             log_error = None
@@ -575,7 +575,7 @@ class Batch:
             shown_dump = (prep["path"] if item.get("comp") and prep and prep["state"] in
                           ("built", "cached") else item["display"])
             info = {"arch": arch, "target": target, "binary": crash, "extension": ext,
-                    "argv": [crash, "-s", vml, shown_dump],
+                    "argv": crash_argv(crash, vml, shown_dump),
                     "vmlinux": vml, "indexed": vml != orig, "index": idx,
                     "in_archive": item["display"] != item["path"] and "!" in item["display"],
                     "reassembled": dump["format"] == "flattened", "reassembly": prep,
