@@ -226,3 +226,15 @@ def test_batch_not_on_a_terminal_prints_plain_lines(tmp_path):
         want = (NDUMPS - int(d)) * 60.0 / float(rate)
         assert abs(parse_duration(eta) - want) <= 1.5, (eta, want)
     assert any(r != "-" for *_x, r, _e, _t in summ), summ
+
+
+def test_progress_every_must_be_positive(tmp_path, capsys):
+    from ovscrash_batch import cli
+    for bad in ("0", "-1", "nan"):
+        try:
+            cli.main(["--out", str(tmp_path / "o"), "--progress-every", bad, str(tmp_path)])
+        except SystemExit as e:
+            assert e.code == 2, bad
+        else:
+            raise AssertionError(f"--progress-every {bad} accepted")
+        assert "--progress-every wants a number of seconds > 0" in capsys.readouterr().err
