@@ -45,6 +45,8 @@ ext="$top/extension/ovscrash.so"
 tmp=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/throughput.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 idx=${BENCH_INDEX_CACHE:-$cache/symindex}
+py=/usr/bin/python3	# the interpreter scripts/ovscrash-batch runs on
+[ -x "$py" ] || py=python3
 
 n=0
 for d in "$fx"/*/; do
@@ -72,7 +74,7 @@ batch() {	# name jobs crash [extra...]: one batch, in a Python process that
 	local name=$1 jobs=$2 cr=$3 t0 t1
 	shift 3
 	t0=$(date +%s.%N)
-	PYTHONPATH="$top" python3 -c '
+	PYTHONPATH="$top" "$py" -c '
 import resource, sys
 from ovscrash_batch import cli
 rc = cli.main(sys.argv[1:])
