@@ -53,7 +53,7 @@ ln -s "$vmcore" "$tmp/in/lockup/vmcore"
 	--crash "x86_64=$crash" --ext "x86_64=$ext" --symbols "$fx/lockup" \
 	--index-cache "$idx" "$tmp/in" 2>"$tmp/batch.log" ||
 	{ cat "$tmp/batch.log" >&2; exit 1; }
-read -r ivml verdict < <(python3 - "$tmp/out" "$fx/lockup/manifest.json" <<'PY'
+python3 - "$tmp/out" "$fx/lockup/manifest.json" >"$tmp/cand" <<'PY'
 import glob, json, os, sys
 rs = [json.load(open(p)) for p in glob.glob(os.path.join(sys.argv[1], "*.json"))
       if os.path.basename(p) != "skipped.json"]
@@ -66,17 +66,19 @@ if not rs[0]["crash"]["indexed"]:
           f"reads the original", file=sys.stderr)
 print(rs[0]["crash"]["vmlinux"], rs[0]["signature"])
 PY
-)
+read -r ivml verdict <"$tmp/cand"
 printf 'exit\n' >"$tmp/exit.cmd"
 printf 'extend %s\ntriage -j\n' "$ext" >"$tmp/triage.cmd"
 # the batch's own argv, from the package
-mapfile -t cand < <(PYTHONPATH="$top" python3 -c '
+PYTHONPATH="$top" python3 -c '
 import sys
 from ovscrash_batch.tools import crash_argv
-print("\n".join(crash_argv(*sys.argv[1:])))' "$crash" "$ivml" "$vmcore" "$tmp/triage.cmd")
-mapfile -t opts < <(PYTHONPATH="$top" python3 -c '
+print("\n".join(crash_argv(*sys.argv[1:])))' "$crash" "$ivml" "$vmcore" "$tmp/triage.cmd" >"$tmp/argv"
+mapfile -t cand <"$tmp/argv"
+PYTHONPATH="$top" python3 -c '
 from ovscrash_batch.tools import CRASH_OPTS
-print("\n".join(CRASH_OPTS))')
+print("\n".join(CRASH_OPTS))' >"$tmp/opts"
+mapfile -t opts <"$tmp/opts"
 
 timed() {	# name cmd...: one run, "name wall cpu maxrss_kib" appended to $tmp/times
 	local name=$1
