@@ -111,7 +111,6 @@ class Batch:
         self.done = 0
         self.failures = 0
         self.skipped_done = 0
-        self.crash_times = []
         self.t0 = time.time()
         self.tty = sys.stderr.isatty() and not args.no_progress_bar
         self.prog = Progress(sys.stderr, self.tty,
@@ -564,8 +563,6 @@ class Batch:
             except OSError as e:
                 # the verdict is still worth keeping (it is smaller)
                 logrel, log_error = None, f"crash's output not kept: {e}"
-            with self.lock:
-                self.crash_times.append(dt)
             # what a person reruns: the input as named (archive!member for
             # archive members, which must be extracted first); crash reads
             # flattened dumps itself, the reassembly only spares it the work
