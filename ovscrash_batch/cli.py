@@ -32,6 +32,7 @@ import tempfile
 from .common import DEFAULT_MAX_DECOMPRESSED, MACHINE_ARCH, STATUSES, VERSION
 from .links import LinkDir
 from .shard import parse_spec, ShardSpecError
+from .progress import DEFAULT_EVERY
 from .runner import clean_own, clean_stale, clean_tmpdirs, run, Batch
 
 
@@ -99,6 +100,9 @@ def main(argv=None):
                     help="largest size one compressed dump may decompress to (suffix K/M/G/T; "
                          "default 64G); also bounded by the free space of the target filesystem")
     ap.add_argument("--no-progress-bar", action="store_true", help="plain lines even on a TTY")
+    ap.add_argument("--progress-every", type=float, default=DEFAULT_EVERY, metavar="SECONDS",
+                    help="when not on a TTY: a progress line with rate and ETA every SECONDS "
+                         f"(default {DEFAULT_EVERY:g})")
     ap.add_argument("--index-cache", default=None, metavar="DIR",
                     help="symbol index cache: DIR/<build-id>/vmlinux is a copy of each matched "
                          "vmlinux with a .gdb_index, built once (gdb-add-index) and read by crash "
@@ -121,6 +125,8 @@ def main(argv=None):
         a.shard_str = f"{a.shard_i}/{a.shard_n}"
     if a.jobs < 1:
         ap.error("--jobs must be >= 1")
+    if not a.progress_every > 0:
+        ap.error("--progress-every wants a number of seconds > 0")
     m = re.match(r"^(\d+)([KMGT]?)i?B?$", a.max_decompressed.strip(), re.I)
     if not m:
         ap.error("--max-decompressed wants a size such as 500M or 64G")

@@ -17,11 +17,12 @@ from .common import (
     host_error, identity, kill_group, log, pause_at, printable, pdeath_wrap, pid_alive,
     space_limit, tail, write_atomic,
     ARCH_TARGET, CACHE, MACHINE_ARCH, MIB, SCHEMA, TMP_RE, VERSION)
+from .progress import DEFAULT_EVERY, Progress
 from .formats import (
     close_decompressed, dump_magic, open_decompressed, probe_dump, BadDump, COMP_CLI)
 from .symbols import SymIndex, SymbolStore
 from .reassembly import ReassemblyCache
-from .tools import crash_target, default_crash, default_ext, default_logtool, ext_name
+from .tools import crash_argv, crash_target, default_crash, default_ext, default_logtool, ext_name
 from .verdicts import (
     failed_status, find_json, parse_log_doc, pick_log_entry, rename_paths, rename_text,
     verdict_fields, MAX_LOGS, MAX_LOG_REPORTS)
@@ -114,9 +115,10 @@ class Batch:
         self.done = 0
         self.failures = 0
         self.skipped_done = 0
-        self.crash_times = []
         self.t0 = time.time()
         self.tty = sys.stderr.isatty() and not args.no_progress_bar
+        self.prog = Progress(sys.stderr, self.tty,
+                             every=getattr(args, "progress_every", None) or DEFAULT_EVERY)
         self.running = 0
         self.crash_cache = {}
         self.tools_lock = threading.Lock()
@@ -171,24 +173,14 @@ class Batch:
         return crash, ext, target, None
 
     def progress(self, line=None):
-        line = printable(line) if line else line
+        """LINE: a dump finished (printed with the figures); None: the
+        main thread's periodic tick (redraw, or a plain summary line)."""
         with self.lock:
-            el = time.time() - self.t0
-            left = self.total - self.done
-            if self.crash_times and left:
-                avg = sum(self.crash_times) / len(self.crash_times)
-                eta = f"{int(avg * left / max(1, self.a.jobs) + 0.5)}s"
-            else:
-                eta = "-" if left else "0s"
-            if self.tty:
-                s = (f"\r[{self.done}/{self.total}] failures {self.failures}  running {self.running}"
-                     f"  elapsed {int(el)}s  ETA {eta}\x1b[K")
-                if line:
-                    s = "\r\x1b[K" + line + "\n" + s.lstrip("\r")
-                sys.stderr.write(s)
-            elif line:
-                sys.stderr.write(f"ovscrash-batch: [{self.done}/{self.total}] {line}\n")
-            sys.stderr.flush()
+            figs = (self.done, self.total, self.failures, self.running)
+        if line:
+            self.prog.finished(printable(line), *figs)
+        else:
+            self.prog.tick(*figs)
 
     def record(self, item, status, error=None, **extra):
         if self.stopping and status != "ok":
@@ -566,7 +558,7 @@ class Batch:
             with open(cmdf, "w") as f:
                 f.write(f"extend {c_ext}\ntriage -j\n")
             # crash splits its -i argument at blanks too
-            argv = [crash, "-s", c_vml, c_dump, "-i", self.links.route(cmdf, "cmd")]
+            argv = crash_argv(crash, c_vml, c_dump, self.links.route(cmdf, "cmd"))
             rc, out, dt = self.spawn(argv, env=env, timeout=self.a.timeout)
             logrel = os.path.join("logs", item["id"] + ".log")
             log_error = None
@@ -575,8 +567,6 @@ class Batch:
             except OSError as e:
                 # the verdict is still worth keeping (it is smaller)
                 logrel, log_error = None, f"crash's output not kept: {e}"
-            with self.lock:
-                self.crash_times.append(dt)
             # what a person reruns: the input as named (archive!member for
             # archive members, which must be extracted first); crash reads
             # flattened dumps itself, the reassembly only spares it the work
@@ -586,7 +576,7 @@ class Batch:
             shown_dump = (prep["path"] if item.get("comp") and prep and prep["state"] in
                           ("built", "cached") else item["display"])
             info = {"arch": arch, "target": target, "binary": crash, "extension": ext,
-                    "argv": [crash, "-s", vml, shown_dump],
+                    "argv": crash_argv(crash, vml, shown_dump),
                     "vmlinux": vml, "indexed": vml != orig, "index": idx,
                     "in_archive": item["display"] != item["path"] and "!" in item["display"],
                     "reassembled": dump["format"] == "flattened", "reassembly": prep,
@@ -857,10 +847,8 @@ def run(a, b, out, scratch, retry):
     for t in threads:
         while t.is_alive():
             t.join(0.5)
-            if b.tty:
-                b.progress()
-    if b.tty:
-        sys.stderr.write("\n")
+            b.progress()
+    b.prog.end()
 
     # every identity of this shard must now have a result file
     missing = [it for it in mine if not os.path.exists(os.path.join(out, it["id"] + ".json"))]

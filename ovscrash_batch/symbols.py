@@ -15,6 +15,20 @@ from .common import log, pid_alive, tail, EM_ARCH, HOST_ARCH, ID_HEX_RE
 from .formats import cstr, parse_notes
 
 
+def symbols_named(symtab, en, name_off, entsize=24):
+    """Offsets of the ELF64 symbols in SYMTAB whose st_name is NAME_OFF,
+    in order.  bytes.find for the 4-byte st_name, kept where it starts an
+    entry, rather than unpacking the ~150,000 symbols of a vmlinux one by
+    one in Python (the store is read in the batch's one thread, before
+    any crash starts)."""
+    needle = struct.pack(en + "I", name_off)
+    pos = symtab.find(needle)
+    while pos >= 0:
+        if pos % entsize == 0:
+            yield pos
+        pos = symtab.find(needle, pos + 1)
+
+
 def elf_image_info(path):
     """build-id, release (linux_banner), arch, has .debug_info of a vmlinux."""
     with open(path, "rb") as f:
@@ -57,10 +71,9 @@ def elf_image_info(path):
             idx = strtab.find(b"\0linux_banner\0")
             if idx < 0:
                 break
-            want = idx + 1
-            for j in range(0, len(symtab), 24):
-                st_name, _info, _other, shndx, value, sz = struct.unpack_from(en + "IBBHQQ", symtab, j)
-                if st_name == want and 0 < shndx < len(secs):
+            for j in symbols_named(symtab, en, idx + 1):
+                _n, _info, _other, shndx, value, sz = struct.unpack_from(en + "IBBHQQ", symtab, j)
+                if 0 < shndx < len(secs):
                     s = secs[shndx]
                     if s[1] == 8:  # NOBITS
                         break
@@ -132,6 +145,7 @@ class SymbolStore:
         self.notes = []
         self.fetched = {}     # build-id -> debuginfod_vmlinux() result, once per batch
         self.fetch_lock = threading.Lock()
+        self.read = {}        # (dev, ino, size, mtime) -> elf_image_info, once per file
         for d in self.dirs:
             if not os.path.isdir(d):
                 self.notes.append(f"symbol store {d} is not a directory")
@@ -165,12 +179,23 @@ class SymbolStore:
                         or "/usr/lib/debug/boot/" in p + "/"):
                     continue
                 try:
-                    info = elf_image_info(p)
+                    info = self._image(p)
                 except (OSError, struct.error, IndexError) as e:
                     self.notes.append(f"unreadable {p}: {e}")
                     continue
                 if info:
                     self.images.append(info)
+
+    def _image(self, p):
+        """elf_image_info(p), read once per file: a store often reaches
+        one vmlinux under many names (the fixture sets link it from every
+        scenario; a tree of symlinks to /usr/lib/debug)."""
+        st = os.stat(p)
+        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        if key not in self.read:
+            self.read[key] = elf_image_info(p)
+        info = self.read[key]
+        return dict(info, path=p) if info else None
 
     def lookup_build_id(self, bid):
         for root in self.buildid_roots:

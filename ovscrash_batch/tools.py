@@ -7,6 +7,23 @@ import subprocess
 from .common import ARCH_TARGET, CACHE, SCRIPTS, HOST_ARCH, TOP
 
 
+# crash's options in every batch session (docs/performance.md, "Crash
+# start-up", says what each start-up option costs and why only these):
+#   -s            no banner, no scroller
+#   --no_crashrc  ~/.crashrc and ./.crashrc of whoever runs the batch are
+#                 not read: one holding `exit` (or `set scroll on`, an
+#                 `extend` of another extension...) ran before triage and
+#                 cost every dump its result (crash-failed, no JSON)
+CRASH_OPTS = ("-s", "--no_crashrc")
+
+
+def crash_argv(crash, vmlinux, dump, cmdfile=None):
+    """The argv of one batch crash session: CRASH_OPTS, then the files;
+    `-i CMDFILE` last when given (a result's argv, for a person to
+    rerun, leaves it out)."""
+    return [crash, *CRASH_OPTS, vmlinux, dump] + (["-i", cmdfile] if cmdfile else [])
+
+
 def default_logtool():
     """(path, None) or (None, reason): tools/ovscrash-log of this tree,
     else ovscrash-log on PATH."""
