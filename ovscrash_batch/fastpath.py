@@ -37,6 +37,11 @@ STUCK_MSG_RE = re.compile(r"lockup|hung|stall|watchdog|NMI|sysrq|blocked|deadloc
 VETO_RE = re.compile(rb"netdev_pick_tx|skb_tx_hash|netdev_core_pick_tx")
 BANNER_RE = re.compile(rb"Linux version (\S+)")
 TAINT_RE = re.compile(rb"(?:Not tainted|Tainted:[A-Z ]*?) +(\S+) +#\d")
+# the RTC driver's boot line: "[    1.05] rtc-pl031 ...: setting system
+# clock to 2026-11-26T17:13:01 UTC (1795713181)"
+CLOCK_RE = re.compile(rb"^\[ *(\d+\.\d+)\][^\n]*setting system clock to [^\n]*\((\d+)\)", re.M)
+STAMP_RE = re.compile(rb"^\[ *(\d+\.\d+)\]", re.M)
+CLOCK_SLACK = 300           # seconds a log's clock may differ from CRASHTIME
 
 RULE = ("NOT_THIS_BUG from ovscrash-log; the report that caused the panic is a "
         + "/".join(DEFINITE_KINDS) + " with a location and a call trace; no report of kind "
@@ -63,8 +68,28 @@ def log_facts(path):
         return None, f"unreadable: {e.strerror}"
     releases = {m.decode("utf-8", "replace") for m in BANNER_RE.findall(data)}
     releases |= {m.decode("utf-8", "replace") for m in TAINT_RE.findall(data)}
+    clock = CLOCK_RE.search(data)
+    stamps = STAMP_RE.findall(data[-65536:])
+    panic_wall = None
+    if clock and stamps:
+        # boot wall clock + seconds from that line to the log's last line
+        panic_wall = int(clock.group(2)) + float(stamps[-1]) - float(clock.group(1))
     return {"size": len(data), "releases": sorted(releases),
-            "veto": bool(VETO_RE.search(data))}, None
+            "veto": bool(VETO_RE.search(data)), "panic_wall": panic_wall}, None
+
+
+def time_check(facts, crash_time):
+    """None when the log's panic time (its boot clock line plus printk
+    seconds) is within CLOCK_SLACK of the dump's CRASHTIME, else why not."""
+    if crash_time is None:
+        return "the dump has no vmcoreinfo CRASHTIME"
+    if facts["panic_wall"] is None:
+        return "the log has no `setting system clock` line to date its panic"
+    d = facts["panic_wall"] - crash_time
+    if abs(d) > CLOCK_SLACK:
+        return (f"the log's panic is {d:+.0f}s from the dump's CRASHTIME {crash_time} "
+                f"(more than {CLOCK_SLACK}s)")
+    return None
 
 
 def release_check(facts, release):
@@ -180,6 +205,7 @@ def try_fast_path(b, item, dump_path, scratch):
     if not b.logtool:
         return done(f"no log triage tool: {b.logtool_why}")
     release = (item.get("dump") or {}).get("release")
+    crash_time = (item.get("dump") or {}).get("crash_time")
     logs = []       # (real path, shown name, source kind, facts)
     side = (item.get("logs") or [])[:1]
     for real, sd in side:
@@ -219,8 +245,12 @@ def try_fast_path(b, item, dump_path, scratch):
                                     "log: the side file is not used")
                 pick = logs[1]
         elif pick[2] == "side file":
-            fp["checks"].append("the side file is checked by kernel release only (the dump's "
-                                "own log could not be read)")
+            # no log of the dump's own to compare with: the panic's time
+            why = time_check(pick[3], crash_time)
+            if why:
+                return done(f"side file {pick[1]} not checked against the dump: {why}")
+            fp["checks"].append(f"side file {pick[1]}: its panic time matches the dump's "
+                                f"CRASHTIME {crash_time} within {CLOCK_SLACK}s")
         real, shown, kind, facts = pick
         fp["source"], fp["log"] = kind, shown
         why = resolvable(ents[real], facts)
