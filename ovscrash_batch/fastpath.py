@@ -11,6 +11,7 @@ safe to keep (see RULE and docs/batch.md, "Fast path").
 import os
 import re
 import shutil
+import signal
 import time
 
 from .common import HOST_ARCH, MIB, tail
@@ -173,11 +174,20 @@ def extract(b, item, dump_path, scratch):
     link = b.links.route(dump_path, "vmcore") if b.links else dump_path
     rc, text, dt = b.spawn(["prlimit", f"--fsize={MAX_LOG}", "makedumpfile", "--dump-dmesg",
                             link, out], timeout=min(EXTRACT_TIMEOUT, b.a.timeout))
+    why = None
     if rc is None:
-        return None, f"makedumpfile --dump-dmesg exceeded {min(EXTRACT_TIMEOUT, b.a.timeout)}s"
-    if rc != 0 or not os.path.isfile(out):
+        why = f"makedumpfile --dump-dmesg exceeded {min(EXTRACT_TIMEOUT, b.a.timeout)}s"
+    elif rc == -signal.SIGXFSZ:
+        why = f"makedumpfile --dump-dmesg wrote more than the {MAX_LOG} byte bound (SIGXFSZ)"
+    elif rc != 0 or not os.path.isfile(out):
         why = " / ".join(ln for ln in tail(text, 3).splitlines() if ln.strip())
-        return None, f"makedumpfile --dump-dmesg exit {rc}: {why[:200]}"
+        why = f"makedumpfile --dump-dmesg exit {rc}: {why[:200]}"
+    if why:
+        try:
+            os.unlink(out)      # a part of a log is not the log
+        except OSError:
+            pass
+        return None, why
     return out, None
 
 
