@@ -331,9 +331,15 @@ class Batch:
         if isinstance(reps, list) and len(reps) > MAX_LOG_REPORTS:
             entry["reports"] = reps[:MAX_LOG_REPORTS]
             entry["reports_total"] = len(reps)
+        notes = list(fp["checks"])
+        argv = [self.logtool, "-j", fp["log"]]
+        if fp["source"] == "dump":
+            # no file to name: how to get the same log again
+            argv = None
+            notes.append(f"reproduce: makedumpfile --dump-dmesg {item['display']} dmesg.txt; "
+                         f"{self.logtool} -j dmesg.txt")
         run = {"tool": self.logtool, "files": [fp["log"]], "used": fp["log"], "vmlinux": None,
-               "argv": [self.logtool, "-j", fp["log"]], "seconds": fp["seconds"], "exit": 0,
-               "error": None, "notes": fp["checks"]}
+               "argv": argv, "seconds": fp["seconds"], "exit": 0, "error": None, "notes": notes}
         self.record(item, "ok", None, method="log-fast-path", log_run=run, log_triage=entry)
         return True
 
