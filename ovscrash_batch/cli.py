@@ -112,6 +112,10 @@ def main(argv=None):
     ap.add_argument("--ovscrash-log", default=None, metavar="PATH",
                     help="log triage tool for dumps crash cannot triage and for logs without a "
                          "dump (default: tools/ovscrash-log of this tree, else ovscrash-log on PATH)")
+    ap.add_argument("--full", action="store_true",
+                    help="run crash on every dump; without it a dump whose own kernel log shows "
+                         "a panic that cannot be this bug gets its verdict from the log, without "
+                         "crash (the fast path, docs/batch.md)")
     ap.add_argument("--version", action="version", version=f"ovscrash-batch {VERSION}")
     a = ap.parse_args(argv)
     a.crash = arch_map(a.crash, "crash")

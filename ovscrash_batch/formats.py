@@ -423,4 +423,8 @@ def probe_dump(path, fmt):
     d["release_from"] = ("vmcoreinfo OSRELEASE" if info.get("OSRELEASE")
                          else "header utsname" if d.get("utsname_release") else None)
     d["arch"] = facts["arch"]
+    # vmcoreinfo CRASHTIME: the wall clock at the panic (the fast path
+    # checks a side file's boot clock line against it)
+    ct = info.get("CRASHTIME", "")
+    d["crash_time"] = int(ct) if ct.isdigit() else None
     return d

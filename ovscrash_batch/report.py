@@ -236,6 +236,8 @@ def dump_entry(r):
         "group": gk[0],
         "signature": gk[1],
         "verdict_source": r.get("verdict_source"),
+        # crash, log (crash could not triage it) or log-fast-path (no crash needed)
+        "method": r.get("method"),
         "bucket": bucket_of(r),
         "panic_kind": r.get("panic_kind"),
         "panic_where": r.get("panic_where"),
@@ -412,7 +414,7 @@ def summary_lines(rep):
 
 # ------------------------------------------------------------ CSV
 
-CSV_COLS = ["id", "status", "signature", "verdict", "verdict_source", "group", "bucket", "panic_kind",
+CSV_COLS = ["id", "status", "signature", "verdict", "verdict_source", "method", "group", "bucket", "panic_kind",
             "panic_where", "pc_symbol", "confidence", "netdev", "datapath",
             "port_no", "release", "arch", "build_id", "format", "path", "vmlinux", "crash_binary",
             "crash_target", "extension", "log_file", "fixes", "summary", "error"]
@@ -517,7 +519,7 @@ def to_md(rep):
     for d in rep["dumps"]:
         L += [f'<a id="d-{d["id"][:12]}"></a>', "", f"### {d['id'][:12]}: {md(d['signature'])}", "",
               f"- path: {md(d['path'])}", f"- status: {md(d['status'])}"]
-        for k in ("verdict_source", "summary", "panic", "panic_kind", "panic_where", "bucket",
+        for k in ("verdict_source", "method", "summary", "panic", "panic_kind", "panic_where", "bucket",
                   "bucket_functions", "arch", "release", "build_id", "vmlinux", "match", "crash_binary",
                   "crash_target", "extension", "log_file", "log_session", "log_error", "error"):
             if d.get(k):
@@ -674,7 +676,7 @@ def to_html(rep):
         P.append(f"<li>path: <code>{h(d['path'])}</code>" +
                  (f" (also {', '.join('<code>' + h(p) + '</code>' for p in d['paths'] if p != d['path'])})"
                   if len(d["paths"]) > 1 else "") + "</li>")
-        for k in ("verdict_source", "summary", "panic", "panic_kind", "panic_where", "bucket",
+        for k in ("verdict_source", "method", "summary", "panic", "panic_kind", "panic_where", "bucket",
                   "bucket_functions", "arch", "release", "build_id", "vmlinux", "match", "crash_binary",
                   "crash_target", "extension", "log_file", "log_session", "log_error", "error"):
             if d.get(k):

@@ -29,6 +29,7 @@ from .verdicts import (
 from .links import debug_safe, link_name
 from .discover import attach_side_files, discover, write_skipped, SKIPPED_FILE
 from .shard import shard_of, write_manifest
+from .fastpath import try_fast_path
 
 
 class PrepFail(Exception):
@@ -205,6 +206,7 @@ class Batch:
             "verdict_source": None, "bucket": None, "panic_kind": None, "panic_where": None,
             "bucket_functions": None,
             "crash": None, "triage": None, "log_run": None, "log_triage": None,
+            "method": None, "fast_path": item.get("fast_path"),
             "shard": self.a.shard_str,
             "host": socket.gethostname(),
             "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -220,6 +222,8 @@ class Batch:
             la = lt.get("arch") or (lt.get("decode") if isinstance(lt.get("decode"), dict) else {}).get("arch")
             if status == "log-only" and MACHINE_ARCH.get(str(la)):
                 res["arch"] = MACHINE_ARCH[str(la)]
+        if not res["method"]:
+            res["method"] = {"vmcore": "crash", "log": "log"}.get(res["verdict_source"])
         try:
             write_atomic(os.path.join(self.out, item["id"] + ".json"),
                          (json.dumps(res, indent=2, sort_keys=False) + "\n").encode())
@@ -241,7 +245,9 @@ class Batch:
             msg += f"  {res['signature']}"
         if res.get("bucket"):
             msg += f"  bucket {res['bucket']}"
-        if res.get("verdict_source") == "log":
+        if res["method"] == "log-fast-path":
+            msg += "  (fast path: verdict from the log, no crash)"
+        elif res.get("verdict_source") == "log":
             msg += "  (verdict from the log)"
         if error and status != "ok":
             msg += f"  ({error.splitlines()[0][:160]})"
@@ -305,6 +311,33 @@ class Batch:
             if v:
                 run["notes"].append(f"with --vmlinux: {run['error']}; retried without it")
         return run, None
+
+    # --- the fast path: no crash for a dump its log shows is not this bug
+    def fast_path(self, item, path, scratch):
+        """True when the dump's own kernel log gave its result without
+        crash (fastpath.py); else item["fast_path"] says why not, and the
+        dump goes to crash."""
+        fp = try_fast_path(self, item, path, scratch)
+        entry, real = fp.pop("entry"), fp.pop("real")
+        item["fast_path"] = fp
+        if not fp["decided"]:
+            return False
+        entry = rename_paths(dict(entry, file=real), {real: fp["log"]})
+        reps = entry.get("reports")
+        if isinstance(reps, list) and len(reps) > MAX_LOG_REPORTS:
+            entry["reports"] = reps[:MAX_LOG_REPORTS]
+            entry["reports_total"] = len(reps)
+        notes = list(fp["checks"])
+        argv = [self.logtool, "-j", fp["log"]]
+        if fp["source"] == "dump":
+            # no file to name: how to get the same log again
+            argv = None
+            notes.append(f"reproduce: makedumpfile --dump-dmesg {item['display']} dmesg.txt; "
+                         f"{self.logtool} -j dmesg.txt")
+        run = {"tool": self.logtool, "files": [fp["log"]], "used": fp["log"], "vmlinux": None,
+               "argv": argv, "seconds": fp["seconds"], "exit": 0, "error": None, "notes": notes}
+        self.record(item, "ok", None, method="log-fast-path", log_run=run, log_triage=entry)
+        return True
 
     # --- header facts and the vmlinux match
     def classify(self, it, path, fmt):
@@ -531,6 +564,8 @@ class Batch:
                 return
             if not item.get("comp") and dump["format"] == "flattened":
                 path, prep, tmpd = self._prepared(item, scratch)
+            if not self.a.full and self.fast_path(item, path, scratch):
+                return
             orig = item["match"]["vmlinux"]
             if self.symindex:
                 vml, idx = self.symindex.get(item["image"])
@@ -740,7 +775,7 @@ def run(a, b, out, scratch, retry):
         f"{len(a.inputs)} input(s); {len(skipped)} skipped files; {len(mine)} in this shard; "
         f"{b.skipped_done} already done; "
         f"{len(todo)} to do with {a.jobs} worker(s)")
-    if any(it["logs"] for it in todo):
+    if any(it["logs"] for it in todo) or (todo and not a.full):
         if a.ovscrash_log:
             b.logtool = os.path.abspath(a.ovscrash_log)
             if not (os.path.isfile(b.logtool) and os.access(b.logtool, os.X_OK)):

@@ -169,7 +169,11 @@ class E2E:
         batch's defaults (build-crash.sh ARM64's cache, extension/
         ovscrash-arm64.so) unless `extra` passes --crash/--ext arm64=."""
         argv = [self.batch, "--out", out, "--crash", f"x86_64={self.a.crash}",
-                "--ext", f"x86_64={self.a.ext}"]
+                "--ext", f"x86_64={self.a.ext}",
+                # crash on every dump: these checks are of crash's triage
+                # (the fast path, which skips crash for a dump whose log
+                # shows another panic, is tests/fastpath's)
+                "--full"]
         for s in symbols:
             argv += ["--symbols", s]
         if "--index-cache" not in extra and "--no-index" not in extra:
