@@ -30,17 +30,19 @@ tmp=${BENCH_TMP:-$(mktemp -d)}
 [ -n "${BENCH_TMP:-}" ] || trap 'rm -rf "$tmp"' EXIT
 printf 'q\n' >"$tmp/scale-q"
 
-startup() {	# scenario dir -> median seconds of a bare crash start-up
-	local i t0 t1
+startup() {	# scenario dir -> "wall cpu": medians of a bare crash start-up
+	local i
 	: >"$tmp/scale-times"
 	for ((i = 0; i < runs; i++)); do
-		t0=$(date +%s.%N)
-		"$crash" -s "$1/vmlinux" "$1/vmcore" -i "$tmp/scale-q" </dev/null >"$tmp/scale-out" 2>&1 ||
+		/usr/bin/time -f '%e %U %S' -o "$tmp/scale-time" "$crash" -s "$1/vmlinux" "$1/vmcore" \
+			-i "$tmp/scale-q" </dev/null >"$tmp/scale-out" 2>&1 ||
 			die "$1/vmcore: crash failed: $(tail -n 3 "$tmp/scale-out" | tr '\n' ' ')"
-		t1=$(date +%s.%N)
-		echo "$t1 - $t0" | bc -l >>"$tmp/scale-times"
+		tail -n1 "$tmp/scale-time" >>"$tmp/scale-times"
 	done
-	sort -n "$tmp/scale-times" | awk '{ a[NR] = $1 } END { printf "%.3f", a[int((NR + 1) / 2)] }'
+	# user + system seconds too: on a loaded machine the wall time is noise
+	median() { sort -n | awk '{ a[NR] = $1 } END { printf "%.3f", a[int((NR + 1) / 2)] }'; }
+	echo "$(awk '{ print $1 }' "$tmp/scale-times" | median)" \
+		"$(awk '{ print $2 + $3 }' "$tmp/scale-times" | median)"
 }
 
 # the manifest's scale counts: netdevs netns vports veth internal setup_seconds
@@ -53,17 +55,17 @@ try:
 except (OSError, ValueError, KeyError, TypeError) as e:
     sys.exit(f"bench-scale: {sys.argv[1]}: no scale counts ({e!r})")
 '
-command -v bc >/dev/null || die "needs bc (make deps)"
-printf '%-10s %8s %6s %7s %12s %10s %12s\n' SCENARIO NETDEVS NETNS VPORTS VMCORE_MB SETUP_S STARTUP_S >&2
+[ -x /usr/bin/time ] || die "needs /usr/bin/time (make deps)"
+printf '%-10s %8s %6s %7s %10s %8s %10s %10s\n' SCENARIO NETDEVS NETNS VPORTS VMCORE_MB SETUP_S STARTUP_S CPU_S >&2
 for s in $scenarios; do
 	d="$set_dir/$s"
 	counts=$(python3 -c "$counts_py" "$d/manifest.json") || exit 1
 	read -r nd ns vp vpv vpi setup <<<"$counts"
 	mb=$(($(stat -c %s "$d/vmcore") >> 20))
-	st=$(startup "$d")
-	printf '%-10s %8d %6d %7d %12d %10s %12s\n' "$s" "$nd" "$ns" "$vp" "$mb" "$setup" "$st" >&2
+	read -r st cpu <<<"$(startup "$d")"
+	printf '%-10s %8d %6d %7d %10d %8s %10s %10s\n' "$s" "$nd" "$ns" "$vp" "$mb" "$setup" "$st" "$cpu" >&2
 	printf 'BENCH\t%s: net_devices (all netns, lo incl.) / netns / OVS vports\t%d\t-\t%d netns, %d vports (%d veth, %d internal); guest setup %s s; vmcore %d MiB\n' \
 		"$s" "$nd" "$ns" "$vp" "$vpv" "$vpi" "$setup" "$mb"
-	printf 'BENCH\t%s: bare crash start-up (s)\t%s\t-\tcrash -s vmlinux vmcore, q; median of %d runs; %d net_devices\n' \
-		"$s" "$st" "$runs" "$nd"
+	printf 'BENCH\t%s: bare crash start-up (s)\t%s\t-\tcrash -s vmlinux vmcore, q; median of %d runs: %s s wall, %s s user+sys; %d net_devices\n' \
+		"$s" "$st" "$runs" "$st" "$cpu" "$nd"
 done
