@@ -3,7 +3,8 @@
 # package: pytest + Hypothesis, no crash needed), fuzz (each libFuzzer
 # target of tests/fuzz for 20 s), integration (real crash on real fixture
 # vmcores), asan (the extension under ASan + UBSan on an integration
-# subset, unit tests under valgrind), log-only triage, end-to-end batch
+# subset, unit tests under valgrind), fixture set handling (pruning; no
+# guest), log-only triage, end-to-end batch
 # tests, batch faults (tests/faults: needs root for tmpfs and bind
 # mounts) and damaged dumps, each where present.  Ends with one
 # "total: N passed, M failed" line; exit 1 on any failure.
@@ -28,7 +29,7 @@ uf=$(grep -E '^\[  FAILED  \] [0-9]+ test' tests/out/unit.log | awk '{s+=$4} END
 echo "unit: $up passed, $uf failed"
 passed=$((passed + up)); failed=$((failed + uf))
 
-for suite in pyunit fuzz integration asan log e2e faults damage; do
+for suite in pyunit fuzz fixtures integration asan log e2e faults damage; do
 	[ -x "tests/$suite/run.sh" ] || continue
 	echo "== $suite tests"
 	if "tests/$suite/run.sh" 2>&1 | tee "tests/out/$suite.log"; then :; else broken="$broken $suite"; fi
