@@ -3,10 +3,10 @@
 # package: pytest + Hypothesis, no crash needed), fuzz (each libFuzzer
 # target of tests/fuzz for 20 s), integration (real crash on real fixture
 # vmcores), asan (the extension under ASan + UBSan on an integration
-# subset, unit tests under valgrind), fixture set handling (pruning; no
-# guest), log-only triage, end-to-end batch
-# tests, batch faults (tests/faults: needs root for tmpfs and bind
-# mounts) and damaged dumps, each where present.  Ends with one
+# subset, unit tests under valgrind), fixture set handling (pruning, no
+# guest), log-only triage, end-to-end batch tests, batch faults
+# (tests/faults: needs root for tmpfs and bind mounts) and damaged dumps,
+# each where present.  Ends with one
 # "total: N passed, M failed" line; exit 1 on any failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
