@@ -13,6 +13,9 @@
 #   make fuzz       each libFuzzer target of tests/fuzz for FUZZ_SECONDS (300)
 #   make bench      timings as ratios against baselines measured in the same run
 #                   (crash session with/without ovscrash; batch with/without index)
+#                   on the fixtures and the scale fixtures
+#   make scale-fixtures  the scale set: the lockup on hosts of ~100, ~1,000 and
+#                   ~11,000 devices (amd64 6.1; not built by fixtures or check)
 #
 # Against an installed crash instead:  make CRASH_INCLUDE=/usr/include/crash
 #                                      (GDB_DEFINE defaults from that crash's version)
@@ -59,7 +62,7 @@ TOOL_OBJS := $(patsubst tools/%.c,build/tools/%.o,$(TOOL_SRCS))
 TOOL_CORE_OBJS := $(patsubst core/%.c,build/tools/core/%.o,$(CORE_SRCS))
 TOOL_LIBS := $(LIBS) -lopcodes -lbfd -ldl
 
-.PHONY: all tools arm64 crash fixtures demo check unit integration install bench clean deps ext-system \
+.PHONY: all tools arm64 crash fixtures scale-fixtures demo check unit integration install bench clean deps ext-system \
 	asan asan-canary check-asan fuzz
 
 all: $(SO) $(LOGTOOL)
@@ -175,6 +178,11 @@ fixtures:
 	for a in amd64 arm64; do for l in $$(./fixtures/lines.sh $$a); do \
 		./fixtures/mkfixture.sh $$a $$l >/dev/null || exit 1; done; done
 
+# the scale set: the lockup on hosts of ~100, ~1,000 and ~11,000 devices
+# (amd64, 6.1; docs/fixtures.md "Scale fixtures"); not part of fixtures/check
+scale-fixtures:
+	./fixtures/mkfixture.sh amd64 "" scale >/dev/null
+
 unit:
 	$(MAKE) -C tests/unit check
 
@@ -195,7 +203,7 @@ demo: deps crash
 
 # every part of tests/bench/parts/, one table of ratios against targets
 # (build/bench/table.md); BENCH_RUNS=N runs per figure (default 3)
-bench: deps crash all fixtures
+bench: deps crash all fixtures scale-fixtures
 	./scripts/build-crash.sh ARM64 >/dev/null
 	$(MAKE) TARGET=ARM64
 	./tests/bench/run.sh

@@ -3,11 +3,12 @@
 # package: pytest + Hypothesis, no crash needed), fuzz (each libFuzzer
 # target of tests/fuzz for 20 s), integration (real crash on real fixture
 # vmcores), asan (the extension under ASan + UBSan on an integration
-# subset, unit tests under valgrind), log-only triage, end-to-end batch
-# tests, the cluster engine on a single-node Slurm (tests/cluster, root),
-# batch faults (tests/faults: needs root for tmpfs and bind
-# mounts), damaged dumps and the batch's fast path (after damage, whose
-# damaged copies it reuses), each where present.  Ends with one
+# subset, unit tests under valgrind), fixture set handling (pruning, no
+# guest), log-only triage, end-to-end batch tests, the cluster engine on
+# a single-node Slurm (tests/cluster, root), batch faults (tests/faults:
+# needs root for tmpfs and bind mounts), damaged dumps and the batch's
+# fast path (after damage, whose damaged copies it reuses), each where
+# present.  Ends with one
 # "total: N passed, M failed" line; exit 1 on any failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +31,7 @@ uf=$(grep -E '^\[  FAILED  \] [0-9]+ test' tests/out/unit.log | awk '{s+=$4} END
 echo "unit: $up passed, $uf failed"
 passed=$((passed + up)); failed=$((failed + uf))
 
-for suite in pyunit fuzz integration asan log e2e cluster faults damage fastpath; do
+for suite in pyunit fuzz fixtures integration asan log e2e cluster faults damage fastpath; do
 	[ -x "tests/$suite/run.sh" ] || continue
 	echo "== $suite tests"
 	if "tests/$suite/run.sh" 2>&1 | tee "tests/out/$suite.log"; then :; else broken="$broken $suite"; fi
