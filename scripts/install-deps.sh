@@ -14,6 +14,7 @@ qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-lin
 libbpf1 libcap-ng0 libnuma1 libssl3 libunbound8 libxdp1
 crash makedumpfile chromium gdb valgrind lz4 bzip2 gzip
 python3-pytest python3-hypothesis
+python3-drgn linux-perf
 clang libclang-rt-14-dev
 "
 
