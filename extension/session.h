@@ -14,7 +14,7 @@
 #include "../core/pagecache.h"
 
 /* the bound of the running command's page cache (target.c's reads) */
-#define OC_PAGECACHE_BYTES	(16UL << 20)
+#define OC_PAGECACHE_BYTES	(64UL << 20)
 
 struct oc_session {
 	struct oc_budget budget;	/* the running command's */

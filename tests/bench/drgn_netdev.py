@@ -7,8 +7,8 @@ master (first adj_list.upper entry when it is the master), and the
 reference count (sum of the per-CPU counters, else dev_refcnt).
 
 Usage: drgn_netdev.py VMCORE VMLINUX [MODULE.ko.debug...] [--runs N]
-Prints 'count N' (devices), 'first S', 'median S' (seconds of the walk
-alone, start-up excluded; see drgn_common.py).
+Prints 'count N' (devices), 'first S', 'median S', 'cpu S' (seconds of
+the walk alone, start-up excluded; see drgn_common.py).
 """
 import sys
 

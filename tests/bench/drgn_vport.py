@@ -7,8 +7,8 @@ number, type, the device behind it with its name, reg_state, real/num tx
 queues, and whether its rx_handler is OVS's netdev_frame_hook.
 
 Usage: drgn_vport.py VMCORE VMLINUX OPENVSWITCH.ko.debug [--runs N]
-Prints 'count N' (vports), 'first S', 'median S' (seconds of the walk
-alone, start-up excluded; see drgn_common.py).
+Prints 'count N' (vports), 'first S', 'median S', 'cpu S' (seconds of
+the walk alone, start-up excluded; see drgn_common.py).
 """
 import sys
 

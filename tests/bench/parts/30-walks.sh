@@ -143,12 +143,13 @@ def timings(tag):
 
 def drgn(tag, w):
     kv = dict(l.split() for l in open(os.path.join(tmp, f"{tag}.drgn-{w}")) if l.strip())
-    return int(kv["count"]), float(kv["median"]) * 1e3, float(kv["first"]) * 1e3
+    return (int(kv["count"]), float(kv["median"]) * 1e3, float(kv["first"]) * 1e3,
+            float(kv["cpu"]) * 1e3)
 
 
 res = {}
 print(f"{'DUMP':<12} {'FILE':<5} {'NETDEVS':>7} {'VPORTS':>6} {'NETDEV_MS':>9} {'CPU_MS':>7} "
-      f"{'DRGN_MS':>8} {'VPORT_MS':>8} {'CPU_MS':>7} {'DRGN_MS':>8}")
+      f"{'DRGN_MS':>8} {'CPU_MS':>7} {'VPORT_MS':>8} {'CPU_MS':>7} {'DRGN_MS':>8} {'CPU_MS':>7}")
 for d in dumps:
     n = os.path.basename(d)
     man = json.load(open(os.path.join(d, "manifest.json")))
@@ -159,8 +160,8 @@ for d in dumps:
         nd = json.load(open(os.path.join(tmp, tag + ".netdev.json")))
         vp = json.load(open(os.path.join(tmp, tag + ".vport.json")))
         ndev, nvp = len(nd["devices"]), len(vp["vports"])
-        dn, dn_ms, dn_first = drgn(tag, "netdev")
-        dv, dv_ms, dv_first = drgn(tag, "vport")
+        dn, dn_ms, dn_first, dn_cpu = drgn(tag, "netdev")
+        dv, dv_ms, dv_first, dv_cpu = drgn(tag, "vport")
         if nd.get("truncated") or vp.get("truncated"):
             bad.append(f"{tag}: the walk was truncated by the work budget")
         if sc:
@@ -174,9 +175,11 @@ for d in dumps:
         if dv != nvp:
             bad.append(f"{tag}: drgn found {dv} vports, vport {nvp}")
         res[tag] = dict(ndev=ndev, nvp=nvp, nd=t["netdev"], vp=t["vport"],
-                        dn=dn_ms, dv=dv_ms, dn_first=dn_first, dv_first=dv_first)
+                        dn=dn_ms, dv=dv_ms, dn_first=dn_first, dv_first=dv_first,
+                        dn_cpu=dn_cpu, dv_cpu=dv_cpu)
         print(f"{n:<12} {v:<5} {ndev:>7} {nvp:>6} {t['netdev'][0]:>9.1f} {t['netdev'][1]:>7.1f} "
-              f"{dn_ms:>8.1f} {t['vport'][0]:>8.1f} {t['vport'][1]:>7.1f} {dv_ms:>8.1f}")
+              f"{dn_ms:>8.1f} {dn_cpu:>7.1f} {t['vport'][0]:>8.1f} {t['vport'][1]:>7.1f} "
+              f"{dv_ms:>8.1f} {dv_cpu:>7.1f}")
 print(f"(medians of {runs} runs, ms of the walk alone; CPU = the crash process's CPU time "
       "in the command; drgn's first walk: " +
       ", ".join(f"{k} {r['dn_first']:.0f}/{r['dv_first']:.0f}" for k, r in res.items()) + ")")
@@ -186,11 +189,15 @@ for v in ("kdump",):
     r = res[f"{big}.{v}"]
     file = "kdump-compressed vmcore"
     row(f"{big} netdev speed-up vs drgn ({file}, same file)", f"{r['dn'] / r['nd'][0]:.2f}", ">=3",
-        f"{r['ndev']} devices: netdev {r['nd'][0]:.1f} ms (CPU {r['nd'][1]:.1f}), "
-        f"drgn {r['dn']:.1f} ms; {runs} runs")
+        f"{r['ndev']} devices: netdev {r['nd'][0]:.1f} ms, drgn {r['dn']:.1f} ms; "
+        f"CPU {r['nd'][1]:.1f} vs {r['dn_cpu']:.1f} ms ({r['dn_cpu'] / r['nd'][1]:.2f}x); {runs} runs")
     row(f"{big} vport speed-up vs drgn ({file}, same file)", f"{r['dv'] / r['vp'][0]:.2f}", ">=3",
-        f"{r['nvp']} vports: vport {r['vp'][0]:.1f} ms (CPU {r['vp'][1]:.1f}), "
-        f"drgn {r['dv']:.1f} ms; {runs} runs")
+        f"{r['nvp']} vports: vport {r['vp'][0]:.1f} ms, drgn {r['dv']:.1f} ms; "
+        f"CPU {r['vp'][1]:.1f} vs {r['dv_cpu']:.1f} ms ({r['dv_cpu'] / r['vp'][1]:.2f}x); {runs} runs")
+    row(f"{big} netdev speed-up vs drgn, CPU time", f"{r['dn_cpu'] / r['nd'][1]:.2f}", "-",
+        "the same runs' CPU times (robust on a loaded machine)")
+    row(f"{big} vport speed-up vs drgn, CPU time", f"{r['dv_cpu'] / r['vp'][1]:.2f}", "-",
+        "the same runs' CPU times")
 
 # growth: us per device of netdev (kdump-compressed), from the smallest to the largest
 per = []
