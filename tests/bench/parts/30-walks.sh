@@ -37,7 +37,12 @@ so="$top/extension/ovscrash.so"
 [ -f "$so" ] || make -C "$top" -s "$so" >&2 || die "cannot build $so"
 "$py" -c 'import drgn' 2>/dev/null || die "python3-drgn missing (make deps)"
 [ -x /usr/bin/time ] || die "needs /usr/bin/time (make deps)"
-tmp=${BENCH_TMP:-$(mktemp -d)}/walks
+if [ -n "${BENCH_TMP:-}" ]; then
+	tmp=$BENCH_TMP/walks
+else
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+fi
 mkdir -p "$tmp"
 
 # ---- which dumps
