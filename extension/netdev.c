@@ -125,15 +125,94 @@ const char *oc_operstate_name(int v)
 	return "?";
 }
 
-static long read_member(oc_addr base, long off, long size, long *val)
+/*
+ * One net_device as read: the span of the structure oc_netdev_read()
+ * decodes, read with one oc_read() (nd_span()), its members then taken
+ * from the copy.  When the span cannot be read whole, each member is
+ * read on its own, as before: a device whose name page is readable but
+ * whose later members are not is still listed, with those members
+ * unknown.
+ */
+struct nd_copy {
+	oc_addr base;
+	unsigned char buf[4096];
+	long len;			/* bytes of buf valid, 0 none */
+};
+
+/* the end of the last net_device member oc_netdev_read() decodes
+ * (resolved once per session, like the offsets it comes from); 0 when
+ * it exceeds the copy's size */
+static long nd_span(void)
 {
+	static long span = -1;
+	const struct { long off, size; } m[] = {
+		{ oc_off.nd_name, OC_IFNAMSIZ }, { oc_off.nd_ifindex, 4 },
+		{ oc_off.nd_reg_state, oc_off.nd_reg_state_size > 0 ?
+				       oc_off.nd_reg_state_size : 1 },
+		{ oc_off.nd_state, sizeof(long) }, { oc_off.nd_flags, 4 },
+		{ oc_off.nd_priv_flags, 8 }, { oc_off.nd_num_tx_queues, 4 },
+		{ oc_off.nd_real_num_tx_queues, 4 }, { oc_off.nd_num_rx_queues, 4 },
+		{ oc_off.nd_real_num_rx_queues, 4 }, { oc_off.nd_operstate, 1 },
+		{ oc_off.nd_netdev_ops, 8 }, { oc_off.nd_rx_handler, 8 },
+		{ oc_off.nd_rx_handler_data, 8 }, { oc_off.nd_nd_net, 8 },
+		{ oc_off.nd_pcpu_refcnt, 8 }, { oc_off.nd_dev_refcnt, 4 },
+		{ oc_off.adjl_upper, 8 },
+	};
+	size_t i;
+
+	if (span >= 0)
+		return span;
+	span = 0;
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (m[i].off >= 0 && m[i].off + m[i].size > span)
+			span = m[i].off + m[i].size;
+	if (span > (long)sizeof(((struct nd_copy *)0)->buf))
+		span = 0;
+	return span;
+}
+
+static void nd_copy_read(struct nd_copy *c, oc_addr base)
+{
+	long span = nd_span();
+
+	c->base = base;
+	c->len = span && !oc_read(base, c->buf, span, "net_device") ? span : 0;
+}
+
+/* @size bytes (1, 2, 4, 8) at @off of the device, from the copy when it
+ * holds them, else from the dump; 0 or -1 */
+static int nd_get(const struct nd_copy *c, long off, long size, long *val)
+{
+	uint64_t q = 0;
+
 	if (off < 0)
 		return -1;
-	return oc_read_int_sized(base + off, size, val);
+	if (off + size > c->len)
+		return oc_read_int_sized(c->base + off, size, val);
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return -1;
+	memcpy(&q, c->buf + off, size);	/* little-endian targets only */
+	*val = (long)q;
+	return 0;
+}
+
+static int nd_get_ptr(const struct nd_copy *c, long off, oc_addr *val)
+{
+	long v;
+
+	if (nd_get(c, off, sizeof(oc_addr), &v))
+		return -1;
+	*val = (oc_addr)v;
+	return 0;
+}
+
+static long read_member(const struct nd_copy *c, long off, long size, long *val)
+{
+	return nd_get(c, off, size, val);
 }
 
 /* netdev_master_upper_dev_get(): first entry of adj_list.upper if master */
-static oc_addr read_master(oc_addr dev)
+static oc_addr read_master(const struct nd_copy *c)
 {
 	oc_addr head, first, adj, mdev;
 	uint8_t is_master;
@@ -141,8 +220,8 @@ static oc_addr read_master(oc_addr dev)
 	if (!OC_HAVE(nd_adj_list) || !OC_HAVE(adjl_upper) || !OC_HAVE(nadj_list) ||
 	    !OC_HAVE(nadj_dev) || !OC_HAVE(nadj_master))
 		return 0;
-	head = dev + oc_off.adjl_upper;
-	if (oc_read_ulong(head, &first) || first == head || !first)
+	head = c->base + oc_off.adjl_upper;
+	if (nd_get_ptr(c, oc_off.adjl_upper, &first) || first == head || !first)
 		return 0;
 	adj = first - oc_off.nadj_list;
 	if (oc_read_u8(adj + oc_off.nadj_master, &is_master) || !is_master)
@@ -152,13 +231,13 @@ static oc_addr read_master(oc_addr dev)
 	return mdev;
 }
 
-static long read_refcnt(oc_addr dev)
+static long read_refcnt(const struct nd_copy *c)
 {
 	oc_addr pcpu;
 	long sum = 0, v;
 	int cpu;
 
-	if (OC_HAVE(nd_pcpu_refcnt) && !oc_read_ulong(dev + oc_off.nd_pcpu_refcnt, &pcpu) && pcpu) {
+	if (OC_HAVE(nd_pcpu_refcnt) && !nd_get_ptr(c, oc_off.nd_pcpu_refcnt, &pcpu) && pcpu) {
 		for (cpu = 0; cpu < oc_cpu_count(); cpu++) {
 			if (oc_read_int_sized(pcpu + oc_percpu_offset(cpu), 4, &v))
 				return -1;
@@ -166,13 +245,14 @@ static long read_refcnt(oc_addr dev)
 		}
 		return sum;
 	}
-	if (OC_HAVE(nd_dev_refcnt) && !oc_read_int_sized(dev + oc_off.nd_dev_refcnt, 4, &v))
+	if (OC_HAVE(nd_dev_refcnt) && !nd_get(c, oc_off.nd_dev_refcnt, 4, &v))
 		return (int)v;
 	return -1;
 }
 
 int oc_netdev_read(oc_addr addr, struct oc_netdev *nd)
 {
+	struct nd_copy *c;
 	long v;
 
 	oc_offsets_resolve();
@@ -181,50 +261,60 @@ int oc_netdev_read(oc_addr addr, struct oc_netdev *nd)
 	nd->reg_state = nd->num_tx = nd->real_num_tx = nd->num_rx = nd->real_num_rx = -1;
 	nd->operstate = -1;
 	nd->refcnt = -1;
-	if (!OC_HAVE(nd_name) || oc_read(addr + oc_off.nd_name, nd->name, OC_IFNAMSIZ, "net_device.name")) {
+	if (!(c = malloc(sizeof(*c)))) {
+		snprintf(nd->err, sizeof(nd->err), "net_device %lx: out of memory", addr);
+		return -1;
+	}
+	nd_copy_read(c, addr);
+	if (OC_HAVE(nd_name) && oc_off.nd_name + OC_IFNAMSIZ <= c->len) {
+		memcpy(nd->name, c->buf + oc_off.nd_name, OC_IFNAMSIZ);
+	} else if (!OC_HAVE(nd_name) ||
+		   oc_read(addr + oc_off.nd_name, nd->name, OC_IFNAMSIZ, "net_device.name")) {
 		snprintf(nd->err, sizeof(nd->err), "net_device %lx: name unreadable", addr);
+		free(c);
 		return -1;
 	}
 	nd->name[OC_IFNAMSIZ] = '\0';
-	if (!read_member(addr, oc_off.nd_ifindex, 4, &v))
+	if (!read_member(c, oc_off.nd_ifindex, 4, &v))
 		nd->ifindex = (int)v;
-	if (!read_member(addr, oc_off.nd_reg_state,
+	if (!read_member(c, oc_off.nd_reg_state,
 			 oc_off.nd_reg_state_size > 0 ? oc_off.nd_reg_state_size : 1, &v))
 		nd->reg_state = v;
 	nd->state_unread = 1;
-	if (!read_member(addr, oc_off.nd_state, sizeof(long), &v)) {
+	if (!read_member(c, oc_off.nd_state, sizeof(long), &v)) {
 		nd->state = (unsigned long)v;
 		nd->state_unread = 0;
 	}
-	if (!read_member(addr, oc_off.nd_flags, 4, &v))
+	if (!read_member(c, oc_off.nd_flags, 4, &v))
 		nd->flags = (unsigned int)v;
-	if (!read_member(addr, oc_off.nd_priv_flags, 8, &v))
+	if (!read_member(c, oc_off.nd_priv_flags, 8, &v))
 		nd->priv_flags = (unsigned long long)v;
-	if (!read_member(addr, oc_off.nd_num_tx_queues, 4, &v))
+	if (!read_member(c, oc_off.nd_num_tx_queues, 4, &v))
 		nd->num_tx = (unsigned int)v;
-	if (!read_member(addr, oc_off.nd_real_num_tx_queues, 4, &v))
+	if (!read_member(c, oc_off.nd_real_num_tx_queues, 4, &v))
 		nd->real_num_tx = (unsigned int)v;
-	if (!read_member(addr, oc_off.nd_num_rx_queues, 4, &v))
+	if (!read_member(c, oc_off.nd_num_rx_queues, 4, &v))
 		nd->num_rx = (unsigned int)v;
-	if (!read_member(addr, oc_off.nd_real_num_rx_queues, 4, &v))
+	if (!read_member(c, oc_off.nd_real_num_rx_queues, 4, &v))
 		nd->real_num_rx = (unsigned int)v;
-	if (!read_member(addr, oc_off.nd_operstate, 1, &v))
+	if (!read_member(c, oc_off.nd_operstate, 1, &v))
 		nd->operstate = (int)v;
-	if (OC_HAVE(nd_netdev_ops) && !oc_read_ulong(addr + oc_off.nd_netdev_ops, &nd->netdev_ops))
+	if (OC_HAVE(nd_netdev_ops) && !nd_get_ptr(c, oc_off.nd_netdev_ops, &nd->netdev_ops))
 		oc_data_sym(nd->netdev_ops, nd->ops_sym, sizeof(nd->ops_sym));
-	if (OC_HAVE(nd_rx_handler) && !oc_read_ulong(addr + oc_off.nd_rx_handler, &nd->rx_handler))
+	if (OC_HAVE(nd_rx_handler) && !nd_get_ptr(c, oc_off.nd_rx_handler, &nd->rx_handler))
 		oc_addr_to_sym(nd->rx_handler, nd->rx_handler_sym, sizeof(nd->rx_handler_sym));
 	if (OC_HAVE(nd_rx_handler_data))
-		oc_read_ulong(addr + oc_off.nd_rx_handler_data, &nd->rx_handler_data);
-	if (OC_HAVE(nd_nd_net) && !oc_read_ulong(addr + oc_off.nd_nd_net, &nd->net) &&
+		nd_get_ptr(c, oc_off.nd_rx_handler_data, &nd->rx_handler_data);
+	if (OC_HAVE(nd_nd_net) && !nd_get_ptr(c, oc_off.nd_nd_net, &nd->net) &&
 	    nd->net && OC_HAVE(net_ns) && OC_HAVE(ns_inum)) {
 		uint32_t inum;
 
 		if (!oc_read_u32(nd->net + oc_off.net_ns + oc_off.ns_inum, &inum))
 			nd->netns_inum = inum;
 	}
-	nd->master = read_master(addr);
-	nd->refcnt = read_refcnt(addr);
+	nd->master = read_master(c);
+	nd->refcnt = read_refcnt(c);
+	free(c);
 	return 0;
 }
 

@@ -28,13 +28,25 @@ static const char *const vport_type_enums[] = {
 	"OVS_VPORT_TYPE_GRE", "OVS_VPORT_TYPE_VXLAN", "OVS_VPORT_TYPE_GENEVE",
 };
 
-static void vport_type_name(long type, char *buf, size_t n)
+#define N_VPORT_TYPES	(sizeof(vport_type_enums) / sizeof(vport_type_enums[0]))
+
+/* the values of vport_type_enums[] in openvswitch.ko's debuginfo, -1
+ * absent: asked once per walk, not once per vport */
+static void vport_types_resolve(long *val)
 {
 	size_t i;
-	long v;
 
-	for (i = 0; i < sizeof(vport_type_enums) / sizeof(vport_type_enums[0]); i++) {
-		if (!oc_enum_value(vport_type_enums[i], &v) && v == type) {
+	for (i = 0; i < N_VPORT_TYPES; i++)
+		if (oc_enum_value(vport_type_enums[i], &val[i]))
+			val[i] = -1;
+}
+
+static void vport_type_name(const long *val, long type, char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < N_VPORT_TYPES; i++) {
+		if (val[i] >= 0 && val[i] == type) {
 			const char *s = vport_type_enums[i] + strlen("OVS_VPORT_TYPE_");
 			size_t k;
 
@@ -52,6 +64,7 @@ struct walk_ctx {
 	int dp_index;
 	int bucket;			/* of dp->ports[] being walked */
 	oc_addr hook;
+	long types[N_VPORT_TYPES];	/* vport_types_resolve() */
 };
 
 /* seen-map value of a hash node that failed validation */
@@ -152,7 +165,7 @@ static int add_vport(oc_addr node, void *arg)
 	    !oc_read_ulong(vp.addr + oc_off.vport_ops, &ops) &&
 	    !oc_read_int_sized(ops + oc_off.vops_type, 4, &type)) {
 		vp.type = type;
-		vport_type_name(type, vp.type_name, sizeof(vp.type_name));
+		vport_type_name(w->types, type, vp.type_name, sizeof(vp.type_name));
 	} else {
 		snprintf(vp.type_name, sizeof(vp.type_name), "?");
 	}
@@ -296,7 +309,7 @@ static int walk_ns(oc_addr node, void *arg)
 int oc_ovs_walk(const char *user_path, struct oc_ovs *o)
 {
 	struct oc_modsyms ms;
-	struct walk_ctx w = { o, 0, 0, 0 };
+	struct walk_ctx w = { o, 0, 0, 0, { 0 } };
 	struct ns_ctx c = { &w, 0, 0, 0 };
 	char why[256];
 	oc_addr idp, maxp;
@@ -332,6 +345,7 @@ int oc_ovs_walk(const char *user_path, struct oc_ovs *o)
 		return -1;
 	}
 	w.hook = oc_sym_value("netdev_frame_hook");
+	vport_types_resolve(w.types);
 	o->available = 1;
 	if (oc_list_walk(oc_sym_value("net_namespace_list"), walk_ns, &c, why, sizeof(why)) < 0 &&
 	    !oc_cmd_budget_spent())

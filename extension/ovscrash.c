@@ -222,6 +222,7 @@ static void cmd_ovscrash(void)
 	else
 		oc_text_ovscrash(&ms);
 	oc_modsyms_free(&ms);
+	oc_session_command_done("ovscrash");
 }
 
 static void cmd_netdev(void)
@@ -238,6 +239,7 @@ static void cmd_netdev(void)
 	else
 		oc_text_netdev(&q, oc_cmd_budget());
 	oc_netdev_query_free(&q);
+	oc_session_command_done("netdev");
 }
 
 static void cmd_vport(void)
@@ -252,6 +254,7 @@ static void cmd_vport(void)
 	else
 		oc_text_vport(&o, oc_cmd_budget());
 	oc_ovs_free(&o);
+	oc_session_command_done("vport");
 }
 
 static void cmd_ovsmod(void)
@@ -267,6 +270,7 @@ static void cmd_ovsmod(void)
 	else
 		oc_text_ovsmod(&ms, rc);
 	oc_modsyms_free(&ms);
+	oc_session_command_done("ovsmod");
 }
 
 static void cmd_picktx(void)
@@ -285,6 +289,7 @@ static void cmd_picktx(void)
 	else
 		oc_text_picktx(p);
 	free(p);
+	oc_session_command_done("picktx");
 }
 
 static void cmd_triage(void)
@@ -302,4 +307,5 @@ static void cmd_triage(void)
 		oc_text_triage(t, oc_cmd_budget());
 	oc_triage_free(t);
 	free(t);
+	oc_session_command_done("triage");
 }

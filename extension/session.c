@@ -6,8 +6,21 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 struct oc_session oc_sess;
+
+/* $OVSCRASH_TIMING set: when the running command started */
+static struct timespec t_wall, t_cpu;
+static int timing;
+
+static double since(clockid_t clk, const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(clk, &t);
+	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
+}
 
 int oc_session_command(const char *opt, char *err, size_t n)
 {
@@ -25,7 +38,29 @@ int oc_session_command(const char *opt, char *err, size_t n)
 		return -1;
 	}
 	oc_budget_start(&oc_sess.budget, nodes, ms);
+	/* dump memory does not change, but what a command read is only
+	 * trusted for that command: no stale page can outlive it */
+	oc_pagecache_clear(&oc_sess.pages);
+	timing = getenv("OVSCRASH_TIMING") != NULL;
+	if (timing) {
+		clock_gettime(CLOCK_MONOTONIC, &t_wall);
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t_cpu);
+	}
 	return 0;
+}
+
+void oc_session_command_done(const char *cmd)
+{
+	struct oc_pagecache *c = &oc_sess.pages;
+
+	/* on stderr: the command's own output may go to a file or a pipe */
+	if (timing)
+		fprintf(stderr, "OVSCRASH_TIMING %s wall_ms %.3f cpu_ms %.3f "
+			"pages_read %lu page_hits %lu\n", cmd,
+			since(CLOCK_MONOTONIC, &t_wall),
+			since(CLOCK_PROCESS_CPUTIME_ID, &t_cpu), c->misses, c->hits);
+	timing = 0;
+	oc_pagecache_free(c);
 }
 
 struct oc_budget *oc_cmd_budget(void)

@@ -4,6 +4,8 @@
  */
 #include "defs.h"
 #include "target.h"
+#include "session.h"
+#include "../core/addrmap.h"
 
 #include <string.h>
 #include <stdlib.h>
@@ -138,10 +140,34 @@ int oc_is_kvaddr(oc_addr addr)
 	return IS_KVADDR(addr);
 }
 
+/* one whole page for the running command's page cache (session.h) */
+static int read_page(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	return readmem(addr, KVADDR, buf, len, "ovscrash page",
+		       RETURN_ON_ERROR | QUIET) ? 0 : -1;
+}
+
+/*
+ * Through the running command's page cache: a walk reads each page
+ * through crash once (one address translation, at most one page
+ * decompression) however many fields it takes from it.  Not on a live
+ * system, whose memory changes under the walk.  When a page cannot be
+ * read whole, the span asked is read directly: a fault is found, and
+ * reported, exactly as without the cache.
+ */
 int oc_read(oc_addr addr, void *buf, long size, const char *what)
 {
-	if (!IS_KVADDR(addr))
+	struct oc_pagecache *c = &oc_sess.pages;
+
+	if (!IS_KVADDR(addr) || size < 0)
 		return -1;
+	if (!ACTIVE()) {
+		if (!c->nslots)
+			oc_pagecache_init(c, PAGESIZE(), OC_PAGECACHE_BYTES,
+					  read_page, NULL);
+		if (c->nslots && !oc_pagecache_read(c, addr, buf, size))
+			return 0;
+	}
 	return readmem(addr, KVADDR, buf, size, (char *)what,
 		       RETURN_ON_ERROR | QUIET) ? 0 : -1;
 }
@@ -182,28 +208,138 @@ int oc_read_int_sized(oc_addr addr, long size, long *val)
 	return -1;
 }
 
+/*
+ * Symbol and enumerator lookups, each asked of crash once per session:
+ * a module symbol is found by a linear search of every module's symbols
+ * (a millisecond per name on a modest dump), an enumerator by a gdb
+ * expression, an address by value_search() -- per device, that was most
+ * of a walk's time.  What crash knows changes only when module symbols
+ * are loaded or dropped (mod -s / mod -d, ovsmod), so every answer is
+ * kept with the module table's generation and asked again when that
+ * changes.
+ */
+#define OC_NAME_CACHE	64	/* names: a fixed few, from ovscrash's code */
+#define OC_ADDR_CACHE	4096	/* addresses: ops, handlers (a damaged dump
+				 * may hold one per device: then uncached) */
+
+static struct {
+	unsigned long gen;
+	struct name_ans {
+		char name[64];
+		int kind;		/* 's' symbol, 'e' enumerator */
+		int found;
+		long value;
+	} names[OC_NAME_CACHE];
+	int nnames;
+	struct oc_addrmap addrs;	/* address -> index into syms */
+	char (*syms)[96];		/* value_search() answer, "" none */
+	int naddrs;
+} symc;
+
+/* what crash knows of module symbols, as one number */
+static unsigned long modsym_gen(void)
+{
+	unsigned long g = st->mods_installed + 1;
+	int i;
+
+	for (i = 0; i < st->mods_installed; i++) {
+		struct load_module *lm = &st->load_modules[i];
+
+		g = g * 1000003UL ^ lm->mod_flags;
+		g = g * 1000003UL ^ (ulong)lm->mod_load_symtable;
+		g = g * 1000003UL ^ (ulong)lm->mod_load_symcnt;
+	}
+	return g;
+}
+
+static void symc_check(void)
+{
+	unsigned long g = modsym_gen();
+
+	if (g == symc.gen)
+		return;
+	symc.gen = g;
+	symc.nnames = 0;
+	symc.naddrs = 0;
+	oc_addrmap_clear(&symc.addrs);
+}
+
+/* the cached answer for (kind, name), asked of crash if not there yet */
+static struct name_ans *name_lookup(int kind, const char *name)
+{
+	struct name_ans a = { .kind = kind }, *e;
+	int i;
+
+	symc_check();
+	for (i = 0; i < symc.nnames; i++)
+		if (symc.names[i].kind == kind && !strcmp(symc.names[i].name, name))
+			return &symc.names[i];
+	if (kind == 's') {
+		a.found = symbol_exists((char *)name);
+		a.value = a.found ? (long)symbol_value((char *)name) : 0;
+	} else {
+		a.found = enumerator_value((char *)name, &a.value);
+	}
+	if (strlen(name) >= sizeof(a.name) || symc.nnames == OC_NAME_CACHE) {
+		static struct name_ans uncached;
+
+		uncached = a;
+		return &uncached;
+	}
+	snprintf(a.name, sizeof(a.name), "%s", name);
+	e = &symc.names[symc.nnames++];
+	*e = a;
+	return e;
+}
+
 int oc_sym_exists(const char *name)
 {
-	return symbol_exists((char *)name);
+	return name_lookup('s', name)->found;
 }
 
 oc_addr oc_sym_value(const char *name)
 {
-	return symbol_exists((char *)name) ? symbol_value((char *)name) : 0;
+	struct name_ans *a = name_lookup('s', name);
+
+	return a->found ? (oc_addr)a->value : 0;
 }
 
-const char *oc_addr_to_sym(oc_addr addr, char *buf, size_t n)
+static void addr_to_sym(oc_addr addr, char *buf, size_t n)
 {
 	struct syment *sp;
 	ulong off = 0;
 
 	buf[0] = '\0';
 	if (!addr || !(sp = value_search(addr, &off)))
-		return buf;
+		return;
 	if (off)
 		snprintf(buf, n, "%s+%lu", sp->name, off);
 	else
 		snprintf(buf, n, "%s", sp->name);
+}
+
+const char *oc_addr_to_sym(oc_addr addr, char *buf, size_t n)
+{
+	char (*v)[96];
+	int i;
+
+	symc_check();
+	if ((i = oc_addrmap_get(&symc.addrs, addr)) >= 0) {
+		snprintf(buf, n, "%s", symc.syms[i]);
+		return buf;
+	}
+	if (symc.naddrs == OC_ADDR_CACHE) {
+		addr_to_sym(addr, buf, n);
+		return buf;
+	}
+	if (!symc.syms && (v = malloc(OC_ADDR_CACHE * sizeof(*v))))
+		symc.syms = v;
+	if (!symc.syms || oc_addrmap_put(&symc.addrs, addr, symc.naddrs)) {
+		addr_to_sym(addr, buf, n);
+		return buf;
+	}
+	addr_to_sym(addr, symc.syms[symc.naddrs], sizeof(symc.syms[0]));
+	snprintf(buf, n, "%s", symc.syms[symc.naddrs++]);
 	return buf;
 }
 
@@ -234,7 +370,12 @@ const char *oc_data_sym(oc_addr addr, char *buf, size_t n)
 
 int oc_enum_value(const char *name, long *val)
 {
-	return enumerator_value((char *)name, val) ? 0 : -1;
+	struct name_ans *a = name_lookup('e', name);
+
+	if (!a->found)
+		return -1;
+	*val = a->value;
+	return 0;
 }
 
 const char *oc_log_text(void)

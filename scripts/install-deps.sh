@@ -15,6 +15,7 @@ libbpf1 libcap-ng0 libnuma1 libssl3 libunbound8 libxdp1
 crash makedumpfile chromium gdb valgrind lz4 bzip2 gzip
 python3-pytest python3-hypothesis
 slurm-wlm munge parallel
+python3-drgn linux-perf
 clang libclang-rt-14-dev
 "
 

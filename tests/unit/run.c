@@ -61,6 +61,7 @@ int main(void)
 	failed += oc_test_verdict();
 	failed += oc_test_walk();
 	failed += oc_test_addrmap();
+	failed += oc_test_pagecache();
 	failed += oc_test_exframe();
 	failed += oc_test_elfinfo();
 	failed += oc_test_dwcheck();

@@ -27,6 +27,7 @@ int oc_test_loopfind(void);
 int oc_test_verdict(void);
 int oc_test_walk(void);
 int oc_test_addrmap(void);
+int oc_test_pagecache(void);
 int oc_test_exframe(void);
 int oc_test_elfinfo(void);
 int oc_test_dwcheck(void);
