@@ -12,6 +12,7 @@ import glob
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -74,7 +75,9 @@ class Check:
             self.called = set()
         res = {}
         for fn in glob.glob(os.path.join(out, "*.json")):
-            if os.path.basename(fn) == "skipped.json":
+            # results are <64 hex>.json; skipped.json and the shard
+            # manifest shard-K-of-N.json are not
+            if not re.fullmatch(r"[0-9a-f]{64}\.json", os.path.basename(fn)):
                 continue
             with open(fn) as f:
                 r = json.load(f)

@@ -100,14 +100,14 @@ kdt kdtfirst "$tmp/kdt" --reassembly-cache "$tmp/kdt-cache"
 kdt kdtrerun "$tmp/kdt" --reassembly-cache "$tmp/kdt-cache"
 
 python3 - "$tmp" "$rounds" <<'EOF'
-import glob, json, os, statistics as st, sys
+import glob, json, os, re, statistics as st, sys
 tmp, rounds = sys.argv[1], int(sys.argv[2])
 rows, sys.stdout = sys.stdout, sys.stderr	# figures on stderr, BENCH rows on stdout
 walls = dict(l.split() for l in open(os.path.join(tmp, "walls")))
 def load(name):
     out = {}
     for p in glob.glob(os.path.join(tmp, f"out-{name}", "*.json")):
-        if os.path.basename(p) == "skipped.json":
+        if not re.fullmatch(r"[0-9a-f]{64}\.json", os.path.basename(p)):
             continue
         r = json.load(open(p))
         if r["status"] != "ok":
@@ -162,7 +162,7 @@ print(f"\nbatch wall time ({n} dumps): plain {wp:.2f}s, index {wi:.2f}s (ratio {
 def kload(name):
     out = {}
     for p in glob.glob(os.path.join(tmp, f"out-{name}", "*.json")):
-        if os.path.basename(p) == "skipped.json":
+        if not re.fullmatch(r"[0-9a-f]{64}\.json", os.path.basename(p)):
             continue
         r = json.load(open(p))
         out[os.path.basename(r["input"]["path"]) if name != "kdtbase"

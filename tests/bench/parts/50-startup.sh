@@ -54,9 +54,9 @@ ln -s "$vmcore" "$tmp/in/lockup/vmcore"
 	--index-cache "$idx" "$tmp/in" 2>"$tmp/batch.log" ||
 	{ cat "$tmp/batch.log" >&2; exit 1; }
 python3 - "$tmp/out" "$fx/lockup/manifest.json" >"$tmp/cand" <<'PY'
-import glob, json, os, sys
+import glob, json, os, re, sys
 rs = [json.load(open(p)) for p in glob.glob(os.path.join(sys.argv[1], "*.json"))
-      if os.path.basename(p) != "skipped.json"]
+      if re.fullmatch(r"[0-9a-f]{64}\.json", os.path.basename(p))]
 want = json.load(open(sys.argv[2]))["expected"]["verdict"]
 if len(rs) != 1 or rs[0]["status"] != "ok" or rs[0]["signature"] != want:
     sys.exit(f"bench-startup: the batch did not triage the lockup dump as {want}: "

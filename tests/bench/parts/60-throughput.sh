@@ -99,9 +99,9 @@ batch rss 2 "$tmp/crash-rss"
 # bare crash on the same dumps and the same indexed vmlinux, one at a time
 printf 'exit\n' >"$tmp/exit.cmd"
 python3 - "$tmp/out-rss" >"$tmp/pairs" <<'PY'
-import glob, json, os, sys
+import glob, json, os, re, sys
 for p in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
-    if os.path.basename(p) == "skipped.json":
+    if not re.fullmatch(r"[0-9a-f]{64}\.json", os.path.basename(p)):
         continue
     r = json.load(open(p))
     if r["status"] == "ok":
@@ -123,7 +123,7 @@ for l in open(os.path.join(tmp, "walls")):
     walls[name] = float(w)
 def results(name):
     rs = [json.load(open(p)) for p in glob.glob(os.path.join(tmp, f"out-{name}", "*.json"))
-          if os.path.basename(p) != "skipped.json"]
+          if re.fullmatch(r"[0-9a-f]{64}\.json", os.path.basename(p))]
     bad = [(r["input"]["path"], r["status"], r["error"]) for r in rs if r["status"] != "ok"]
     if bad or len(rs) != n:
         sys.exit(f"bench-throughput: {name}: {len(rs)} results of {n}, not ok: {bad}")
