@@ -6,8 +6,9 @@
  * again, and each read through crash costs an address translation and,
  * on a kdump-compressed dump, often a page decompression (crash itself
  * keeps only a few decompressed pages).  Bounded: a fixed number of
- * slots, direct-mapped (a page evicts the one in its slot); the memory
- * is allocated on first use and freed by oc_pagecache_free().
+ * slots in sets of OC_PAGECACHE_WAYS (a page evicts the pages of its set
+ * in turn); the memory is allocated on first use (only the pages used
+ * become resident) and freed by oc_pagecache_free().
  *
  * A page that cannot be read whole is not cached: the caller reads the
  * bytes it wanted directly, so a fault is reported exactly as without
@@ -22,6 +23,8 @@
 /* Read @len bytes at @addr into @buf; 0 on success. */
 typedef int (*oc_page_reader)(void *ctx, uint64_t addr, void *buf, size_t len);
 
+#define OC_PAGECACHE_WAYS	4
+
 struct oc_pagecache {
 	size_t page_size;	/* a power of two */
 	size_t nslots;		/* a power of two */
@@ -29,6 +32,7 @@ struct oc_pagecache {
 	void *ctx;
 	unsigned char *data;	/* nslots * page_size, NULL until used */
 	uint64_t *tags;		/* page address + 1 per slot, 0 empty */
+	unsigned char *next;	/* per set: the way to evict next */
 	unsigned long hits, misses, faults;	/* page lookups */
 };
 

@@ -167,6 +167,7 @@ void __attribute__((constructor)) ovscrash_init(void)
 
 void __attribute__((destructor)) ovscrash_fini(void)
 {
+	oc_session_end();
 }
 
 /* ---- options shared by every command ---- */

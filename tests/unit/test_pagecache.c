@@ -82,7 +82,7 @@ static void test_span_and_hits(void **state)
 	assert_int_equal(oc_pagecache_read(&c, 0x2000, buf, 0), 0);	/* nothing */
 	oc_pagecache_clear(&c);
 	assert_int_equal(oc_pagecache_read(&c, 0x2000 + PG + 1, buf, 8), 0);
-	assert_int_equal(m.reads, 4);	/* forgotten by the clear */
+	assert_int_equal(m.reads, OC_PAGECACHE_WAYS);	/* forgotten by the clear */
 	oc_pagecache_free(&c);
 }
 
@@ -112,8 +112,33 @@ static void test_fault(void **state)
 	oc_pagecache_free(&c);
 }
 
-/* far more pages than slots: the data stay right (a page evicts the one
- * in its slot), the memory stays at the bound */
+/* as many pages as a set has ways share one set without evicting each
+ * other: read twice, each page is read once (direct-mapped, 4 pages in 4
+ * slots would collide for most addresses) */
+static void test_set_holds_its_ways(void **state)
+{
+	struct oc_pagecache c;
+	struct mem m = { 0 };
+	unsigned char buf[16];
+	uint64_t a;
+	int i, pass;
+
+	(void)state;
+	assert_int_equal(oc_pagecache_init(&c, PG, OC_PAGECACHE_WAYS * PG,
+					   reader, &m), 0);
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < OC_PAGECACHE_WAYS; i++) {
+			a = 0x200000 + (uint64_t)i * 17 * PG + 3;
+			assert_int_equal(oc_pagecache_read(&c, a, buf, sizeof(buf)), 0);
+			check_span(buf, a, sizeof(buf));
+		}
+	assert_int_equal(m.reads, OC_PAGECACHE_WAYS);
+	assert_int_equal(c.hits, OC_PAGECACHE_WAYS);
+	oc_pagecache_free(&c);
+}
+
+/* far more pages than slots: the data stay right (a page evicts one of
+ * its set), the memory stays at the bound */
 static void test_bounded(void **state)
 {
 	struct oc_pagecache c;
@@ -143,6 +168,7 @@ int oc_test_pagecache(void)
 		cmocka_unit_test(test_span_and_hits),
 		cmocka_unit_test(test_fault),
 		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_set_holds_its_ways),
 	};
 	return cmocka_run_group_tests_name("pagecache", tests, NULL, NULL);
 }
