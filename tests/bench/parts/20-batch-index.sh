@@ -11,6 +11,8 @@
 # (tests/e2e/mkkdumptree.py) is batched twice on one reassembly cache: the
 # first run pays for decompression + makedumpfile -R, the rerun hits the
 # cache; both against a baseline batch over the same kdump-compressed dumps.
+# Every batch runs with --full: crash on every dump, the fast path off
+# (what is measured is crash with and without the index).
 # Usage: tests/bench/parts/20-batch-index.sh [ROUNDS]   (default 3; env: BENCH_JOBS=1,
 #   BENCH_INDEX_CACHE=DIR to reuse a cache, BENCH_FIXTURES_AMD64/_ARM64=set dir)
 set -euo pipefail
@@ -54,7 +56,7 @@ batch() {	# name extra-args...
 	local name=$1 t0 t1
 	shift
 	t0=$(date +%s.%N)
-	"$top/scripts/ovscrash-batch" --out "$tmp/out-$name" -j "$jobs" --no-progress-bar \
+	"$top/scripts/ovscrash-batch" --out "$tmp/out-$name" -j "$jobs" --no-progress-bar --full \
 		--crash "x86_64=$crash_x86" --crash "arm64=$crash_arm" \
 		--symbols "$fx_amd64/lockup" --symbols "$fx_arm64/lockup" "$@" "$tmp/dumps" \
 		2>"$tmp/log-$name" || { cat "$tmp/log-$name" >&2; exit 1; }
@@ -89,7 +91,7 @@ kdt() {	# name input extra-args...
 	local name=$1 in=$2 t0 t1
 	shift 2
 	t0=$(date +%s.%N)
-	"$top/scripts/ovscrash-batch" --out "$tmp/out-$name" -j "$jobs" --no-progress-bar \
+	"$top/scripts/ovscrash-batch" --out "$tmp/out-$name" -j "$jobs" --no-progress-bar --full \
 		--crash "x86_64=$crash_x86" --symbols "$fx_amd64" --index-cache "$idx" "$@" "$in" \
 		2>"$tmp/log-$name" || { cat "$tmp/log-$name" >&2; exit 1; }
 	t1=$(date +%s.%N)

@@ -104,7 +104,7 @@ for p in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
     if not re.fullmatch(r"[0-9a-f]{64}\.json", os.path.basename(p)):
         continue
     r = json.load(open(p))
-    if r["status"] == "ok":
+    if r["status"] == "ok" and r.get("crash"):	# not the fast path's, no crash
         print(r["crash"]["vmlinux"], r["input"]["path"])
 PY
 : >"$tmp/bare-rss.log"
