@@ -21,19 +21,8 @@ rounds=${1:-${BENCH_RUNS:-3}}
 jobs=${BENCH_JOBS:-1}
 cache=${OVSCRASH_CACHE:-/var/cache/ovscrash}
 
-fixture_set() {	# arch -> set dir: mkfixture.sh, else the newest complete cached set
-	local d
-	if d=$("$top/fixtures/mkfixture.sh" "$1" 2>/dev/null) && [ -f "$d/.complete" ]; then
-		echo "$d"
-		return
-	fi
-	d=$(ls -td "$cache/fixtures/$1"-*/ 2>/dev/null | while read -r s; do
-		[ -f "$s/.complete" ] && [ -e "$s/lockup/vmcore" ] && { echo "${s%/}"; break; }
-	done)
-	[ -n "$d" ] || { echo "bench-batch: no $1 fixture set" >&2; exit 1; }
-	echo "bench-batch: fixtures/mkfixture.sh $1 failed; using the newest complete set $d" >&2
-	echo "$d"
-}
+bench_name=bench-batch
+. "$top/tests/bench/lib.sh"
 
 fx_amd64=${BENCH_FIXTURES_AMD64:-$(fixture_set amd64)}
 fx_arm64=${BENCH_FIXTURES_ARM64:-$(fixture_set arm64)}

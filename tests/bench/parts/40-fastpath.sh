@@ -20,18 +20,8 @@ runs=${BENCH_RUNS:-3}
 tmp=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/ovscrash-bench-fastpath.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-fixture_set() {	# arch -> set dir: mkfixture.sh, else the newest complete cached set
-	local d
-	if d=$("$top/fixtures/mkfixture.sh" "$1" 2>/dev/null) && [ -f "$d/.complete" ]; then
-		echo "$d"
-		return
-	fi
-	d=$(ls -td "$cache/fixtures/$1"-*/ 2>/dev/null | while read -r s; do
-		[ -f "$s/.complete" ] && [ -e "$s/lockup/vmcore" ] && { echo "${s%/}"; break; }
-	done)
-	[ -n "$d" ] || { echo "bench-fastpath: no $1 fixture set" >&2; exit 1; }
-	echo "$d"
-}
+bench_name=bench-fastpath
+. "$top/tests/bench/lib.sh"
 fx_amd64=${BENCH_FIXTURES_AMD64:-$(fixture_set amd64)}
 fx_arm64=${BENCH_FIXTURES_ARM64:-$(fixture_set arm64)}
 crash_x86=$("$top/scripts/build-crash.sh" X86_64)

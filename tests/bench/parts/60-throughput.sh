@@ -24,19 +24,8 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 runs=${BENCH_RUNS:-3}
 cache=${OVSCRASH_CACHE:-/var/cache/ovscrash}
 
-fixture_set() {	# arch -> set dir: mkfixture.sh, else the newest complete cached set
-	local d
-	if d=$("$top/fixtures/mkfixture.sh" "$1" 2>/dev/null) && [ -f "$d/.complete" ]; then
-		echo "$d"
-		return
-	fi
-	d=$(ls -td "$cache/fixtures/$1"-6.1.*/ "$cache/fixtures/$1"-*/ 2>/dev/null | while read -r s; do
-		[ -f "$s/.complete" ] && [ -e "$s/lockup/vmcore" ] && { echo "${s%/}"; break; }
-	done)
-	[ -n "$d" ] || { echo "bench-throughput: no $1 fixture set" >&2; exit 1; }
-	echo "bench-throughput: fixtures/mkfixture.sh $1 failed; using the newest complete set $d" >&2
-	echo "$d"
-}
+bench_name=bench-throughput
+. "$top/tests/bench/lib.sh"
 
 fx=${BENCH_FIXTURES_AMD64:-$(fixture_set amd64)}
 crash=$("$top/scripts/build-crash.sh" X86_64)
