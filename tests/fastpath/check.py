@@ -125,8 +125,13 @@ class Check:
         self.symbols = store
         self.standin = os.path.join(self.a.work, "standin-crash")
         with open(self.standin, "w") as f:
-            f.write("#!/bin/sh\n# crash -s VMLINUX DUMP -i CMDFILE: record DUMP, triage nothing\n"
-                    "printf '%s\\n' \"$3\" >>\"$FASTPATH_CALLED\"\n"
+            # the batch's argv is crash [OPTIONS] VMLINUX DUMP -i CMDFILE
+            # (tools.crash_argv): DUMP is the argument before -i, whatever
+            # options come first
+            f.write("#!/bin/sh\n# record DUMP (the argument before -i), triage nothing\n"
+                    "prev=\nfor a in \"$@\"; do\n"
+                    "\tif [ \"$a\" = -i ]; then printf '%s\\n' \"$prev\" >>\"$FASTPATH_CALLED\"; break; fi\n"
+                    "\tprev=$a\ndone\n"
                     "echo 'stand-in crash of tests/fastpath: no triage'\nexit 1\n")
         os.chmod(self.standin, 0o755)
         assert self.fx, "no fixture dumps in the sets given"
