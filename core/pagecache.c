@@ -16,6 +16,12 @@ static int pow2(size_t v)
 	return v && !(v & (v - 1));
 }
 
+/* ways in a set (fewer when the cache is smaller than one set) */
+static size_t ways(const struct oc_pagecache *c)
+{
+	return c->nslots < OC_PAGECACHE_WAYS ? c->nslots : OC_PAGECACHE_WAYS;
+}
+
 int oc_pagecache_init(struct oc_pagecache *c, size_t page_size,
 		      size_t max_bytes, oc_page_reader read, void *ctx)
 {
@@ -28,6 +34,9 @@ int oc_pagecache_init(struct oc_pagecache *c, size_t page_size,
 		n *= 2;
 	c->page_size = page_size;
 	c->nslots = n;
+	/* log2 of the number of sets, once: set_of() runs on every read */
+	while (((size_t)1 << c->set_bits) < n / ways(c))
+		c->set_bits++;
 	c->read = read;
 	c->ctx = ctx;
 	return 0;
@@ -39,20 +48,21 @@ int oc_pagecache_init(struct oc_pagecache *c, size_t page_size,
 static size_t set_of(const struct oc_pagecache *c, uint64_t page)
 {
 	uint64_t h = (page / c->page_size) * 0x9e3779b97f4a7c15ULL;
-	size_t nsets = c->nslots >= OC_PAGECACHE_WAYS ?
-		       c->nslots / OC_PAGECACHE_WAYS : 1;
-	unsigned int bits = 0;
 
-	while (((size_t)1 << bits) < nsets)
-		bits++;
 	/* the product's top bits are the well-mixed ones */
-	return bits ? (size_t)(h >> (64 - bits)) * OC_PAGECACHE_WAYS : 0;
+	return c->set_bits ?
+	       (size_t)(h >> (64 - c->set_bits)) * OC_PAGECACHE_WAYS : 0;
 }
 
-/* ways in a set (fewer when the cache is smaller than one set) */
-static size_t ways(const struct oc_pagecache *c)
+/* the memory, none cached */
+static void release(struct oc_pagecache *c)
 {
-	return c->nslots < OC_PAGECACHE_WAYS ? c->nslots : OC_PAGECACHE_WAYS;
+	free(c->tags);
+	free(c->next);
+	free(c->data);
+	c->tags = NULL;
+	c->next = NULL;
+	c->data = NULL;
 }
 
 static int alloc(struct oc_pagecache *c)
@@ -64,12 +74,7 @@ static int alloc(struct oc_pagecache *c)
 	c->data = malloc(c->nslots * c->page_size);
 	if (c->tags && c->next && c->data)
 		return 0;
-	free(c->tags);
-	free(c->next);
-	free(c->data);
-	c->tags = NULL;
-	c->next = NULL;
-	c->data = NULL;
+	release(c);
 	return -1;
 }
 
@@ -142,11 +147,6 @@ void oc_pagecache_clear(struct oc_pagecache *c)
 
 void oc_pagecache_free(struct oc_pagecache *c)
 {
-	free(c->tags);
-	free(c->next);
-	free(c->data);
-	c->tags = NULL;
-	c->next = NULL;
-	c->data = NULL;
+	release(c);
 	c->hits = c->misses = c->faults = 0;
 }

@@ -28,6 +28,7 @@ typedef int (*oc_page_reader)(void *ctx, uint64_t addr, void *buf, size_t len);
 struct oc_pagecache {
 	size_t page_size;	/* a power of two */
 	size_t nslots;		/* a power of two */
+	unsigned int set_bits;	/* log2 of the sets (nslots / ways) */
 	oc_page_reader read;
 	void *ctx;
 	unsigned char *data;	/* nslots * page_size, NULL until used */
