@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * netns.h - network namespaces and the names users gave them: the nsfs
+ * bind mounts (ip netns add's /run/netns/NAME, /var/run/docker/netns/ID,
+ * a CNI's cni-<uuid>) found in every mount namespace of the dump, whose
+ * root inode is the namespace's inode.  One table for the session (a
+ * dump does not change), built on first use.
+ *
+ * The contract between the netns table (netns.c), the task/cgroup index
+ * (tasks.c) and their users (netdev, vport, triage, the netns command):
+ * fields and functions may be added; none renamed or removed.
+ */
+#ifndef OVSCRASH_NETNS_H
+#define OVSCRASH_NETNS_H
+
+#include <stddef.h>
+#include "target.h"
+
+#define OC_NETNS_NAMES	4	/* names kept per namespace (the rest counted) */
+#define OC_NETNS_PATH	256	/* bytes of a name kept (a longer one is cut, flagged) */
+
+struct oc_netns {
+	oc_addr net;			/* struct net */
+	unsigned int inum;		/* ns.inum, 0 unknown */
+	int listed;			/* on net_namespace_list */
+	int dying;			/* being torn down: off net_namespace_list
+					 * or its count 0 (the reason in state) */
+	long count;			/* its reference count, -1 unknown */
+	int n_names;			/* names kept in names[] */
+	int names_total;		/* distinct names found (>= n_names) */
+	/* mount paths, raw untrusted bytes, NUL-terminated (escape them) */
+	unsigned char names[OC_NETNS_NAMES][OC_NETNS_PATH];
+	int n_devices;			/* devices on its dev_base_head, -1 unknown */
+	char state[96];			/* "listed", "dying: off net_namespace_list, count 0", ... */
+	char err[128];			/* why a part could not be read, "" */
+};
+
+/*
+ * The session's table: every namespace on net_namespace_list, with its
+ * names.  Returns the number of records (*v set), or -1 with @err.
+ */
+int oc_netns_table(const struct oc_netns **v, char *err, size_t n);
+
+/*
+ * The record of the namespace at @net: from the table, else read on
+ * demand (a dying namespace off the list, reached from a device) and
+ * kept.  NULL when @net cannot be read.
+ */
+const struct oc_netns *oc_netns_of(oc_addr net);
+
+/*
+ * The namespace's names for a text column: "pod-a,/var/run/docker/netns/x"
+ * (a /run/netns/ or /var/run/netns/ prefix dropped, bytes escaped), "-"
+ * when it has none; cut to @n with a "+N" count of the names left out.
+ */
+const char *oc_netns_names_text(const struct oc_netns *ns, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tasks.h - who lives in a network namespace: the tasks whose
+ * nsproxy->net_ns is it (pid, comm) and their cgroup paths, cgroup v2's
+ * and every v1 hierarchy's (named ones such as name=systemd included),
+ * where Kubernetes and systemd names (kubepods, docker-<id>.scope,
+ * libpod-...) give away the pod or container.  One index for the session
+ * (one walk of crash's task table), built on first use.
+ *
+ * Part of the contract of netns.h: fields and functions may be added;
+ * none renamed or removed.
+ */
+#ifndef OVSCRASH_TASKS_H
+#define OVSCRASH_TASKS_H
+
+#include <stddef.h>
+#include "target.h"
+
+#define OC_NET_TASKS_LISTED	8	/* tasks kept per namespace (the rest counted) */
+#define OC_TASK_CGROUPS		4	/* hierarchies kept per task */
+#define OC_CG_PATH		512	/* bytes of a cgroup path kept */
+
+struct oc_task_cgroup {
+	char hierarchy[64];		/* "" cgroup v2; v1: "name=systemd", "cpu,cpuacct" */
+	unsigned char path[OC_CG_PATH];	/* raw untrusted bytes, NUL-terminated */
+};
+
+struct oc_net_task {
+	oc_addr task;			/* struct task_struct */
+	int pid;
+	unsigned char comm[17];		/* raw untrusted bytes, NUL-terminated */
+	int n_cgroups;
+	struct oc_task_cgroup cgroups[OC_TASK_CGROUPS];
+};
+
+struct oc_net_tasks {
+	oc_addr net;
+	int total;			/* tasks found in the namespace */
+	int n;				/* kept in t[] (the first by pid) */
+	struct oc_net_task t[OC_NET_TASKS_LISTED];
+	char err[128];			/* why tasks or cgroups were not read, "" */
+};
+
+/*
+ * The tasks in the namespace at @net (threads counted once, by their
+ * thread group leader).  0, or -1 with @out->err.
+ */
+int oc_tasks_of_net(oc_addr net, struct oc_net_tasks *out);
+
+#endif
