@@ -46,6 +46,9 @@ extern struct oc_offsets oc_off;
 #define OC_HAVE(f)	(oc_off.f >= 0)
 
 void oc_offsets_resolve(void);
+/* offsetof(struct @type, @member) from debuginfo, -1 absent; @member may
+ * be a path ("ns.count") or sit in an anonymous union ("len" of qstr) */
+long oc_member_offset(const char *type, const char *member);
 int oc_ovs_offsets_resolve(char *why, size_t n);
 
 /* reads: 0 on success, -1 on failure (never FATAL) */
@@ -93,6 +96,11 @@ int oc_cpu_count(void);
 oc_addr oc_percpu_offset(int cpu);
 int oc_panic_cpu(void);		/* -1 unknown */
 const char *oc_panic_string(char *buf, size_t n);
+
+/* crash's task table: how many tasks it holds, and the @i-th one's
+ * task_struct and pid (0, or -1 when @i is out of range) */
+int oc_task_count(void);
+int oc_task_get(int i, oc_addr *task, int *pid);
 
 /* module lookup: 0 if loaded in the dump; *symbols_loaded set */
 int oc_module_info(const char *name, oc_addr *mod, oc_addr *base, int *symbols_loaded,
