@@ -171,19 +171,20 @@ static int count_dev(oc_addr node, void *arg)
 	return 0;
 }
 
-static void count_devices(struct oc_netns *ns)
+int oc_netns_count_devices(const struct oc_netns *cns)
 {
+	struct oc_netns *ns = (struct oc_netns *)cns;	/* a record of the table */
 	char why[128];
 	int k;
 
-	ns->n_devices = -1;
-	if (!OC_HAVE(net_dev_base_head))
-		return;
+	if (ns->n_devices >= 0 || !OC_HAVE(net_dev_base_head) || oc_cmd_budget_spent())
+		return ns->n_devices;
 	k = oc_list_walk(ns->net + oc_off.net_dev_base_head, count_dev, NULL, why, sizeof(why));
 	if (k >= 0)
 		ns->n_devices = k;
-	else if (!tab.budget.spent)
+	else if (!oc_cmd_budget_spent())
 		snprintf(ns->err, sizeof(ns->err), "dev_base_head: %s", why);
+	return ns->n_devices;
 }
 
 /* the new record of @net, not yet known: kept, index set */
@@ -236,48 +237,111 @@ static int dentry_name(oc_addr d, unsigned char *out, size_t *len, size_t cap)
 }
 
 /*
- * The path of mount @m in its mount namespace, raw bytes into @out (cap
- * OC_NETNS_PATH); 0, or -1 with @why.
+ * The dentries from @d up to (not including) @stop, the root of the
+ * mount above, onto @parts; 0, or -1 with @why.
  */
-static int mount_path(oc_addr m, unsigned char *out, char *why, size_t wn)
+static int climb(oc_addr d, oc_addr stop, oc_addr *parts, int *np, int cap, char *why,
+		 size_t wn)
 {
-	oc_addr parts[PATH_PARTS], parent, d, proot, dp;
-	int np = 0, hops;
-	size_t len = 0;
+	oc_addr dp;
 
-	for (hops = 0;; hops++) {
-		if (hops == PATH_MOUNTS) {
-			snprintf(why, wn, "more than %d mounts deep", PATH_MOUNTS);
+	while (d && d != stop) {
+		if (*np == cap) {
+			snprintf(why, wn, "more than %d path components", PATH_PARTS);
 			return -1;
 		}
-		if (oc_read_ulong(m + lo.mnt_parent, &parent) || !parent) {
-			snprintf(why, wn, "mount %lx: mnt_parent unreadable", m);
-			return -1;
-		}
-		if (parent == m)	/* the namespace's root mount */
-			break;
-		if (oc_read_ulong(m + lo.mnt_mountpoint, &d) ||
-		    oc_read_ulong(parent + lo.mnt_mnt + lo.vfs_root, &proot)) {
-			snprintf(why, wn, "mount %lx: mountpoint unreadable", m);
-			return -1;
-		}
-		while (d && d != proot) {
-			if (np == PATH_PARTS) {
-				snprintf(why, wn, "more than %d path components", PATH_PARTS);
-				return -1;
-			}
-			parts[np++] = d;
-			if (oc_read_ulong(d + lo.d_parent, &dp) || dp == d)
-				break;	/* a filesystem's root: no higher */
-			d = dp;
-		}
-		m = parent;
+		parts[(*np)++] = d;
+		if (oc_read_ulong(d + lo.d_parent, &dp) || dp == d)
+			break;	/* a filesystem's root: no higher */
+		d = dp;
 	}
+	return 0;
+}
+
+/* the mountpoint of @m and the root of its parent @parent (0 when @m is
+ * its namespace's root mount); 0, or -1 with @why */
+static int mount_up(oc_addr m, oc_addr *parent, oc_addr *d, oc_addr *proot, char *why,
+		    size_t wn)
+{
+	if (oc_read_ulong(m + lo.mnt_parent, parent) || !*parent) {
+		snprintf(why, wn, "mount %lx: mnt_parent unreadable", m);
+		return -1;
+	}
+	if (*parent == m) {
+		*parent = 0;
+		return 0;
+	}
+	if (oc_read_ulong(m + lo.mnt_mountpoint, d) ||
+	    oc_read_ulong(*parent + lo.mnt_mnt + lo.vfs_root, proot)) {
+		snprintf(why, wn, "mount %lx: mountpoint unreadable", m);
+		return -1;
+	}
+	return 0;
+}
+
+/* the names of @parts, last first, after @out's @len bytes */
+static int join(const oc_addr *parts, int np, unsigned char *out, size_t *len, char *why,
+		size_t wn)
+{
 	while (np--)
-		if (dentry_name(parts[np], out, &len, OC_NETNS_PATH)) {
+		if (dentry_name(parts[np], out, len, OC_NETNS_PATH)) {
 			snprintf(why, wn, "dentry %lx: name unreadable or too long", parts[np]);
 			return -1;
 		}
+	return 0;
+}
+
+/*
+ * The path of mount @m in its mount namespace, raw bytes into @out (cap
+ * OC_NETNS_PATH); 0, or -1 with @why.  The path of the mount above is
+ * kept for the next call: the nsfs mounts of a namespace sit mostly in
+ * one directory (/run/netns), so most calls read only their own last
+ * component.  (A dump does not change: what was read stays true.)
+ */
+static int mount_path(oc_addr m, unsigned char *out, char *why, size_t wn)
+{
+	static struct {
+		oc_addr mount;
+		size_t len;
+		unsigned char path[OC_NETNS_PATH];
+	} above;
+	oc_addr parts[PATH_PARTS], parent, d, proot, top;
+	int np = 0, hops;
+	size_t len = 0;
+
+	if (mount_up(m, &parent, &d, &proot, why, wn))
+		return -1;
+	if (!parent) {
+		memcpy(out, "/", 2);
+		return 0;
+	}
+	if (climb(d, proot, parts, &np, PATH_PARTS, why, wn))
+		return -1;
+	if (above.mount != parent) {
+		int k = 0;
+
+		above.mount = 0;
+		for (top = parent, hops = 0; ; hops++) {
+			if (hops == PATH_MOUNTS) {
+				snprintf(why, wn, "more than %d mounts deep", PATH_MOUNTS);
+				return -1;
+			}
+			if (mount_up(top, &top, &d, &proot, why, wn))
+				return -1;
+			if (!top)
+				break;
+			if (climb(d, proot, parts + np, &k, PATH_PARTS - np, why, wn))
+				return -1;
+		}
+		above.len = 0;
+		if (join(parts + np, k, above.path, &above.len, why, wn))
+			return -1;
+		above.mount = parent;
+	}
+	memcpy(out, above.path, above.len);
+	len = above.len;
+	if (join(parts, np, out, &len, why, wn))
+		return -1;
 	if (!len)
 		out[len++] = '/';
 	out[len] = '\0';
@@ -508,9 +572,9 @@ static int add_listed(oc_addr node, void *arg)
 		return 1;
 	tab.n++;
 	ns->listed = 1;
+	ns->n_devices = -1;	/* counted on demand */
 	read_inum(ns);
 	read_count(ns);
-	count_devices(ns);
 	return oc_cmd_budget_spent();
 }
 

@@ -51,6 +51,7 @@ static void fill(struct oc_netns_row *r, const struct oc_netns *ns)
 {
 	memset(r, 0, sizeof(*r));
 	r->ns = ns;
+	oc_netns_count_devices(ns);
 	if (oc_tasks_of_net && !oc_cmd_budget_spent())
 		r->tasks_read = !oc_tasks_of_net(ns->net, &r->tasks);
 	holder(r);
