@@ -59,93 +59,125 @@ static json_object *json_task(const struct oc_net_task *t)
 	return o;
 }
 
-void oc_tasks_print(int json)
+static void print_json(json_object *doc)
+{
+	fprintf(fp, "%s\n", json_object_to_json_string_ext(doc,
+		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(doc);
+}
+
+static json_object *json_stats(const struct oc_tasks_stats *st)
+{
+	json_object *s = json_object_new_object();
+
+	json_object_object_add(s, "tasks", json_object_new_int(st->tasks));
+	json_object_object_add(s, "leaders", json_object_new_int(st->leaders));
+	json_object_object_add(s, "no_nsproxy", json_object_new_int(st->no_nsproxy));
+	json_object_object_add(s, "unreadable", json_object_new_int(st->unreadable));
+	json_object_object_add(s, "indexed", json_object_new_int(st->indexed));
+	json_object_object_add(s, "namespaces", json_object_new_int(st->namespaces));
+	return s;
+}
+
+static void text_net(const struct oc_net_tasks *nt)
+{
+	char b[4 * OC_CG_PATH + 1], ten[160];
+	int k, c;
+
+	fprintf(fp, "net 0x%lx inode %u tasks %d%s%s\n", nt->net,
+		net_inum(nt->net), nt->total, nt->err[0] ? "  ERROR " : "",
+		nt->err);
+	for (k = 0; k < nt->n; k++) {
+		const struct oc_net_task *t = &nt->t[k];
+
+		fprintf(fp, "  pid %d comm \"%s\" task 0x%lx\n", t->pid,
+			esc(t->comm, sizeof(t->comm), b, sizeof(b)), t->task);
+		for (c = 0; c < t->n_cgroups; c++) {
+			const struct oc_task_cgroup *g = &t->cgroups[c];
+			int has = oc_cg_tenant((const char *)g->path, ten,
+					       sizeof(ten));
+
+			esc(g->path, sizeof(g->path), b, sizeof(b));
+			fprintf(fp, "    cgroup %s %s%s%s\n",
+				g->hierarchy[0] ? g->hierarchy : "v2", b,
+				has ? "  " : "", has ? ten : "");
+		}
+	}
+	if (nt->total > nt->n)
+		fprintf(fp, "  +%d more\n", nt->total - nt->n);
+}
+
+static json_object *json_net(const struct oc_net_tasks *nt)
+{
+	json_object *o = json_object_new_object(), *ts = json_object_new_array();
+	char b[32];
+	int k;
+
+	snprintf(b, sizeof(b), "0x%lx", nt->net);
+	json_object_object_add(o, "net", json_object_new_string(b));
+	json_object_object_add(o, "inode", json_object_new_int64(net_inum(nt->net)));
+	json_object_object_add(o, "total", json_object_new_int(nt->total));
+	for (k = 0; k < nt->n; k++)
+		json_object_array_add(ts, json_task(&nt->t[k]));
+	json_object_object_add(o, "tasks", ts);
+	json_object_object_add(o, "error", nt->err[0] ?
+			       json_object_new_string(nt->err) : NULL);
+	return o;
+}
+
+void oc_tasks_print(int json, int stats_only)
 {
 	struct oc_tasks_stats st;
 	struct oc_net_tasks *nt;
 	const oc_addr *nets;
 	json_object *doc = NULL, *arr = NULL;
-	char err[160], b[4 * OC_CG_PATH + 1], ten[160];
-	int n, i, k, c;
+	char err[160];
+	int n, i;
 
-	if (!(nt = malloc(sizeof(*nt))))
-		error(FATAL, "ovstasks: out of memory\n");
 	n = oc_tasks_nets(&nets, err, sizeof(err));
-	if (json) {
-		doc = json_object_new_object();
-		arr = json_object_new_array();
-	}
 	if (n < 0) {
-		if (json) {
-			json_object_object_add(doc, "error", json_object_new_string(err));
-			json_object_put(arr);
-			fprintf(fp, "%s\n", json_object_to_json_string_ext(doc,
-				JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-			json_object_put(doc);
-		} else {
+		if (!json) {
 			fprintf(fp, "ovstasks: %s\n", err);
+			return;
 		}
-		free(nt);
+		doc = json_object_new_object();
+		json_object_object_add(doc, "error", json_object_new_string(err));
+		print_json(doc);
 		return;
 	}
 	oc_tasks_stats(&st, err, sizeof(err));
-	if (!json)
-		fprintf(fp, "tasks %d, thread group leaders %d (no nsproxy %d, "
-			"unreadable %d), in %d namespaces\n", st.tasks, st.leaders,
-			st.no_nsproxy, st.unreadable, st.namespaces);
-	for (i = 0; i < n; i++) {
-		json_object *o, *ts;
-
-		oc_tasks_of_net(nets[i], nt);
-		if (!json) {
-			fprintf(fp, "net 0x%lx inode %u tasks %d%s%s\n", nets[i],
-				net_inum(nets[i]), nt->total, nt->err[0] ? "  ERROR " : "",
-				nt->err);
-			for (k = 0; k < nt->n; k++) {
-				const struct oc_net_task *t = &nt->t[k];
-
-				fprintf(fp, "  pid %d comm \"%s\" task 0x%lx\n", t->pid,
-					esc(t->comm, sizeof(t->comm), b, sizeof(b)), t->task);
-				for (c = 0; c < t->n_cgroups; c++) {
-					const struct oc_task_cgroup *g = &t->cgroups[c];
-
-					esc(g->path, sizeof(g->path), b, sizeof(b));
-					fprintf(fp, "    cgroup %s %s%s%s\n",
-						g->hierarchy[0] ? g->hierarchy : "v2", b,
-						oc_cg_tenant(b, ten, sizeof(ten)) ? "  " : "",
-						ten);
-				}
-			}
-			if (nt->total > nt->n)
-				fprintf(fp, "  +%d more\n", nt->total - nt->n);
-			continue;
-		}
-		o = json_object_new_object();
-		snprintf(b, sizeof(b), "0x%lx", nets[i]);
-		json_object_object_add(o, "net", json_object_new_string(b));
-		json_object_object_add(o, "inode", json_object_new_int64(net_inum(nets[i])));
-		json_object_object_add(o, "total", json_object_new_int(nt->total));
-		ts = json_object_new_array();
-		for (k = 0; k < nt->n; k++)
-			json_object_array_add(ts, json_task(&nt->t[k]));
-		json_object_object_add(o, "tasks", ts);
-		json_object_object_add(o, "error", nt->err[0] ?
-				       json_object_new_string(nt->err) : NULL);
-		json_object_array_add(arr, o);
-	}
 	if (json) {
-		json_object *s = json_object_new_object();
-
-		json_object_object_add(s, "tasks", json_object_new_int(st.tasks));
-		json_object_object_add(s, "leaders", json_object_new_int(st.leaders));
-		json_object_object_add(s, "no_nsproxy", json_object_new_int(st.no_nsproxy));
-		json_object_object_add(s, "unreadable", json_object_new_int(st.unreadable));
-		json_object_object_add(s, "namespaces", json_object_new_int(st.namespaces));
-		json_object_object_add(doc, "stats", s);
-		json_object_object_add(doc, "netns", arr);
-		fprintf(fp, "%s\n", json_object_to_json_string_ext(doc,
-			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		doc = json_object_new_object();
+		json_object_object_add(doc, "stats", json_stats(&st));
+		json_object_object_add(doc, "error", NULL);
+	} else {
+		fprintf(fp, "tasks %d, thread group leaders %d (no nsproxy %d, "
+			"unreadable %d), %d indexed in %d namespaces\n", st.tasks,
+			st.leaders, st.no_nsproxy, st.unreadable, st.indexed,
+			st.namespaces);
+	}
+	if (stats_only) {
+		if (json)
+			print_json(doc);
+		return;
+	}
+	/* malloc, not GETBUF (see cmd_picktx) */
+	if (!(nt = malloc(sizeof(*nt)))) {
 		json_object_put(doc);
+		error(FATAL, "ovstasks: out of memory\n");
+	}
+	if (json)
+		arr = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		oc_tasks_of_net(nets[i], nt);
+		if (json)
+			json_object_array_add(arr, json_net(nt));
+		else
+			text_net(nt);
 	}
 	free(nt);
+	if (json) {
+		json_object_object_add(doc, "netns", arr);
+		print_json(doc);
+	}
 }

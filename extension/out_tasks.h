@@ -3,7 +3,8 @@
 #ifndef OVSCRASH_OUT_TASKS_H
 #define OVSCRASH_OUT_TASKS_H
 
-/* every namespace with tasks, its tasks and their cgroups; text or JSON */
-void oc_tasks_print(int json);
+/* every namespace with tasks, its tasks and their cgroups (with
+ * @stats_only, the index walk's counts alone); text or JSON */
+void oc_tasks_print(int json, int stats_only);
 
 #endif

@@ -156,9 +156,10 @@ static char *help_triage[] = {
 static char *help_ovstasks[] = {
 	"ovstasks",
 	"tasks and cgroups of each network namespace (the index netns uses)",
-	"[-B n[,s]] [-j]",
+	"[-s] [-B n[,s]] [-j]",
 	"  Every network namespace that holds a thread group leader, with the",
 	"  first tasks by pid and their cgroup v2 and v1 paths.",
+	"    -s          only the index walk's counts (no cgroups read)",
 	HELP_BUDGET,
 	"    -j          print one JSON document",
 	NULL
@@ -189,6 +190,7 @@ void __attribute__((destructor)) ovscrash_fini(void)
 
 struct cmd_opts {
 	int json;
+	int stats;			/* ovstasks -s */
 	char *dbg, *module;
 	char *budget;			/* -B n[,s], NULL: $OVSCRASH_BUDGET */
 	struct oc_netdev_filter nd;	/* netdev's -a -n -N -i [address] */
@@ -208,6 +210,7 @@ static void parse_opts(const char *optstr, struct cmd_opts *o)
 	while ((c = getopt(argcnt, args, (char *)optstr)) != EOF) {
 		switch (c) {
 		case 'j': o->json = 1; break;
+		case 's': o->stats = 1; break;
 		case 'a': o->nd.anomalies = 1; break;
 		case 'd': o->dbg = optarg; break;
 		case 'N': o->nd.name = optarg; break;
@@ -330,7 +333,7 @@ static void cmd_ovstasks(void)
 {
 	struct cmd_opts opt;
 
-	parse_opts("B:j", &opt);
-	oc_tasks_print(opt.json);
+	parse_opts("sB:j", &opt);
+	oc_tasks_print(opt.json, opt.stats);
 	oc_session_command_done("ovstasks");
 }
