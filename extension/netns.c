@@ -53,38 +53,38 @@ static void layouts_resolve(void)
 	if (lo.done)
 		return;
 	oc_offsets_resolve();
-	lo.task_nsproxy = oc_member_offset("task_struct", "nsproxy");
-	lo.nsp_mnt_ns = oc_member_offset("nsproxy", "mnt_ns");
-	lo.mntns_list = oc_member_offset("mnt_namespace", "list");
+	lo.task_nsproxy = oc_member_path_offset("task_struct", "nsproxy");
+	lo.nsp_mnt_ns = oc_member_path_offset("nsproxy", "mnt_ns");
+	lo.mntns_list = oc_member_path_offset("mnt_namespace", "list");
 	if (!HAVE(mntns_list))	/* 6.8+: an rbtree */
-		lo.mntns_mounts = oc_member_offset("mnt_namespace", "mounts");
+		lo.mntns_mounts = oc_member_path_offset("mnt_namespace", "mounts");
 	else
 		lo.mntns_mounts = -1;
-	lo.mnt_list = oc_member_offset("mount", "mnt_list");
-	lo.mnt_node = HAVE(mntns_mounts) ? oc_member_offset("mount", "mnt_node") : -1;
-	lo.mnt_parent = oc_member_offset("mount", "mnt_parent");
-	lo.mnt_mountpoint = oc_member_offset("mount", "mnt_mountpoint");
-	lo.mnt_mnt = oc_member_offset("mount", "mnt");
-	lo.vfs_root = oc_member_offset("vfsmount", "mnt_root");
-	lo.vfs_sb = oc_member_offset("vfsmount", "mnt_sb");
-	lo.sb_magic = oc_member_offset("super_block", "s_magic");
-	lo.d_parent = oc_member_offset("dentry", "d_parent");
-	lo.d_name_len = oc_member_offset("dentry", "d_name.len");
-	lo.d_name_name = oc_member_offset("dentry", "d_name.name");
-	qstr_name = oc_member_offset("qstr", "name");
+	lo.mnt_list = oc_member_path_offset("mount", "mnt_list");
+	lo.mnt_node = HAVE(mntns_mounts) ? oc_member_path_offset("mount", "mnt_node") : -1;
+	lo.mnt_parent = oc_member_path_offset("mount", "mnt_parent");
+	lo.mnt_mountpoint = oc_member_path_offset("mount", "mnt_mountpoint");
+	lo.mnt_mnt = oc_member_path_offset("mount", "mnt");
+	lo.vfs_root = oc_member_path_offset("vfsmount", "mnt_root");
+	lo.vfs_sb = oc_member_path_offset("vfsmount", "mnt_sb");
+	lo.sb_magic = oc_member_path_offset("super_block", "s_magic");
+	lo.d_parent = oc_member_path_offset("dentry", "d_parent");
+	lo.d_name_len = oc_member_path_offset("dentry", "d_name.len");
+	lo.d_name_name = oc_member_path_offset("dentry", "d_name.name");
+	qstr_name = oc_member_path_offset("qstr", "name");
 	if (!HAVE(d_name_name) && qstr_name >= 0 &&
-	    (lo.d_name_name = oc_member_offset("dentry", "d_name")) >= 0)
+	    (lo.d_name_name = oc_member_path_offset("dentry", "d_name")) >= 0)
 		lo.d_name_name += qstr_name;
-	lo.d_inode = oc_member_offset("dentry", "d_inode");
-	lo.i_ino = oc_member_offset("inode", "i_ino");
-	lo.i_private = oc_member_offset("inode", "i_private");
-	lo.nsc_ops = oc_member_offset("ns_common", "ops");
+	lo.d_inode = oc_member_path_offset("dentry", "d_inode");
+	lo.i_ino = oc_member_path_offset("inode", "i_ino");
+	lo.i_private = oc_member_path_offset("inode", "i_private");
+	lo.nsc_ops = oc_member_path_offset("ns_common", "ops");
 	/* the count: net.ns.count since 5.12 (ns_common.count), net.count
 	 * before */
-	lo.nsc_count = oc_member_offset("ns_common", "count");
-	lo.net_count = HAVE(nsc_count) ? -1 : oc_member_offset("net", "count");
-	lo.rb_left = oc_member_offset("rb_node", "rb_left");
-	lo.rb_right = oc_member_offset("rb_node", "rb_right");
+	lo.nsc_count = oc_member_path_offset("ns_common", "count");
+	lo.net_count = HAVE(nsc_count) ? -1 : oc_member_path_offset("net", "count");
+	lo.rb_left = oc_member_path_offset("rb_node", "rb_left");
+	lo.rb_right = oc_member_path_offset("rb_node", "rb_right");
 	lo.netns_ops = oc_sym_value("netns_operations");
 	lo.done = 1;
 }
@@ -492,8 +492,9 @@ static int cmp_str(const void *a, const void *b)
 static void find_names(void)
 {
 	struct oc_addrmap nsps = { 0 }, mnss = { 0 };
-	oc_addr task, nsp, mns, init_nsp;
-	int i, k, pid, ntasks = oc_task_count();
+	struct oc_task_ref t;
+	oc_addr nsp, mns, init_nsp;
+	int i, k, ntasks = oc_task_count();
 
 	if (!HAVE(nsp_mnt_ns) || !HAVE(mnt_parent) || !HAVE(mnt_mountpoint) ||
 	    !HAVE(mnt_mnt) || !HAVE(vfs_root) || !HAVE(vfs_sb) || !HAVE(sb_magic) ||
@@ -513,13 +514,13 @@ static void find_names(void)
 		if (i < 0) {
 			nsp = init_nsp;
 		} else {
-			if (!HAVE(task_nsproxy) || oc_task_get(i, &task, &pid))
+			if (!HAVE(task_nsproxy) || oc_task_get(i, &t))
 				break;
 			if (oc_budget_charge(oc_cmd_budget(), 1)) {
 				oc_budget_stopped_at(oc_cmd_budget(), "the task table after %d tasks", i);
 				break;
 			}
-			if (oc_read_ulong(task + lo.task_nsproxy, &nsp))
+			if (oc_read_ulong(t.task + lo.task_nsproxy, &nsp))
 				continue;
 		}
 		if (!nsp || !oc_is_kvaddr(nsp) || oc_addrmap_get(&nsps, nsp) >= 0)
@@ -643,6 +644,16 @@ int oc_netns_table(const struct oc_netns **v, char *err, size_t n)
 		return -1;
 	}
 	return tab.n;
+}
+
+int oc_netns_kept(void)
+{
+	return tab.built ? tab.n + tab.nextra : 0;
+}
+
+const struct oc_netns *oc_netns_kept_at(int i)
+{
+	return i < oc_netns_kept() ? rec_at(i) : NULL;
 }
 
 const struct oc_netns *oc_netns_known(oc_addr net)

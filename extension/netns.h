@@ -64,6 +64,13 @@ const char *oc_netns_names_text(const struct oc_netns *ns, char *buf, size_t n);
 const struct oc_netns *oc_netns_known(oc_addr net);
 
 /*
+ * Every record kept: the table's, then those read on demand (off the
+ * list), in the order met.  oc_netns_kept() is their number (no build).
+ */
+int oc_netns_kept(void);
+const struct oc_netns *oc_netns_kept_at(int i);
+
+/*
  * The namespace a user named: "ffff8e4b..." / "0xffff..." (struct net
  * address), an inode (decimal), or a name (a whole path, or what follows
  * /run/netns/).  NULL with @err when none matches.

@@ -50,7 +50,7 @@ static void oc_bitfield_span(const char *st, const char *mb, long *off,
 	*size = smd.bitsize / 8;
 }
 
-long oc_member_offset(const char *type, const char *member)
+long oc_member_path_offset(const char *type, const char *member)
 {
 	long v = strchr(member, '.') ? -1 :
 		 MEMBER_OFFSET((char *)type, (char *)member);
@@ -651,6 +651,46 @@ oc_addr oc_percpu_offset(int cpu)
 	return kt->__per_cpu_offset[cpu];
 }
 
+/*
+ * Crash's task table, as crash built it when the session started (from
+ * the dump's pid hash/idr and each CPU's idle task): threads included,
+ * one entry each.  tasks.c indexes it by network namespace.
+ */
+int oc_task_count(void)
+{
+	return RUNNING_TASKS() > 0 ? (int)RUNNING_TASKS() : 0;
+}
+
+int oc_task_get(int i, struct oc_task_ref *t)
+{
+	struct task_context *tc;
+
+	if (i < 0 || i >= oc_task_count() || !FIRST_CONTEXT())
+		return -1;
+	tc = FIRST_CONTEXT() + i;
+	t->task = tc->task;
+	t->pid = (long)tc->pid;
+	memcpy(t->comm, tc->comm, sizeof(t->comm) - 1);
+	t->comm[sizeof(t->comm) - 1] = '\0';
+	return 0;
+}
+
+/* layouts for a walker's own table (tasks.c): -1 when absent */
+long oc_member_offset(const char *st, const char *mb)
+{
+	return MEMBER_OFFSET((char *)st, (char *)mb);
+}
+
+long oc_member_size(const char *st, const char *mb)
+{
+	return MEMBER_SIZE((char *)st, (char *)mb);
+}
+
+long oc_struct_size(const char *st)
+{
+	return STRUCT_SIZE((char *)st);
+}
+
 int oc_panic_cpu(void)
 {
 	struct task_context *tc;
@@ -680,22 +720,6 @@ const char *oc_panic_string(char *buf, size_t n)
 	tmp[sizeof(tmp) - 1] = '\0';
 	snprintf(buf, n, "%s", strip_linefeeds(tmp));
 	return buf;
-}
-
-int oc_task_count(void)
-{
-	return (int)RUNNING_TASKS();
-}
-
-int oc_task_get(int i, oc_addr *task, int *pid)
-{
-	struct task_context *tc;
-
-	if (i < 0 || i >= (int)RUNNING_TASKS() || !(tc = FIRST_CONTEXT() + i))
-		return -1;
-	*task = tc->task;
-	*pid = (int)tc->pid;
-	return 0;
 }
 
 int oc_module_info(const char *name, oc_addr *mod, oc_addr *base, int *symbols_loaded,

@@ -47,8 +47,9 @@ extern struct oc_offsets oc_off;
 
 void oc_offsets_resolve(void);
 /* offsetof(struct @type, @member) from debuginfo, -1 absent; @member may
- * be a path ("ns.count") or sit in an anonymous union ("len" of qstr) */
-long oc_member_offset(const char *type, const char *member);
+ * be a path ("ns.count") or sit in an anonymous union ("len" of qstr):
+ * what crash's tables do not resolve is asked of gdb */
+long oc_member_path_offset(const char *type, const char *member);
 int oc_ovs_offsets_resolve(char *why, size_t n);
 
 /* reads: 0 on success, -1 on failure (never FATAL) */
@@ -94,13 +95,24 @@ const char *oc_crash_version(void);
 const char *oc_machine(void);	/* "x86_64" / "arm64" (crash's MACHINE_TYPE) */
 int oc_cpu_count(void);
 oc_addr oc_percpu_offset(int cpu);
+
+/* crash's task table: every task of the dump (threads and each CPU's
+ * idle task included), by index 0 .. oc_task_count()-1 */
+struct oc_task_ref {
+	oc_addr task;			/* struct task_struct */
+	long pid;
+	unsigned char comm[17];		/* raw untrusted bytes, NUL-terminated */
+};
+int oc_task_count(void);
+int oc_task_get(int i, struct oc_task_ref *t);
+
+/* a member's offset/size, a struct's size, asked of the debuginfo by
+ * name (for a walker's own offsets, tasks.c); -1 when absent */
+long oc_member_offset(const char *st, const char *mb);
+long oc_member_size(const char *st, const char *mb);
+long oc_struct_size(const char *st);
 int oc_panic_cpu(void);		/* -1 unknown */
 const char *oc_panic_string(char *buf, size_t n);
-
-/* crash's task table: how many tasks it holds, and the @i-th one's
- * task_struct and pid (0, or -1 when @i is out of range) */
-int oc_task_count(void);
-int oc_task_get(int i, oc_addr *task, int *pid);
 
 /* module lookup: 0 if loaded in the dump; *symbols_loaded set */
 int oc_module_info(const char *name, oc_addr *mod, oc_addr *base, int *symbols_loaded,
