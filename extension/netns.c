@@ -22,6 +22,7 @@
 #include "session.h"
 #include "walk.h"
 #include "../core/addrmap.h"
+#include "../core/nsname.h"
 #include "../core/strutil.h"
 
 #include <stdio.h>
@@ -684,50 +685,16 @@ const struct oc_budget *oc_netns_budget(const char **w)
 	return &tab.budget;
 }
 
-/* the name as shown in a column: ip netns's own directory dropped */
-static const char *short_name(const unsigned char *path)
-{
-	static const char *const dirs[] = { "/run/netns/", "/var/run/netns/" };
-	size_t i, l;
-
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		l = strlen(dirs[i]);
-		if (!strncmp((const char *)path, dirs[i], l) && path[l])
-			return (const char *)path + l;
-	}
-	return (const char *)path;
-}
-
 const char *oc_netns_names_text(const struct oc_netns *ns, char *buf, size_t n)
 {
-	char esc[OC_NETNS_PATH * 4 + 1], more[16];
-	size_t len = 0, need;
-	int i, shown = 0;
+	const char *v[OC_NETNS_NAMES] = { NULL };
+	int i;
 
-	if (!n)
-		return buf;
-	buf[0] = '\0';
-	if (!ns || !ns->names_total) {
-		snprintf(buf, n, "-");
-		return buf;
-	}
-	for (i = 0; i < ns->n_names; i++) {
-		oc_path(short_name(ns->names[i]), esc, sizeof(esc));
-		need = strlen(esc) + (shown ? 1 : 0);
-		/* room for it and a "+N" of those after it */
-		if (len + need + (i + 1 < ns->names_total ? 12 : 0) >= n)
-			break;
-		len += snprintf(buf + len, n - len, "%s%s", shown ? "," : "", esc);
-		shown++;
-	}
-	if (shown < ns->names_total) {
-		snprintf(more, sizeof(more), "+%d", ns->names_total - shown);
-		if (len + strlen(more) < n)
-			snprintf(buf + len, n - len, "%s", more);
-		else if (!shown)
-			snprintf(buf, n, "%s", n > strlen(more) ? more : "+");
-	}
-	return buf;
+	if (!ns)
+		return oc_ns_names_text(v, 0, 0, buf, n);
+	for (i = 0; i < ns->n_names && i < OC_NETNS_NAMES; i++)
+		v[i] = (const char *)ns->names[i];
+	return oc_ns_names_text(v, i, ns->names_total, buf, n);
 }
 
 const struct oc_netns *oc_netns_find(const char *arg, char *err, size_t n)
@@ -758,7 +725,7 @@ const struct oc_netns *oc_netns_find(const char *arg, char *err, size_t n)
 		ns = rec_at(i);
 		for (k = 0; k < ns->n_names; k++)
 			if (!strcmp((const char *)ns->names[k], arg) ||
-			    !strcmp(short_name(ns->names[k]), arg))
+			    !strcmp(oc_ns_short_name((const char *)ns->names[k]), arg))
 				return ns;
 	}
 	snprintf(err, n, "netns: \"%s\": no network namespace with that address, inode "

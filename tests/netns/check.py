@@ -96,6 +96,18 @@ def checks(s, arch, crash, ext, scen_dir, scen):
         return
     rows = doc["netns -j"]["namespaces"]
     by_inode = {x["inode"]: x for x in rows}
+    named = [x for x in rows if x["names"]]
+    # the second session, once the rows are known: crash's counts, and
+    # each namespace asked for by address, inode, path and name
+    count_cmds = [f"struct net.{mb} {x['address'][2:]}" for x in rows for mb in ("ns.count", "count")]
+    want = {}
+    for x in rows:
+        for arg in (x["address"][2:], x["address"], str(x["inode"])):
+            want[f"netns -j {arg}"] = x["address"]
+    for x in named:
+        for arg in (x["names"][0], short(x["names"][0])):
+            want[f"netns -j {arg}"] = x["address"]
+    o = run_crash(crash, vmlinux, vmcore, count_cmds + list(want), ext=ext)
 
     def table():
         crash_nets = sorted(int(x, 16) for x in
@@ -149,10 +161,6 @@ def checks(s, arch, crash, ext, scen_dir, scen):
         for x in rows:
             if x["listed"]:
                 eq(x["devices"], per.get(x["inode"], 0), f"devices of {x['inode']} (netdev -j)")
-        cmds2 = []
-        for x in rows:
-            cmds2 += [f"struct net.ns.count {x['address'][2:]}", f"struct net.count {x['address'][2:]}"]
-        o = run_crash(crash, vmlinux, vmcore, cmds2)
         for x in rows:
             a = x["address"][2:]
             want = refcount(o.get(f"struct net.ns.count {a}"))
@@ -197,21 +205,9 @@ def checks(s, arch, crash, ext, scen_dir, scen):
             shown_everywhere)
 
     def select():
-        named = [x for x in rows if x["names"]]
-        cmds3 = []
-        for x in rows:
-            cmds3 += [f"netns -j {x['address'][2:]}", f"netns -j {x['address']}",
-                      f"netns -j {x['inode']}"]
-        for x in named:
-            cmds3 += [f"netns -j {x['names'][0]}", f"netns -j {short(x['names'][0])}"]
-        o = run_crash(crash, vmlinux, vmcore, cmds3, ext=ext)
-        want = {c: x["address"] for x in rows for c in cmds3 if c.endswith(
-            (" " + x["address"][2:], " " + x["address"], f" {x['inode']}"))}
-        want.update({c: x["address"] for x in named
-                     for c in (f"netns -j {x['names'][0]}", f"netns -j {short(x['names'][0])}")})
-        for c in cmds3:
+        for c, addr in want.items():
             d = js(o[c])
-            eq([y["address"] for y in d["namespaces"]], [want[c]], c)
+            eq([y["address"] for y in d["namespaces"]], [addr], c)
     s.check(f"{A}: netns ADDRESS | 0xADDRESS | INODE | PATH | NAME selects that namespace",
             select)
 
