@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define NSFS_MAGIC	0x6e736673UL
 #define NAMES_SEEN	64	/* distinct names compared per namespace */
@@ -109,6 +110,7 @@ static struct {
 	int listed_complete;		/* the whole of net_namespace_list read */
 	struct oc_budget budget;	/* the build's own */
 	char warn[1024];
+	int mnt_namespaces, nsfs_mounts;	/* walked, met (OVSCRASH_TIMING) */
 } tab;
 
 static struct oc_netns *rec_at(int i)
@@ -415,6 +417,7 @@ static void mount_seen(oc_addr m)
 		warn("%s %lx: %s", "nsfs mount", m, why);
 		return;
 	}
+	tab.nsfs_mounts++;
 	if (mount_path(m, path, why, sizeof(why))) {
 		warn("%s %lx: %s", "nsfs mount", m, why);
 		return;
@@ -531,6 +534,7 @@ static void find_names(void)
 		    oc_addrmap_get(&mnss, mns) >= 0)
 			continue;
 		oc_addrmap_put(&mnss, mns, 1);
+		tab.mnt_namespaces++;
 		walk_mnt_ns(mns);
 	}
 	oc_addrmap_free(&nsps);
@@ -593,12 +597,25 @@ void oc_netns_forget(void)
 	memset(&tab, 0, sizeof(tab));
 }
 
+static double ms_since(clockid_t clk, const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(clk, &t);
+	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
 static void build(void)
 {
 	struct oc_budget saved = oc_sess.budget;
+	struct timespec wall, cpu;
+	unsigned long hits = oc_sess.pages.hits, misses = oc_sess.pages.misses;
 	oc_addr head;
 	char why[128];
 	int cap = 0, i, k;
+
+	clock_gettime(CLOCK_MONOTONIC, &wall);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
 
 	oc_netns_forget();
 	layouts_resolve();
@@ -626,6 +643,14 @@ static void build(void)
 	oc_sess.budget = saved;
 	tab.built = 1;
 	tab.seq = oc_sess.command_seq;
+	/* the table's share of the command that built it (stderr, as the
+	 * command's own OVSCRASH_TIMING line) */
+	if (getenv("OVSCRASH_TIMING"))
+		fprintf(stderr, "OVSCRASH_TIMING netns-table wall_ms %.3f cpu_ms %.3f "
+			"pages_read %lu page_hits %lu namespaces %d mount_namespaces %d "
+			"nsfs_mounts %d\n", ms_since(CLOCK_MONOTONIC, &wall),
+			ms_since(CLOCK_PROCESS_CPUTIME_ID, &cpu), oc_sess.pages.misses - misses,
+			oc_sess.pages.hits - hits, tab.n, tab.mnt_namespaces, tab.nsfs_mounts);
 }
 
 /* built, and complete or built by this command (a cut table is built
