@@ -691,6 +691,7 @@ const struct oc_netns *oc_netns_of(oc_addr net)
 {
 	const struct oc_netns *ns;
 	uint32_t probe;
+	oc_addr ops;
 
 	if (!net)
 		return NULL;
@@ -699,6 +700,11 @@ const struct oc_netns *oc_netns_of(oc_addr net)
 		return ns;
 	if (!OC_HAVE(net_ns) || !OC_HAVE(ns_inum) ||
 	    oc_read_u32(net + oc_off.net_ns + oc_off.ns_inum, &probe))
+		return NULL;
+	/* a struct net only if its ns_common says so (a damaged device's
+	 * nd_net, a mistyped address): no record of anything else */
+	if (lo.netns_ops && (oc_read_ulong(net + oc_off.net_ns + lo.nsc_ops, &ops) ||
+			     ops != lo.netns_ops))
 		return NULL;
 	return add_extra(net);
 }
@@ -742,7 +748,8 @@ const struct oc_netns *oc_netns_find(const char *arg, char *err, size_t n)
 	if (arg[0] && !*end && oc_is_kvaddr(v)) {
 		if ((ns = oc_netns_of(v)))
 			return ns;
-		snprintf(err, n, "netns: %lx: no struct net readable there", v);
+		snprintf(err, n, "netns: %lx: not a struct net (unreadable, or its ns.ops is "
+			 "not netns_operations)", v);
 		return NULL;
 	}
 	/* a name */

@@ -217,7 +217,16 @@ def checks(s, arch, crash, ext, scen_dir, scen):
         return
 
     def tenants():
+        live = {t["inode"] for t in ten["netns"].values()}
         for t in ten["tasks"]:
+            if t["netns_inode"] not in live:
+                # the race's pod: its task stopped, its namespace deleted
+                # before the panic: no task of it may be claimed alive
+                x = by_inode.get(t["netns_inode"])
+                true(x is None or x["dying"], f"torn-down {t['netns']}: {x}")
+                true(x is None or not any(y["pid"] == t["pid"] for y in x["tasks"] or []),
+                     f"stopped task {t['pid']} listed")
+                continue
             x = by_inode[t["netns_inode"]]
             got = [y for y in x["tasks"] if y["pid"] == t["pid"]]
             true(got or x["tasks_total"] > len(x["tasks"]),
