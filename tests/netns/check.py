@@ -107,7 +107,9 @@ def checks(s, arch, crash, ext, scen_dir, scen):
     for x in named:
         for arg in (x["names"][0], short(x["names"][0])):
             want[f"netns -j {arg}"] = x["address"]
-    o = run_crash(crash, vmlinux, vmcore, count_cmds + list(want), ext=ext)
+    # a kernel address that is no struct net: a net_device's
+    not_net = f"netns -j {doc['netdev -j']['devices'][0]['address'][2:]}"
+    o = run_crash(crash, vmlinux, vmcore, count_cmds + list(want) + [not_net], ext=ext)
 
     def table():
         crash_nets = sorted(int(x, 16) for x in
@@ -208,7 +210,11 @@ def checks(s, arch, crash, ext, scen_dir, scen):
         for c, addr in want.items():
             d = js(o[c])
             eq([y["address"] for y in d["namespaces"]], [addr], c)
-    s.check(f"{A}: netns ADDRESS | 0xADDRESS | INODE | PATH | NAME selects that namespace",
+        d = js(o[not_net])
+        eq(d["namespaces"], [], f"{not_net} (a net_device)")
+        true("not a struct net" in (d["error"] or ""), f"error {d['error']!r}")
+    s.check(f"{A}: netns ADDRESS | 0xADDRESS | INODE | PATH | NAME selects that namespace; "
+            "a net_device's address is refused",
             select)
 
     if not ten:
