@@ -161,6 +161,13 @@ static int index_build(void)
 		idx.state = -1;
 		return -1;
 	}
+	/* a walk that crash cut short (Ctrl-C longjmps out of the
+	 * command) left what it had gathered: start afresh */
+	free(idx.v);
+	free(idx.nets);
+	idx.v = NULL;
+	idx.nets = NULL;
+	idx.n = idx.n_nets = 0;
 	count = oc_task_count();
 	if (count <= 0) {
 		snprintf(idx.err, sizeof(idx.err), "tasks: crash's task table "
