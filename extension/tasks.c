@@ -138,6 +138,19 @@ void oc_tasks_free(void)
 	memset(&L, 0, sizeof(L));
 }
 
+/* a leader the index leaves out: counted, the first one named */
+static void unreadable(struct oc_tasks_stats *st, const struct oc_task_ref *t,
+		       const char *fmt, oc_addr v)
+{
+	char why[96];
+
+	if (!st->unreadable++) {
+		snprintf(why, sizeof(why), fmt, v);
+		snprintf(st->warn, sizeof(st->warn), "task %#lx pid %ld: %s",
+			 t->task, t->pid, why);
+	}
+}
+
 /*
  * The index: for every thread group leader of crash's task table (pid
  * 0, each CPU's idle task, skipped), its nsproxy->net_ns.  A task with
@@ -195,14 +208,14 @@ static int index_build(void)
 		if (t.pid <= 0)
 			continue;		/* idle tasks */
 		if (oc_read_u32(t.task + L.tk_tgid, &tgid)) {
-			st->unreadable++;
+			unreadable(st, &t, "task_struct.tgid unreadable", 0);
 			continue;
 		}
 		if ((long)(int32_t)tgid != t.pid)
 			continue;		/* a thread: its leader counts */
 		st->leaders++;
 		if (oc_read_ulong(t.task + L.tk_nsproxy, &nsp)) {
-			st->unreadable++;
+			unreadable(st, &t, "task_struct.nsproxy unreadable", 0);
 			continue;
 		}
 		if (!nsp) {
@@ -210,8 +223,13 @@ static int index_build(void)
 			continue;
 		}
 		if (nsp != last_nsp) {
-			if (oc_read_ulong(nsp + L.nsp_net, &net) || !oc_is_kvaddr(net)) {
-				st->unreadable++;
+			if (oc_read_ulong(nsp + L.nsp_net, &net)) {
+				unreadable(st, &t, "nsproxy %#lx unreadable", nsp);
+				continue;
+			}
+			if (!oc_is_kvaddr(net)) {
+				unreadable(st, &t, "nsproxy.net_ns %#lx not a kernel "
+					   "address", net);
 				continue;
 			}
 			last_nsp = nsp;

@@ -57,6 +57,9 @@ struct oc_tasks_stats {
 					 * could not be read */
 	int indexed;			/* leaders in the index */
 	int namespaces;			/* distinct net_ns among them */
+	char warn[160];			/* the first unreadable leader and why
+					 * ("task ADDR pid N: nsproxy ADDR
+					 * unreadable"), "" none */
 };
 
 /* 0, or -1 with @err (the index cannot be built). */

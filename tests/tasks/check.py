@@ -15,13 +15,19 @@ import argparse
 import json
 import os
 import re
+import shutil
+import struct
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 from suite import Suite, eq, fixture_label, true  # noqa: E402
 from check import js, run_crash  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "damage"))
+import kdump2elf  # noqa: E402
+from mkdamaged import file_offset, pt_loads  # noqa: E402
 
 # a ps -G line: [>] PID PPID CPU TASK ST %MEM VSZ RSS COMM (the comm may
 # hold any byte, a newline included: it runs to the end of the line and
@@ -250,6 +256,100 @@ def scale_checks(s, A, set_dir, crash, ext):
     s.check(f"{A} scale-10k: the task index costs under a quarter of the netdev walk", cost)
 
 
+def gdb_value(out, what):
+    mt = re.search(r"= (?:\([^)]*\) )?(0x[0-9a-f]+)", out)
+    true(mt, f"crash's gdb: {what}: {out.strip()[:200]}")
+    return int(mt.group(1), 16)
+
+
+def damage_checks(s, A, d, m, crash, ext):
+    """Patch an uncompressed ELF copy of the lockup dump where crash's gdb
+    and vtop say, and check what ovstasks says of it:
+      - a flood task's nsproxy -> a non-kernel address: the task is left
+        out, counted unreadable, named in one warning line;
+      - (tenancy sets) the kernfs_node of nginx's v2 cgroup made its own
+        parent: the loop named, that path left out, the v1 path kept."""
+    T = f"{A} damaged lockup"
+    st = {}
+
+    def setup():
+        tmp = tempfile.mkdtemp(prefix="ovscrash-tasks-")
+        try:
+            elf = os.path.join(tmp, "vmcore.elf")
+            kdump2elf.convert(os.path.join(d, "vmcore"), elf)
+            vmlinux = os.path.join(d, "vmlinux")
+            r0 = run_crash(crash, vmlinux, elf, ["ps -G"])
+            flood = sorted((p, t) for p, t, c in ps_leaders(r0["ps -G"]) if c == b"flood")
+            true(flood, "no flood task in crash's ps -G of the ELF copy")
+            fpid, ftask = flood[0]
+            ten = m.get("tenancy") or {}
+            nginx = [t for t in ten.get("tasks", []) if t["comm"] == "nginx"]
+            q = [f"p -x &((struct task_struct *){ftask:#x})->nsproxy",
+                 f"p -x ((struct task_struct *){ftask:#x})->nsproxy"]
+            if nginx:
+                ntask = [t for p, t, _ in ps_leaders(r0["ps -G"]) if p == nginx[0]["pid"]][0]
+                kn = f"((struct task_struct *){ntask:#x})->cgroups->dfl_cgrp->kn"
+                q += [f"p -x {kn}", f"p -x &{kn}->parent"]
+            r1 = run_crash(crash, vmlinux, elf, q)
+            va = [gdb_value(r1.get(c, ""), c) for c in q]
+            patches = [(va[0], va[1], 0xdead4ead00000000)]
+            if nginx:
+                patches.append((va[3], None, va[2]))	# kn->parent = kn
+            r2 = run_crash(crash, vmlinux, elf, [f"vtop {v:#x}" for v, _, _ in patches])
+            loads = pt_loads(elf)
+            with open(elf, "r+b") as f:
+                for v, old, new in patches:
+                    mt = re.search(rf"^{v:x}\s+([0-9a-f]+)", r2.get(f"vtop {v:#x}", ""), re.M)
+                    true(mt, f"vtop {v:#x}")
+                    off = file_offset(loads, int(mt.group(1), 16), 8)
+                    f.seek(off)
+                    if old is not None:
+                        eq(struct.unpack("<Q", f.read(8))[0], old, f"pristine bytes at {v:#x}")
+                        f.seek(off)
+                    f.write(struct.pack("<Q", new))
+            cmds = ["ovstasks -j", "ovstasks", "sys"]
+            r = run_crash(crash, vmlinux, elf, cmds, ext=ext)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+        st.update(r=r, ftask=ftask, fpid=fpid, flood=flood, nginx=nginx, va=va, cmds=cmds)
+    s.check(f"{T}: the damaged copy made (crash's gdb and vtop on the ELF copy)", setup)
+    if "r" not in st:
+        return
+    r, ftask, fpid, flood, nginx, va, cmds = (st[k] for k in ("r", "ftask", "fpid", "flood",
+                                                               "nginx", "va", "cmds"))
+
+    def nsproxy():
+        true(all(c in r for c in cmds), f"session died: {r['__stderr__'][-300:]}")
+        doc = js(r["ovstasks -j"])
+        st = doc["stats"]
+        eq(st["unreadable"], 1, "unreadable leaders")
+        want = f"task {ftask:#x} pid {fpid}: nsproxy 0xdead4ead00000000 unreadable"
+        eq(st["warning"], want, "warning")
+        true(f"WARNING: {want}" in r["ovstasks"], "text has no WARNING line")
+        pids = [t["pid"] for n in doc["netns"] for t in n["tasks"]]
+        true(fpid not in pids, f"pid {fpid} listed")
+        true([p for p, _ in flood[1:]] == [t["pid"] for n in doc["netns"] for t in n["tasks"]
+                                           if t["comm"] == "flood"], "the other flood task")
+        true("RELEASE" in r["sys"], "crash's sys after ovstasks")
+    s.check(f"{T}: a task whose nsproxy is garbage is left out, counted and named", nsproxy)
+    if not nginx:
+        s.skip(f"{T}: kernfs parent loop", "the manifest has no tenancy (no cgroup tree)")
+        return
+
+    def loop():
+        doc = js(r["ovstasks -j"])
+        n = by_inode(doc)[nginx[0]["netns_inode"]]
+        t = [x for x in n["tasks"] if x["pid"] == nginx[0]["pid"]][0]
+        true(f"kernfs_node {va[2]:#x}: parent chain loops" in (n["error"] or ""),
+             f"error {n['error']!r}")
+        cg = {c["hierarchy"]: c["path"] for c in t["cgroups"]}
+        true("" not in cg, f"v2 path from a looping chain: {cg.get('')!r}")
+        eq(cg.get("name=systemd"), nginx[0]["cgroup_v1"]["name=systemd"], "v1 path kept")
+    s.check(f"{T}: a kernfs_node that is its own parent: the loop named, the v2 path left "
+            f"out, v1 kept", loop)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--set", action="append", required=True,
@@ -277,6 +377,9 @@ def main():
                 continue
             scenario_checks(s, A, scen, m, r, crash, fx, ext)
         if m and arch == "amd64" and fixture_label(m) == "amd64":
+            d = os.path.join(set_dir, "lockup")
+            damage_checks(s, "amd64", d, json.load(open(os.path.join(d, "manifest.json"))),
+                          crash, ext)
             scale_checks(s, fixture_label(m), set_dir, crash, ext)
     return s.summary("tasks")
 
