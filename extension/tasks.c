@@ -328,7 +328,7 @@ static int cgroup_path(oc_addr cg, unsigned char *out, size_t n, char *why,
 	static char names[CG_DEPTH][KN_NAME];
 	const char *chain[CG_DEPTH];
 	oc_addr kn, seen[CG_DEPTH], parent, name;
-	int depth = 0, i, cut = 0;
+	int depth = 0, i, rc;
 
 	out[0] = '\0';
 	if (oc_read_ulong(cg + L.cg_kn, &kn) || !oc_is_kvaddr(kn)) {
@@ -359,16 +359,18 @@ static int cgroup_path(oc_addr cg, unsigned char *out, size_t n, char *why,
 			}
 		seen[depth] = kn;
 		if (oc_read_ulong(kn + L.kn_name, &name) || !name ||
-		    read_cstr(name, names[depth], KN_NAME) < 0) {
+		    (rc = read_cstr(name, names[depth], KN_NAME)) < 0) {
 			snprintf(why, wn, "kernfs_node 0x%lx: name unreadable", kn);
 			return -1;
 		}
+		if (rc)
+			snprintf(why, wn, "kernfs_node 0x%lx: name longer than "
+				 "%d bytes, cut", kn, KN_NAME - 1);
 		chain[depth] = names[depth];
 		depth++;
 		kn = parent;
 	}
-	cut = oc_cg_path(chain, depth, (char *)out, n);
-	if (cut)
+	if (oc_cg_path(chain, depth, (char *)out, n))
 		snprintf(why, wn, "cgroup 0x%lx: path longer than %zu bytes, cut",
 			 cg, n - 1);
 	return 0;
@@ -386,8 +388,9 @@ static int v1_link(oc_addr node, void *arg)
 	struct v1_ctx *c = arg;
 	struct oc_task_cgroup *g;
 	oc_addr link = node - L.link_cgrp_link, cg, root;
-	char name[64] = "";
+	char name[64] = "", w[160];
 	long mask = 0;
+	int rc;
 
 	if (c->t->n_cgroups >= OC_TASK_CGROUPS)
 		return 1;			/* enough: stop */
@@ -423,10 +426,12 @@ static int v1_link(oc_addr node, void *arg)
 		oc_cg_label((unsigned long)mask, ss, L.n_ss, esc, g->hierarchy,
 			    sizeof(g->hierarchy));
 	}
-	if (cgroup_path(cg, g->path, sizeof(g->path), c->why, c->wn) &&
-	    !g->path[0])
-		return 0;
-	c->t->n_cgroups++;
+	w[0] = '\0';
+	rc = cgroup_path(cg, g->path, sizeof(g->path), w, sizeof(w));
+	if (w[0])
+		oc_appendf(c->why, c->wn, "pid %d: %s", c->t->pid, w);
+	if (!rc)
+		c->t->n_cgroups++;
 	return 0;
 }
 
@@ -451,8 +456,7 @@ static void task_cgroups(struct oc_net_task *t, char *why, size_t wn)
 
 		g->hierarchy[0] = '\0';
 		w[0] = '\0';
-		if (!cgroup_path(dfl, g->path, sizeof(g->path), w, sizeof(w)) ||
-		    g->path[0])
+		if (!cgroup_path(dfl, g->path, sizeof(g->path), w, sizeof(w)))
 			t->n_cgroups = 1;
 		if (w[0])
 			oc_appendf(why, wn, "pid %d: %s", t->pid, w);
