@@ -169,6 +169,15 @@ def scenario_checks(s, A, scen, m, r, crash, fx, ext):
     def tasks():
         true(ten["tasks"], "manifest lists no task")
         for mt in ten["tasks"]:
+            if mt.get("stopped"):
+                # killed before the panic (the race's pause task): in no
+                # namespace (gone, or a zombie without nsproxy)
+                listed = [n["inode"] for n in doc["netns"] for t in n["tasks"]
+                          if t["pid"] == mt["pid"]]
+                eq(listed, [], f"namespaces listing the stopped pid {mt['pid']}")
+                print(f"# {T}: stopped pid {mt['pid']} in crash's ps -G: "
+                      f"{any(p == mt['pid'] for p, _, _ in leaders)}")
+                continue
             n = nets.get(mt["netns_inode"])
             true(n, f"pid {mt['pid']}: no namespace {mt['netns_inode']} in ovstasks")
             t = [x for x in n["tasks"] if x["pid"] == mt["pid"]]
@@ -213,6 +222,8 @@ def scenario_checks(s, A, scen, m, r, crash, fx, ext):
     def tenant():
         # the pod's container cgroup names the pod, the docker scope the container
         for mt in ten["tasks"]:
+            if mt.get("stopped"):
+                continue
             t = [x for x in nets[mt["netns_inode"]]["tasks"] if x["pid"] == mt["pid"]]
             if not t:
                 continue
