@@ -7,6 +7,10 @@
 #   OVSCRASH_ARCHES, OVSCRASH_LINES as for tests/integration/run.sh
 #   OVSCRASH_TASKS_SETS="arch:SET_DIR ..." names fixture sets directly
 #   (no fixtures/mkfixture.sh call: for trying an older or a dev set)
+#   OVSCRASH_EXT_AMD64, OVSCRASH_EXT_ARM64, OVSCRASH_CRASH_AMD64,
+#   OVSCRASH_CRASH_ARM64: another extension build and crash command (the
+#   ASan suite's); OVSCRASH_TASKS_SLOW=0 skips the damaged copies and the
+#   scale-10k timing
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export OVSCRASH_CACHE=${OVSCRASH_CACHE:-/var/cache/ovscrash}
@@ -24,6 +28,10 @@ add_set() {	# arch set_dir
 	local ext target crash
 	read -r ext target <<<"$(ext_of "$1")"
 	crash=$("$top/scripts/build-crash.sh" "$target")
+	local override=OVSCRASH_EXT_${1^^}
+	ext=${!override:-$ext}
+	override=OVSCRASH_CRASH_${1^^}
+	crash=${!override:-$crash}
 	[ -f "$ext" ] || { echo "missing $ext: run make (and make arm64)" >&2; exit 1; }
 	sets+=(--set "$1:$2:$crash:$ext")
 }
