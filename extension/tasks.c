@@ -388,12 +388,11 @@ static int v1_link(oc_addr node, void *arg)
 	struct v1_ctx *c = arg;
 	struct oc_task_cgroup *g;
 	oc_addr link = node - L.link_cgrp_link, cg, root;
-	char name[64] = "", w[160];
+	char name[64] = "", w[160], label[64];
+	unsigned char path[OC_CG_PATH];
 	long mask = 0;
-	int rc;
+	int rc, slot;
 
-	if (c->t->n_cgroups >= OC_TASK_CGROUPS)
-		return 1;			/* enough: stop */
 	if (oc_read_ulong(link + L.link_cgrp, &cg) || !oc_is_kvaddr(cg) ||
 	    oc_read_ulong(cg + L.cg_root, &root) || !oc_is_kvaddr(root)) {
 		oc_appendf(c->why, c->wn, "cgrp_cset_link 0x%lx unreadable", link);
@@ -412,9 +411,8 @@ static int v1_link(oc_addr node, void *arg)
 	if (L.root_mask >= 0 &&
 	    oc_read_int_sized(root + L.root_mask, L.root_mask_size, &mask))
 		mask = 0;
-	g = &c->t->cgroups[c->t->n_cgroups];
 	{
-		const char *ss[SS_MAX];
+		const char *ss[SS_MAX], *kept[OC_TASK_CGROUPS];
 		char esc[64];
 		int i;
 
@@ -423,14 +421,24 @@ static int v1_link(oc_addr node, void *arg)
 		/* the hierarchy's name is untrusted bytes: escaped here, as
 		 * hierarchy[] is plain text (a label, not a path) */
 		oc_escape_text((unsigned char *)name, strlen(name), esc, sizeof(esc));
-		oc_cg_label((unsigned long)mask, ss, L.n_ss, esc, g->hierarchy,
-			    sizeof(g->hierarchy));
+		oc_cg_label((unsigned long)mask, ss, L.n_ss, esc, label,
+			    sizeof(label));
+		for (i = 0; i < c->t->n_cgroups; i++)
+			kept[i] = c->t->cgroups[i].hierarchy;
+		slot = oc_cg_slot(kept, c->t->n_cgroups, OC_TASK_CGROUPS, label);
 	}
+	if (slot < 0)
+		return 0;			/* not kept: a later one may be */
 	w[0] = '\0';
-	rc = cgroup_path(cg, g->path, sizeof(g->path), w, sizeof(w));
+	rc = cgroup_path(cg, path, sizeof(path), w, sizeof(w));
 	if (w[0])
 		oc_appendf(c->why, c->wn, "pid %d: %s", c->t->pid, w);
-	if (!rc)
+	if (rc)
+		return 0;
+	g = &c->t->cgroups[slot];
+	snprintf(g->hierarchy, sizeof(g->hierarchy), "%s", label);
+	memcpy(g->path, path, sizeof(g->path));
+	if (slot == c->t->n_cgroups)
 		c->t->n_cgroups++;
 	return 0;
 }

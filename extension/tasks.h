@@ -17,7 +17,9 @@
 #include "target.h"
 
 #define OC_NET_TASKS_LISTED	8	/* tasks kept per namespace (the rest counted) */
-#define OC_TASK_CGROUPS		4	/* hierarchies kept per task */
+#define OC_TASK_CGROUPS		4	/* hierarchies kept per task: v2 first,
+					 * then v1 ones, a named one (name=systemd)
+					 * before controller-only ones */
 #define OC_CG_PATH		512	/* bytes of a cgroup path kept */
 
 struct oc_task_cgroup {

@@ -64,6 +64,23 @@ static void test_label(void **state)
 	assert_int_equal(strlen(out) < 6, 1);
 }
 
+static void test_slot(void **state)
+{
+	const char *kept[4] = { "", "cpuset", "cpu,cpuacct", "memory" };
+
+	(void)state;
+	assert_int_equal(oc_cg_slot(kept, 2, 4, "memory"), 2);	/* room */
+	assert_int_equal(oc_cg_slot(kept, 4, 4, "devices"), -1);	/* full */
+	/* a named hierarchy takes the last controller-only slot */
+	assert_int_equal(oc_cg_slot(kept, 4, 4, "name=systemd"), 3);
+	kept[3] = "name=systemd";
+	assert_int_equal(oc_cg_slot(kept, 4, 4, "name=other"), 2);
+	/* never v2's slot, never another named one */
+	kept[1] = kept[2] = "name=x";
+	assert_int_equal(oc_cg_slot(kept, 4, 4, "name=y"), -1);
+	assert_int_equal(oc_cg_slot(kept, 4, 4, NULL), -1);
+}
+
 #define UID	"0f3c2a9e-5b71-4d8a-9c1e-7a2b4c6d8e10"
 #define UIDU	"0f3c2a9e_5b71_4d8a_9c1e_7a2b4c6d8e10"
 #define CID	"4e8f0c5d7b2a41f6a9e3d1c0b8a7f6e5d4c3b2a1908f7e6d5c4b3a2918273645"
@@ -114,6 +131,7 @@ int oc_test_cgname(void)
 		cmocka_unit_test(test_path_root),
 		cmocka_unit_test(test_path_cut),
 		cmocka_unit_test(test_label),
+		cmocka_unit_test(test_slot),
 		cmocka_unit_test(test_tenant),
 		cmocka_unit_test(test_tenant_none),
 	};
