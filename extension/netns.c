@@ -635,7 +635,9 @@ static void build(void)
 	for (i = 0; i < tab.n; i++)
 		set_state(&tab.v[i]);
 	tab.names = calloc(tab.n ? tab.n : 1, sizeof(*tab.names));
-	if (tab.names && !oc_cmd_budget_spent())
+	if (!tab.names)
+		oc_appendf(tab.warn, sizeof(tab.warn), "names not read: out of memory");
+	else if (!oc_cmd_budget_spent())
 		find_names();
 	free(tab.names);
 	tab.names = NULL;

@@ -77,16 +77,21 @@ int oc_netns_query(const char *arg, struct oc_netns_query *q)
 			return -1;
 		}
 		fill(&q->rows[0], one);
-		return q->n = 1;
+		n = 1;
+	} else {
+		/* the table's, then those off the list met so far */
+		n = oc_netns_kept();
+		if (!(q->rows = malloc((n ? n : 1) * sizeof(*q->rows)))) {
+			snprintf(q->err, sizeof(q->err), "netns: out of memory");
+			return -1;
+		}
+		for (i = 0; i < n; i++)
+			fill(&q->rows[i], oc_netns_kept_at(i));
 	}
-	/* the table's, then those off the list met so far */
-	n = oc_netns_kept();
-	if (!(q->rows = malloc((n ? n : 1) * sizeof(*q->rows)))) {
-		snprintf(q->err, sizeof(q->err), "netns: out of memory");
-		return -1;
-	}
-	for (i = 0; i < n; i++)
-		fill(&q->rows[i], oc_netns_kept_at(i));
+	/* what stopped: the table's build, else this command's own walks
+	 * (device counts, tasks) */
+	if (!q->budget->spent)
+		q->budget = oc_cmd_budget();
 	return q->n = n;
 }
 

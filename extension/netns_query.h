@@ -24,7 +24,8 @@ struct oc_netns_query {
 	int n;
 	char err[320];			/* the command's one-line error, "" */
 	char warn[1024];		/* the table's problems */
-	const struct oc_budget *budget;	/* the table's build (netns.h) */
+	const struct oc_budget *budget;	/* what stopped work: the table's
+					 * build (netns.h), else the command's */
 };
 
 /* @arg: NULL for every namespace, else an address, inode or name.

@@ -109,7 +109,8 @@ def checks(s, arch, crash, ext, scen_dir, scen):
             want[f"netns -j {arg}"] = x["address"]
     # a kernel address that is no struct net: a net_device's
     not_net = f"netns -j {doc['netdev -j']['devices'][0]['address'][2:]}"
-    o = run_crash(crash, vmlinux, vmcore, count_cmds + list(want) + [not_net], ext=ext)
+    cut = ["netns -j -B 1", "netns -j"]	# a cut table, then the next command's
+    o = run_crash(crash, vmlinux, vmcore, count_cmds + cut + list(want) + [not_net], ext=ext)
 
     def table():
         crash_nets = sorted(int(x, 16) for x in
@@ -216,6 +217,18 @@ def checks(s, arch, crash, ext, scen_dir, scen):
     s.check(f"{A}: netns ADDRESS | 0xADDRESS | INODE | PATH | NAME selects that namespace; "
             "a net_device's address is refused",
             select)
+
+    def budget():
+        d = js(o[cut[0]])
+        t = d["truncated"]
+        true(t and t["reason"] == "node budget of 1 spent", f"netns -B 1: truncated {t}")
+        d = js(o[cut[1]])
+        eq(d["truncated"], None, "the next netns (fresh budget)")
+        eq([(x["address"], x["names"], x["devices"]) for x in d["namespaces"] if x["listed"]],
+           [(x["address"], x["names"], x["devices"]) for x in rows if x["listed"]],
+           "the table built again in full after a cut one")
+    s.check(f"{A}: netns -B 1 says where it stopped; the next command builds the whole table "
+            "again", budget)
 
     if not ten:
         s.skip(f"{A}: tasks, cgroups and holders of the tenants",
