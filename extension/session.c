@@ -3,6 +3,7 @@
  * session.c - the session context and the running command's budget.
  */
 #include "session.h"
+#include "tasks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,7 @@ void oc_session_command_done(const char *cmd)
 
 void oc_session_end(void)
 {
+	oc_tasks_free();
 	oc_pagecache_free(&oc_sess.pages);
 }
 

@@ -643,6 +643,46 @@ oc_addr oc_percpu_offset(int cpu)
 	return kt->__per_cpu_offset[cpu];
 }
 
+/*
+ * Crash's task table, as crash built it when the session started (from
+ * the dump's pid hash/idr and each CPU's idle task): threads included,
+ * one entry each.  tasks.c indexes it by network namespace.
+ */
+int oc_task_count(void)
+{
+	return RUNNING_TASKS() > 0 ? (int)RUNNING_TASKS() : 0;
+}
+
+int oc_task_get(int i, struct oc_task_ref *t)
+{
+	struct task_context *tc;
+
+	if (i < 0 || i >= oc_task_count() || !FIRST_CONTEXT())
+		return -1;
+	tc = FIRST_CONTEXT() + i;
+	t->task = tc->task;
+	t->pid = (long)tc->pid;
+	memcpy(t->comm, tc->comm, sizeof(t->comm) - 1);
+	t->comm[sizeof(t->comm) - 1] = '\0';
+	return 0;
+}
+
+/* layouts for a walker's own table (tasks.c): -1 when absent */
+long oc_member_offset(const char *st, const char *mb)
+{
+	return MEMBER_OFFSET((char *)st, (char *)mb);
+}
+
+long oc_member_size(const char *st, const char *mb)
+{
+	return MEMBER_SIZE((char *)st, (char *)mb);
+}
+
+long oc_struct_size(const char *st)
+{
+	return STRUCT_SIZE((char *)st);
+}
+
 int oc_panic_cpu(void)
 {
 	struct task_context *tc;

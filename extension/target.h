@@ -91,6 +91,22 @@ const char *oc_crash_version(void);
 const char *oc_machine(void);	/* "x86_64" / "arm64" (crash's MACHINE_TYPE) */
 int oc_cpu_count(void);
 oc_addr oc_percpu_offset(int cpu);
+
+/* crash's task table: every task of the dump (threads and each CPU's
+ * idle task included), by index 0 .. oc_task_count()-1 */
+struct oc_task_ref {
+	oc_addr task;			/* struct task_struct */
+	long pid;
+	unsigned char comm[17];		/* raw untrusted bytes, NUL-terminated */
+};
+int oc_task_count(void);
+int oc_task_get(int i, struct oc_task_ref *t);
+
+/* a member's offset/size, a struct's size, asked of the debuginfo by
+ * name (for a walker's own offsets, tasks.c); -1 when absent */
+long oc_member_offset(const char *st, const char *mb);
+long oc_member_size(const char *st, const char *mb);
+long oc_struct_size(const char *st);
 int oc_panic_cpu(void);		/* -1 unknown */
 const char *oc_panic_string(char *buf, size_t n);
 
