@@ -8,6 +8,7 @@
 #include "defs.h"
 #include "out_json.h"
 #include "escape.h"
+#include "../core/strutil.h"
 #include "../core/verdict_out.h"
 
 #include <json-c/json.h>
@@ -72,6 +73,23 @@ static json_object *truncated(const struct oc_budget *b)
 
 /* ---- records ---- */
 
+/* a namespace's names (paths, escaped), [] none; null when the
+ * namespace was not met (no table) */
+static json_object *ns_names(const struct oc_netns *ns)
+{
+	char path[OC_NETNS_PATH * 4 + 1];
+	json_object *a;
+	int i;
+
+	if (!ns)
+		return NULL;
+	a = json_object_new_array();
+	for (i = 0; i < ns->n_names; i++)
+		json_object_array_add(a, json_object_new_string(
+			oc_path((const char *)ns->names[i], path, sizeof(path))));
+	return a;
+}
+
 static json_object *rec_netdev(const struct oc_netdev *nd)
 {
 	static const char *const via[] = { "netns", "vport", "registers", "todo" };
@@ -83,6 +101,7 @@ static json_object *rec_netdev(const struct oc_netdev *nd)
 	put_str(o, "name", oc_name(nd->name, name, sizeof(name)));
 	put_num(o, "ifindex", nd->ifindex);
 	put_num(o, "netns_inode", nd->netns_inum ? (long)nd->netns_inum : -1);
+	json_object_object_add(o, "netns_names", ns_names(oc_netns_known(nd->net)));
 	put_num(o, "reg_state", nd->reg_state);
 	put_str(o, "reg_state_name", oc_nd_reg_state_name(nd->reg_state));
 	json_object_object_add(o, "state", hex(nd->state));
@@ -118,6 +137,7 @@ static json_object *rec_datapath(const struct oc_datapath *dp)
 	json_object_object_add(o, "address", hex(dp->addr));
 	put_str(o, "name", oc_name(dp->name, name, sizeof(name)));
 	put_num(o, "netns_inode", dp->netns_inum ? (long)dp->netns_inum : -1);
+	json_object_object_add(o, "netns_names", ns_names(oc_netns_known(dp->net)));
 	put_num(o, "ports", dp->nports);
 	return o;
 }
@@ -279,6 +299,74 @@ void oc_json_ovsmod(const struct oc_modsyms *ms, int rc)
 	json_object_object_add(o, "debuginfod", str_or_null(ms->debuginfod));
 	json_object_object_add(o, "search", ms->report ? json_object_new_string(ms->report) : NULL);
 	print_doc(o);
+}
+
+static json_object *rec_net_task(const struct oc_net_task *t)
+{
+	json_object *o = json_object_new_object(), *cgs = json_object_new_array();
+	char comm[80], path[OC_CG_PATH * 4 + 1];
+	int k;
+
+	json_object_object_add(o, "address", hex(t->task));
+	json_object_object_add(o, "pid", json_object_new_int(t->pid));
+	oc_escape_text(t->comm, strnlen((const char *)t->comm, 16), comm, sizeof(comm));
+	json_object_object_add(o, "comm", json_object_new_string(comm));
+	for (k = 0; k < t->n_cgroups && k < OC_TASK_CGROUPS; k++) {
+		json_object *c = json_object_new_object();
+
+		/* the hierarchy's name comes escaped (tasks.h) */
+		json_object_object_add(c, "hierarchy",
+				       json_object_new_string(t->cgroups[k].hierarchy));
+		json_object_object_add(c, "path", json_object_new_string(
+			oc_path((const char *)t->cgroups[k].path, path, sizeof(path))));
+		json_object_array_add(cgs, c);
+	}
+	json_object_object_add(o, "cgroups", cgs);
+	return o;
+}
+
+static json_object *rec_netns(const struct oc_netns_row *r)
+{
+	const struct oc_netns *ns = r->ns;
+	json_object *o = json_object_new_object(), *tasks = NULL;
+	int i;
+
+	json_object_object_add(o, "address", hex(ns->net));
+	put_num(o, "inode", ns->inum ? (long)ns->inum : -1);
+	json_object_object_add(o, "listed", json_object_new_boolean(ns->listed));
+	json_object_object_add(o, "dying", json_object_new_boolean(ns->dying));
+	put_str(o, "state", ns->state);
+	put_num(o, "count", ns->count);
+	put_num(o, "devices", ns->n_devices);
+	json_object_object_add(o, "names", ns_names(ns));
+	json_object_object_add(o, "names_total", json_object_new_int(ns->names_total));
+	if (r->tasks_read) {
+		tasks = json_object_new_array();
+		for (i = 0; i < r->tasks.n && i < OC_NET_TASKS_LISTED; i++)
+			json_object_array_add(tasks, rec_net_task(&r->tasks.t[i]));
+	}
+	json_object_object_add(o, "tasks_total", r->tasks_read ?
+			       json_object_new_int(r->tasks.total) : NULL);
+	json_object_object_add(o, "tasks", tasks);
+	put_str(o, "tasks_error", r->tasks.err);
+	put_str(o, "held_by", r->holder);
+	put_str(o, "error", ns->err);
+	return o;
+}
+
+void oc_json_netns(const struct oc_netns_query *q)
+{
+	json_object *doc = json_object_new_object(), *arr = json_object_new_array();
+	int i;
+
+	for (i = 0; i < q->n; i++)
+		json_object_array_add(arr, rec_netns(&q->rows[i]));
+	json_object_object_add(doc, "command", json_object_new_string("netns"));
+	json_object_object_add(doc, "namespaces", arr);
+	json_object_object_add(doc, "error", str_or_null(q->err));
+	json_object_object_add(doc, "warning", str_or_null(q->warn));
+	json_object_object_add(doc, "truncated", truncated(q->budget));
+	print_doc(doc);
 }
 
 void oc_json_picktx(const struct oc_picktx *p)

@@ -50,6 +50,14 @@ static void oc_bitfield_span(const char *st, const char *mb, long *off,
 	*size = smd.bitsize / 8;
 }
 
+long oc_member_path_offset(const char *type, const char *member)
+{
+	long v = strchr(member, '.') ? -1 :
+		 MEMBER_OFFSET((char *)type, (char *)member);
+
+	return v >= 0 ? v : gdb_offsetof(type, member);
+}
+
 void oc_offsets_resolve(void)
 {
 	struct oc_offsets *o = &oc_off;

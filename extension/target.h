@@ -46,6 +46,10 @@ extern struct oc_offsets oc_off;
 #define OC_HAVE(f)	(oc_off.f >= 0)
 
 void oc_offsets_resolve(void);
+/* offsetof(struct @type, @member) from debuginfo, -1 absent; @member may
+ * be a path ("ns.count") or sit in an anonymous union ("len" of qstr):
+ * what crash's tables do not resolve is asked of gdb */
+long oc_member_path_offset(const char *type, const char *member);
 int oc_ovs_offsets_resolve(char *why, size_t n);
 
 /* reads: 0 on success, -1 on failure (never FATAL) */

@@ -9,6 +9,7 @@
 #include "triage.h"
 #include "modsyms.h"
 #include "escape.h"
+#include "netns.h"
 #include "session.h"
 #include "../core/dwcheck.h"
 #include "../core/exframe.h"
@@ -194,6 +195,7 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 		snprintf(f->cmd_regs, sizeof(f->cmd_regs), "dis -lx %s", t->pt.func);
 		triage_path(f, s, &log);
 		if (s->dev_ok) {
+			oc_netns_of(s->nd.net);	/* its names, for the renderers */
 			f->dev_addr = s->nd.addr;
 			f->dev_valid = 1;
 			f->dev_rntq_valid = s->nd.real_num_tx >= 0;
