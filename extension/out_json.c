@@ -8,6 +8,8 @@
 #include "defs.h"
 #include "out_json.h"
 #include "escape.h"
+#include "netns.h"
+#include "veth.h"
 #include "../core/verdict_out.h"
 
 #include <json-c/json.h>
@@ -72,7 +74,61 @@ static json_object *truncated(const struct oc_budget *b)
 
 /* ---- records ---- */
 
-static json_object *rec_netdev(const struct oc_netdev *nd)
+/* netns.c is merged separately (issue 13): until then, inodes only */
+#pragma weak oc_netns_of
+
+static json_object *tri(int v)
+{
+	return v < 0 ? NULL : json_object_new_boolean(v);
+}
+
+/* a namespace's names (escaped), [] none, null when the table is not there */
+static json_object *netns_names(const struct oc_netns *ns)
+{
+	json_object *a;
+	char b[OC_NETNS_PATH * 4 + 1];
+	int i;
+
+	if (!ns)
+		return NULL;
+	a = json_object_new_array();
+	for (i = 0; i < ns->n_names && i < OC_NETNS_NAMES; i++)
+		json_object_array_add(a, json_object_new_string(
+			oc_path((const char *)ns->names[i], b, sizeof(b))));
+	return a;
+}
+
+/* "peer" of a device: null when it is not a veth (docs/commands.md) */
+static json_object *rec_peer(const struct oc_veth_peer *p)
+{
+	static const char *const states[] = { "none", "ok", "cleared", "unknown" };
+	const struct oc_netns *ns = NULL;
+	json_object *o;
+	char name[80], note[240];
+
+	if (p->state == OC_PEER_NONE)
+		return NULL;
+	o = json_object_new_object();
+	put_str(o, "state", states[p->state]);
+	json_object_object_add(o, "address", p->addr ? hex(p->addr) : NULL);
+	put_str(o, "name", p->addr ? oc_name(p->name, name, sizeof(name)) : NULL);
+	put_num(o, "ifindex", p->addr ? p->ifindex : -1);
+	put_num(o, "netns_inode", p->netns_inum ? (long)p->netns_inum : -1);
+	json_object_object_add(o, "net", p->net ? hex(p->net) : NULL);
+	if (p->net && oc_netns_of)
+		ns = oc_netns_of(p->net);
+	json_object_object_add(o, "netns_names", netns_names(ns));
+	json_object_object_add(o, "netns_dying", ns ? json_object_new_boolean(ns->dying) : NULL);
+	put_str(o, "reg_state_name", p->addr ? oc_nd_reg_state_name(p->reg_state) : NULL);
+	json_object_object_add(o, "listed", tri(p->listed));
+	json_object_object_add(o, "mutual", tri(p->mutual));
+	json_object_object_add(o, "points_back", json_object_new_boolean(p->points_back));
+	put_str(o, "note", oc_veth_peer_note(p, note, sizeof(note)));
+	return o;
+}
+
+/* with_peer: the record's peer was looked up (the netdev command) */
+static json_object *rec_netdev_peer(const struct oc_netdev *nd, int with_peer)
 {
 	static const char *const via[] = { "netns", "vport", "registers", "todo" };
 	json_object *o = json_object_new_object();
@@ -107,7 +163,14 @@ static json_object *rec_netdev(const struct oc_netdev *nd)
 	if (!oc_netdev_check(nd, st, sizeof(st)))
 		st[0] = '\0';
 	put_str(o, "implausible", st);
+	if (with_peer)
+		json_object_object_add(o, "peer", rec_peer(&nd->peer));
 	return o;
+}
+
+static json_object *rec_netdev(const struct oc_netdev *nd)
+{
+	return rec_netdev_peer(nd, 0);
 }
 
 static json_object *rec_datapath(const struct oc_datapath *dp)
@@ -220,11 +283,12 @@ void oc_json_netdev(const struct oc_netdev_query *q, const struct oc_budget *b)
 	int i;
 
 	for (i = 0; i < q->l.n; i++)
-		json_object_array_add(arr, rec_netdev(&q->l.v[i]));
+		json_object_array_add(arr, rec_netdev_peer(&q->l.v[i], 1));
 	json_object_object_add(doc, "command", json_object_new_string("netdev"));
 	json_object_object_add(doc, "devices", arr);
 	json_object_object_add(doc, "warning", str_or_null(q->l.warn));
 	json_object_object_add(doc, "ovs_status", str_or_null(q->ovs_status));
+	json_object_object_add(doc, "peer_status", str_or_null(q->peer_status));
 	json_object_object_add(doc, "truncated", truncated(b));
 	print_doc(doc);
 }

@@ -79,6 +79,7 @@ void oc_offsets_resolve(void)
 	o->nd_dev_refcnt = MEMBER_OFFSET("net_device", "dev_refcnt");
 	o->nd_adj_list = MEMBER_OFFSET("net_device", "adj_list");
 	o->nd_todo_list = MEMBER_OFFSET("net_device", "todo_list");
+	o->nd_rtnl_link_ops = MEMBER_OFFSET("net_device", "rtnl_link_ops");
 	o->adjl_upper = gdb_offsetof("net_device", "adj_list.upper");
 	o->nadj_dev = MEMBER_OFFSET("netdev_adjacent", "dev");
 	o->nadj_master = MEMBER_OFFSET("netdev_adjacent", "master");
@@ -376,6 +377,16 @@ int oc_enum_value(const char *name, long *val)
 		return -1;
 	*val = a->value;
 	return 0;
+}
+
+long oc_struct_size(const char *type)
+{
+	return STRUCT_SIZE((char *)type);
+}
+
+long oc_member_offset(const char *type, const char *member)
+{
+	return MEMBER_OFFSET((char *)type, (char *)member);
 }
 
 const char *oc_log_text(void)
