@@ -361,6 +361,63 @@ void oc_json_picktx(const struct oc_picktx *p)
 	print_doc(doc);
 }
 
+/* a task of the tenant's namespace: pid, comm, cgroup paths (escaped) */
+static json_object *rec_task(const struct oc_net_task *k)
+{
+	json_object *o = json_object_new_object(), *v1 = json_object_new_object();
+	char comm[80], p[OC_CG_PATH * 4 + 1], h[256];
+	int i;
+
+	put_num(o, "pid", k->pid);
+	put_str(o, "comm", oc_name(k->comm, comm, sizeof(comm)));
+	json_object_object_add(o, "task", hex(k->task));
+	json_object_object_add(o, "cgroup_v2", NULL);
+	for (i = 0; i < k->n_cgroups && i < OC_TASK_CGROUPS; i++) {
+		oc_path((const char *)k->cgroups[i].path, p, sizeof(p));
+		if (!k->cgroups[i].hierarchy[0])
+			put_str(o, "cgroup_v2", p);
+		else
+			json_object_object_add(v1, oc_path(k->cgroups[i].hierarchy, h, sizeof(h)),
+					       json_object_new_string(p));
+	}
+	json_object_object_add(o, "cgroup_v1", v1);
+	return o;
+}
+
+/* "tenant" of triage -j: null when no victim device was read */
+static json_object *rec_tenant(const struct oc_triage *t)
+{
+	const struct oc_tenant *tn = &t->tenant;
+	json_object *o, *a;
+	char name[80];
+	int i;
+
+	if (!tn->have)
+		return NULL;
+	o = json_object_new_object();
+	put_str(o, "line", t->f.tenant);
+	json_object_object_add(o, "victim", hex(tn->victim));
+	put_str(o, "victim_name", oc_name(tn->victim_name, name, sizeof(name)));
+	json_object_object_add(o, "peer", rec_peer(&tn->peer));
+	put_str(o, "peer_status", tn->peer_status);
+	json_object_object_add(o, "net", tn->net ? hex(tn->net) : NULL);
+	put_num(o, "netns_inode", tn->inum ? (long)tn->inum : -1);
+	put_str(o, "netns", tn->netns);
+	json_object_object_add(o, "netns_dying", tri(tn->net ? tn->dying : -1));
+	if (tn->have_tasks) {
+		a = json_object_new_array();
+		for (i = 0; i < tn->tasks.n && i < OC_NET_TASKS_LISTED; i++)
+			json_object_array_add(a, rec_task(&tn->tasks.t[i]));
+		json_object_object_add(o, "tasks", a);
+		json_object_object_add(o, "tasks_total", json_object_new_int(tn->tasks.total));
+	} else {
+		json_object_object_add(o, "tasks", NULL);
+		json_object_object_add(o, "tasks_total", NULL);
+	}
+	put_str(o, "note", tn->why);
+	return o;
+}
+
 void oc_json_triage(const struct oc_triage *t, const struct oc_budget *b)
 {
 	json_object *doc = json_object_new_object(), *k;
@@ -380,6 +437,7 @@ void oc_json_triage(const struct oc_triage *t, const struct oc_budget *b)
 	json_object_object_add(doc, "fixes_in_kernel", k);
 	json_object_object_add(doc, "spin", t->spin ? rec_spin(t->spin, t->pt.gdb_off_delta) : NULL);
 	json_object_object_add(doc, "vport", t->vport ? rec_vport(&t->ovs, t->vport) : NULL);
+	json_object_object_add(doc, "tenant", rec_tenant(t));
 	json_object_object_add(doc, "ovs_status", str_or_null(t->ovs.status));
 	json_object_object_add(doc, "partial", json_object_new_boolean(b && b->spent));
 	json_object_object_add(doc, "truncated", truncated(b));

@@ -274,6 +274,11 @@ int oc_veth_peer_of(struct oc_netdev *nd, struct oc_netdev_list *l, char *status
 	return 0;
 }
 
+oc_addr oc_veth_priv(oc_addr dev)
+{
+	return vs.ok && vs.priv_off > 0 ? dev + vs.priv_off : 0;
+}
+
 const char *oc_veth_peer_note(const struct oc_veth_peer *p, char *buf, size_t n)
 {
 	char name[80];

@@ -63,6 +63,10 @@ int oc_veth_peers(struct oc_netdev_list *l, char *status, size_t n);
 int oc_veth_peer_of(struct oc_netdev *nd, struct oc_netdev_list *l, char *status,
 		    size_t n);
 
+/* netdev_priv(@dev): where its struct veth_priv is; 0 before a command
+ * resolved veth (oc_veth_peers / oc_veth_peer_of) */
+oc_addr oc_veth_priv(oc_addr dev);
+
 /* "peer cleared by veth_dellink; vA points back" and the like, for the
  * text and JSON renderers (names escaped); returns @buf */
 const char *oc_veth_peer_note(const struct oc_veth_peer *p, char *buf, size_t n);
