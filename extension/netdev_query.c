@@ -8,6 +8,7 @@
  */
 #include "netdev_query.h"
 #include "escape.h"
+#include "netns.h"
 #include "ovs.h"
 #include "picktx.h"
 #include "session.h"
@@ -78,6 +79,9 @@ int oc_netdev_query(const char *ovs_debug_path, const struct oc_netdev_filter *f
 
 	/* keep, in order, the devices the filter lets through */
 	oc_netdev_list_keep(l, wanted, flt);
+	/* the namespaces they are in, with their names, for the renderers */
+	for (i = 0; i < l->n; i++)
+		oc_netns_of(l->v[i].net);
 	return l->n;
 }
 

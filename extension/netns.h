@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include "target.h"
+#include "../core/budget.h"
 
 #define OC_NETNS_NAMES	4	/* names kept per namespace (the rest counted) */
 #define OC_NETNS_PATH	256	/* bytes of a name kept (a longer one is cut, flagged) */
@@ -54,5 +55,30 @@ const struct oc_netns *oc_netns_of(oc_addr net);
  * when it has none; cut to @n with a "+N" count of the names left out.
  */
 const char *oc_netns_names_text(const struct oc_netns *ns, char *buf, size_t n);
+
+/*
+ * The kept record of @net, or NULL: no dump read, no table build (what
+ * renderers call; the walkers met @net through oc_netns_of() first).
+ */
+const struct oc_netns *oc_netns_known(oc_addr net);
+
+/*
+ * The namespace a user named: "ffff8e4b..." / "0xffff..." (struct net
+ * address), an inode (decimal), or a name (a whole path, or what follows
+ * /run/netns/).  NULL with @err when none matches.
+ */
+const struct oc_netns *oc_netns_find(const char *arg, char *err, size_t n);
+
+/*
+ * The budget the table was last built under (its own, with the running
+ * command's bounds: names are not charged to the command that shows
+ * them); spent when the build was cut short, the table then incomplete
+ * and built again by the next command that asks.  Problems met while
+ * building ("; "-separated) in @warn when non-NULL.
+ */
+const struct oc_budget *oc_netns_budget(const char **warn);
+
+/* Drop the table (oc_session_end()). */
+void oc_netns_forget(void);
 
 #endif

@@ -10,6 +10,7 @@
 #include "escape.h"
 #include "netns.h"
 #include "veth.h"
+#include "../core/strutil.h"
 #include "../core/verdict_out.h"
 
 #include <json-c/json.h>
@@ -74,28 +75,26 @@ static json_object *truncated(const struct oc_budget *b)
 
 /* ---- records ---- */
 
-/* netns.c is merged separately (issue 13): until then, inodes only */
-#pragma weak oc_netns_of
-
-static json_object *tri(int v)
+/* a namespace's names (paths, escaped), [] none; null when the
+ * namespace was not met (no table) */
+static json_object *ns_names(const struct oc_netns *ns)
 {
-	return v < 0 ? NULL : json_object_new_boolean(v);
-}
-
-/* a namespace's names (escaped), [] none, null when the table is not there */
-static json_object *netns_names(const struct oc_netns *ns)
-{
+	char path[OC_NETNS_PATH * 4 + 1];
 	json_object *a;
-	char b[OC_NETNS_PATH * 4 + 1];
 	int i;
 
 	if (!ns)
 		return NULL;
 	a = json_object_new_array();
-	for (i = 0; i < ns->n_names && i < OC_NETNS_NAMES; i++)
+	for (i = 0; i < ns->n_names; i++)
 		json_object_array_add(a, json_object_new_string(
-			oc_path((const char *)ns->names[i], b, sizeof(b))));
+			oc_path((const char *)ns->names[i], path, sizeof(path))));
 	return a;
+}
+
+static json_object *tri(int v)
+{
+	return v < 0 ? NULL : json_object_new_boolean(v);
 }
 
 /* "peer" of a device: null when it is not a veth (docs/commands.md) */
@@ -115,9 +114,9 @@ static json_object *rec_peer(const struct oc_veth_peer *p)
 	put_num(o, "ifindex", p->addr ? p->ifindex : -1);
 	put_num(o, "netns_inode", p->netns_inum ? (long)p->netns_inum : -1);
 	json_object_object_add(o, "net", p->net ? hex(p->net) : NULL);
-	if (p->net && oc_netns_of)
-		ns = oc_netns_of(p->net);
-	json_object_object_add(o, "netns_names", netns_names(ns));
+	if (p->net)
+		ns = oc_netns_known(p->net);
+	json_object_object_add(o, "netns_names", ns_names(ns));
 	json_object_object_add(o, "netns_dying", ns ? json_object_new_boolean(ns->dying) : NULL);
 	put_str(o, "reg_state_name", p->addr ? oc_nd_reg_state_name(p->reg_state) : NULL);
 	json_object_object_add(o, "listed", tri(p->listed));
@@ -139,6 +138,7 @@ static json_object *rec_netdev_peer(const struct oc_netdev *nd, int with_peer)
 	put_str(o, "name", oc_name(nd->name, name, sizeof(name)));
 	put_num(o, "ifindex", nd->ifindex);
 	put_num(o, "netns_inode", nd->netns_inum ? (long)nd->netns_inum : -1);
+	json_object_object_add(o, "netns_names", ns_names(oc_netns_known(nd->net)));
 	put_num(o, "reg_state", nd->reg_state);
 	put_str(o, "reg_state_name", oc_nd_reg_state_name(nd->reg_state));
 	json_object_object_add(o, "state", hex(nd->state));
@@ -181,6 +181,7 @@ static json_object *rec_datapath(const struct oc_datapath *dp)
 	json_object_object_add(o, "address", hex(dp->addr));
 	put_str(o, "name", oc_name(dp->name, name, sizeof(name)));
 	put_num(o, "netns_inode", dp->netns_inum ? (long)dp->netns_inum : -1);
+	json_object_object_add(o, "netns_names", ns_names(oc_netns_known(dp->net)));
 	put_num(o, "ports", dp->nports);
 	return o;
 }
@@ -343,6 +344,73 @@ void oc_json_ovsmod(const struct oc_modsyms *ms, int rc)
 	json_object_object_add(o, "debuginfod", str_or_null(ms->debuginfod));
 	json_object_object_add(o, "search", ms->report ? json_object_new_string(ms->report) : NULL);
 	print_doc(o);
+}
+
+static json_object *rec_net_task(const struct oc_net_task *t)
+{
+	json_object *o = json_object_new_object(), *cgs = json_object_new_array();
+	char comm[80], path[OC_CG_PATH * 4 + 1], hier[256];
+	int k;
+
+	json_object_object_add(o, "address", hex(t->task));
+	json_object_object_add(o, "pid", json_object_new_int(t->pid));
+	oc_escape_text(t->comm, strnlen((const char *)t->comm, 16), comm, sizeof(comm));
+	json_object_object_add(o, "comm", json_object_new_string(comm));
+	for (k = 0; k < t->n_cgroups && k < OC_TASK_CGROUPS; k++) {
+		json_object *c = json_object_new_object();
+
+		json_object_object_add(c, "hierarchy", json_object_new_string(
+			oc_path(t->cgroups[k].hierarchy, hier, sizeof(hier))));
+		json_object_object_add(c, "path", json_object_new_string(
+			oc_path((const char *)t->cgroups[k].path, path, sizeof(path))));
+		json_object_array_add(cgs, c);
+	}
+	json_object_object_add(o, "cgroups", cgs);
+	return o;
+}
+
+static json_object *rec_netns(const struct oc_netns_row *r)
+{
+	const struct oc_netns *ns = r->ns;
+	json_object *o = json_object_new_object(), *tasks = NULL;
+	int i;
+
+	json_object_object_add(o, "address", hex(ns->net));
+	put_num(o, "inode", ns->inum ? (long)ns->inum : -1);
+	json_object_object_add(o, "listed", json_object_new_boolean(ns->listed));
+	json_object_object_add(o, "dying", json_object_new_boolean(ns->dying));
+	put_str(o, "state", ns->state);
+	put_num(o, "count", ns->count);
+	put_num(o, "devices", ns->n_devices);
+	json_object_object_add(o, "names", ns_names(ns));
+	json_object_object_add(o, "names_total", json_object_new_int(ns->names_total));
+	if (r->tasks_read) {
+		tasks = json_object_new_array();
+		for (i = 0; i < r->tasks.n && i < OC_NET_TASKS_LISTED; i++)
+			json_object_array_add(tasks, rec_net_task(&r->tasks.t[i]));
+	}
+	json_object_object_add(o, "tasks_total", r->tasks_read ?
+			       json_object_new_int(r->tasks.total) : NULL);
+	json_object_object_add(o, "tasks", tasks);
+	put_str(o, "tasks_error", r->tasks.err);
+	put_str(o, "held_by", r->holder);
+	put_str(o, "error", ns->err);
+	return o;
+}
+
+void oc_json_netns(const struct oc_netns_query *q)
+{
+	json_object *doc = json_object_new_object(), *arr = json_object_new_array();
+	int i;
+
+	for (i = 0; i < q->n; i++)
+		json_object_array_add(arr, rec_netns(&q->rows[i]));
+	json_object_object_add(doc, "command", json_object_new_string("netns"));
+	json_object_object_add(doc, "namespaces", arr);
+	json_object_object_add(doc, "error", str_or_null(q->err));
+	json_object_object_add(doc, "warning", str_or_null(q->warn));
+	json_object_object_add(doc, "truncated", truncated(q->budget));
+	print_doc(doc);
 }
 
 void oc_json_picktx(const struct oc_picktx *p)

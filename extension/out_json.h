@@ -10,6 +10,7 @@
 
 #include "modsyms.h"
 #include "netdev_query.h"
+#include "netns_query.h"
 #include "ovs.h"
 #include "picktx.h"
 #include "triage.h"
@@ -21,6 +22,7 @@ void oc_json_netdev(const struct oc_netdev_query *q, const struct oc_budget *b);
 void oc_json_vport(const struct oc_ovs *o, const struct oc_budget *b);
 /* @rc: oc_modsyms_ensure()'s result */
 void oc_json_ovsmod(const struct oc_modsyms *ms, int rc);
+void oc_json_netns(const struct oc_netns_query *q);
 void oc_json_picktx(const struct oc_picktx *p);
 void oc_json_triage(const struct oc_triage *t, const struct oc_budget *b);
 

@@ -47,6 +47,8 @@ void oc_text_ovscrash(const struct oc_modsyms *ms)
 		ms->how[0] ? " (" : "", ms->how, ms->how[0] ? ")" : "");
 }
 
+static const char *ns_names(oc_addr net, char *buf, size_t n);
+
 /* ---- netdev ---- */
 
 /* the PEER column's width: its widest entry, at most 48 */
@@ -66,15 +68,15 @@ static int peer_width(const struct oc_netdev_list *l)
 
 static void netdev_header(int pw)
 {
-	fprintf(fp, "%-16s %-16s %7s %10s %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %-*s %s\n",
-		"NET_DEVICE", "NAME", "IFINDEX", "NETNS", "REG_STATE", "STATE", "TXQ", "RXQ", "OPS",
-		"RX_HANDLER", "MASTER", "REFS", pw, "PEER", "NOTE");
+	fprintf(fp, "%-16s %-16s %7s %10s %-12s %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %-*s %s\n",
+		"NET_DEVICE", "NAME", "IFINDEX", "NETNS", "NETNS_NAMES", "REG_STATE", "STATE", "TXQ",
+		"RXQ", "OPS", "RX_HANDLER", "MASTER", "REFS", pw, "PEER", "NOTE");
 }
 
 static void netdev_line(const struct oc_netdev *nd, int pw)
 {
 	char name[80], st[128], txq[32], rxq[32], master[24], refs[16], note[400], bad[96];
-	char peer[PEER_TEXT], pnote[240];
+	char peer[PEER_TEXT], pnote[240], nsn[128];
 	const char *rs = oc_nd_reg_state_name(nd->reg_state);
 
 	snprintf(txq, sizeof(txq), "%ld/%ld", nd->real_num_tx, nd->num_tx);
@@ -95,9 +97,9 @@ static void netdev_line(const struct oc_netdev *nd, int pw)
 		note[0] = '\0';
 	if (oc_veth_peer_note(&nd->peer, pnote, sizeof(pnote))[0])
 		oc_appendf(note, sizeof(note), "PEER: %s", pnote);
-	fprintf(fp, "%-16lx %-16s %7d %10u %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %-*s %s%s\n",
+	fprintf(fp, "%-16lx %-16s %7d %10u %-12s %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %-*s %s%s\n",
 		nd->addr, oc_name(nd->name, name, sizeof(name)), nd->ifindex, nd->netns_inum,
-		rs ? rs : "?", oc_state_names(nd->state, st, sizeof(st)), txq, rxq,
+		ns_names(nd->net, nsn, sizeof(nsn)), rs ? rs : "?", oc_state_names(nd->state, st, sizeof(st)), txq, rxq,
 		nd->ops_sym[0] ? nd->ops_sym : "-",
 		nd->rx_handler_sym[0] ? nd->rx_handler_sym : "-", master, refs,
 		pw, oc_veth_peer_text(&nd->peer, peer, sizeof(peer)),
@@ -147,18 +149,19 @@ static void vport_line(const struct oc_ovs *o, const struct oc_vport *v)
 
 void oc_text_vport(const struct oc_ovs *o, const struct oc_budget *b)
 {
-	char name[80];
+	char name[80], nsn[128];
 	int i;
 
 	if (!o->available) {
 		fprintf(fp, "vport: %s\n", o->status);
 		return;
 	}
-	fprintf(fp, "%-16s %-16s %10s %5s\n", "DATAPATH", "NAME", "NETNS", "PORTS");
+	fprintf(fp, "%-16s %-16s %10s %5s %s\n", "DATAPATH", "NAME", "NETNS", "PORTS",
+		"NETNS_NAMES");
 	for (i = 0; i < o->ndps; i++)
-		fprintf(fp, "%-16lx %-16s %10u %5d\n", o->dps[i].addr,
+		fprintf(fp, "%-16lx %-16s %10u %5d %s\n", o->dps[i].addr,
 			oc_name(o->dps[i].name, name, sizeof(name)), o->dps[i].netns_inum,
-			o->dps[i].nports);
+			o->dps[i].nports, ns_names(o->dps[i].net, nsn, sizeof(nsn)));
 	fprintf(fp, "\n%-16s %-10s %4s %-9s %-16s %-16s %-20s %9s %-4s %s\n", "VPORT", "DATAPATH",
 		"PORT", "TYPE", "NET_DEVICE", "NAME", "REG_STATE", "TXQ", "HOOK", "RACE");
 	for (i = 0; i < o->nvports; i++)
@@ -166,6 +169,87 @@ void oc_text_vport(const struct oc_ovs *o, const struct oc_budget *b)
 	if (o->warn[0])
 		fprintf(fp, "WARNING: %s\n", o->warn);
 	truncated_line(b);
+}
+
+/* ---- netns ---- */
+
+/* a namespace's names for a column, of the record the walk met */
+static const char *ns_names(oc_addr net, char *buf, size_t n)
+{
+	const struct oc_netns *ns = oc_netns_known(net);
+
+	return ns ? oc_netns_names_text(ns, buf, n) : "?";
+}
+
+/* each task: "PID COMM", then one line per cgroup hierarchy ("cgroup2"
+ * for v2, else the v1 hierarchy's controllers or name=) */
+static void netns_tasks(const struct oc_netns_row *r)
+{
+	const struct oc_net_tasks *t = &r->tasks;
+	char comm[80], path[OC_CG_PATH * 4 + 1], hier[256];
+	int i, k;
+
+	for (i = 0; i < t->n; i++) {
+		oc_escape_text(t->t[i].comm, strnlen((const char *)t->t[i].comm, 16), comm,
+			       sizeof(comm));
+		fprintf(fp, "  TASK %d %s\n", t->t[i].pid, comm);
+		for (k = 0; k < t->t[i].n_cgroups && k < OC_TASK_CGROUPS; k++) {
+			const struct oc_task_cgroup *c = &t->t[i].cgroups[k];
+
+			fprintf(fp, "    %s %s\n", c->hierarchy[0] ?
+				oc_path(c->hierarchy, hier, sizeof(hier)) : "cgroup2",
+				oc_path((const char *)c->path, path, sizeof(path)));
+		}
+	}
+	if (t->total > t->n)
+		fprintf(fp, "  ... and %d more tasks\n", t->total - t->n);
+	if (r->tasks_read && t->err[0])
+		fprintf(fp, "  WARNING: %s\n", t->err);
+}
+
+void oc_text_netns(const struct oc_netns_query *q)
+{
+	char names[256], count[24], devs[16], tasks[16];
+	const struct oc_netns *ns;
+	int i;
+
+	if (q->err[0]) {
+		fprintf(fp, "%s\n", q->err);
+		return;
+	}
+	fprintf(fp, "%-16s %10s %-8s %5s %5s %5s %s\n", "NET", "INODE", "STATE", "COUNT",
+		"DEVS", "TASKS", "NAMES");
+	for (i = 0; i < q->n; i++) {
+		ns = q->rows[i].ns;
+		snprintf(count, sizeof(count), ns->count >= 0 ? "%ld" : "?", ns->count);
+		snprintf(devs, sizeof(devs), ns->n_devices >= 0 ? "%d" : "?", ns->n_devices);
+		snprintf(tasks, sizeof(tasks), q->rows[i].tasks_read ? "%d" : "?",
+			 q->rows[i].tasks.total);
+		fprintf(fp, "%-16lx %10u %-8s %5s %5s %5s %s\n", ns->net, ns->inum,
+			ns->dying ? "dying" : ns->listed ? "listed" : "unknown", count, devs,
+			tasks, oc_netns_names_text(ns, names, sizeof(names)));
+	}
+	for (i = 0; i < q->n; i++) {
+		const struct oc_netns_row *r = &q->rows[i];
+		char path[OC_NETNS_PATH * 4 + 1];
+		int k;
+
+		ns = r->ns;
+		fprintf(fp, "\nNET %lx  INODE %u  %s\n", ns->net, ns->inum, ns->state);
+		for (k = 0; k < ns->n_names; k++)
+			fprintf(fp, "  NAME %s\n", oc_path((const char *)ns->names[k], path,
+							   sizeof(path)));
+		if (ns->names_total > ns->n_names)
+			fprintf(fp, "  ... and %d more names\n", ns->names_total - ns->n_names);
+		netns_tasks(r);
+		if (r->holder[0])
+			fprintf(fp, "  %s\n", r->holder);
+		if (ns->err[0])
+			fprintf(fp, "  WARNING: %s\n", ns->err);
+	}
+	if (q->warn[0])
+		fprintf(fp, "WARNING: %s\n", q->warn);
+	truncated_line(q->budget);
 }
 
 /* ---- ovsmod ---- */

@@ -9,6 +9,7 @@
 
 #include "modsyms.h"
 #include "netdev_query.h"
+#include "netns_query.h"
 #include "ovs.h"
 #include "picktx.h"
 #include "triage.h"
@@ -20,6 +21,8 @@ void oc_text_netdev(const struct oc_netdev_query *q, const struct oc_budget *b);
 void oc_text_vport(const struct oc_ovs *o, const struct oc_budget *b);
 /* @rc: oc_modsyms_ensure()'s result */
 void oc_text_ovsmod(const struct oc_modsyms *ms, int rc);
+/* the netns command: the table, then each namespace's names, tasks and holder */
+void oc_text_netns(const struct oc_netns_query *q);
 void oc_text_picktx(const struct oc_picktx *p);
 void oc_text_triage(const struct oc_triage *t, const struct oc_budget *b);
 

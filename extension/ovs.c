@@ -5,6 +5,7 @@
  * is in the unregister window.  No printing here.
  */
 #include "ovs.h"
+#include "netns.h"
 #include "modsyms.h"
 #include "session.h"
 #include "walk.h"
@@ -313,6 +314,7 @@ int oc_ovs_walk(const char *user_path, struct oc_ovs *o)
 	struct ns_ctx c = { &w, 0, 0, 0 };
 	char why[256];
 	oc_addr idp, maxp;
+	int i;
 
 	memset(o, 0, sizeof(*o));
 	oc_offsets_resolve();
@@ -351,6 +353,12 @@ int oc_ovs_walk(const char *user_path, struct oc_ovs *o)
 	    !oc_cmd_budget_spent())
 		oc_appendf(o->warn, sizeof(o->warn), "net_namespace_list: %s", why);
 	o->truncated = oc_cmd_budget_spent();
+	/* the namespaces met, with their names, for the renderers */
+	for (i = 0; i < o->ndps; i++)
+		oc_netns_of(o->dps[i].net);
+	for (i = 0; i < o->nvports; i++)
+		if (o->vports[i].dev_ok)
+			oc_netns_of(o->vports[i].nd.net);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "defs.h"
 #include "modsyms.h"
 #include "netdev_query.h"
+#include "netns_query.h"
 #include "ovs.h"
 #include "out_json.h"
 #include "out_text.h"
@@ -22,6 +23,7 @@
 static void cmd_ovscrash(void);
 static void cmd_netdev(void);
 static void cmd_vport(void);
+static void cmd_netns(void);
 static void cmd_ovsmod(void);
 static void cmd_picktx(void);
 static void cmd_triage(void);
@@ -41,7 +43,8 @@ static char *help_ovscrash[] = {
 	"ovscrash extension information",
 	"[-j]",
 	"  Prints the ovscrash version, the crash and kernel it runs against and",
-	"  the debuginfo it resolved.  Commands: netdev, vport, ovsmod, picktx, triage.",
+	"  the debuginfo it resolved.  Commands: netdev, vport, netns, ovsmod, picktx,",
+	"  triage.",
 	"    -j  print one JSON document",
 	NULL
 };
@@ -79,6 +82,34 @@ static char *help_vport[] = {
 	"    -d path     openvswitch.ko debuginfo file or directory",
 	HELP_BUDGET,
 	"    -j          print one JSON document",
+	NULL
+};
+
+static char *help_netns[] = {
+	"netns",
+	"network namespaces: names, devices, tasks and cgroups",
+	"[-B n[,s]] [-j] [address | inode | name]",
+	"  One row per struct net on net_namespace_list: its address (give it to",
+	"  struct net, or back to netns), inode, state (listed, or dying: count 0",
+	"  or off the list), reference count, devices on its dev_base_head, tasks",
+	"  whose nsproxy->net_ns it is, and its names: the paths of the nsfs",
+	"  mounts of it in every mount namespace of the dump (ip netns add's",
+	"  /run/netns/NAME shown as NAME, docker's /var/run/docker/netns/ID, a",
+	"  CNI's mount in a private mount namespace).  Then, per namespace, every",
+	"  name, the first 8 tasks (pid, comm) with their cgroup paths, v2 and",
+	"  each v1 hierarchy's, and, with no task in it, what holds it as far as",
+	"  was checked: a mount, or only other references (sockets, devices).",
+	"  The table is built once per session, under a budget of its own with",
+	"  the command's bounds, and shared by netdev, vport and triage (their",
+	"  NETNS_NAMES column, JSON netns_names).",
+	"    address     only the namespace at this struct net address (hex)",
+	"    inode       only the namespace with this inode (decimal)",
+	"    name        only the namespace with this name (path, or NAME of",
+	"                /run/netns/NAME)",
+	HELP_BUDGET,
+	"    -j          print one JSON document",
+	"\nEXAMPLE",
+	"    %s> netns B",
 	NULL
 };
 
@@ -154,6 +185,7 @@ static struct command_table_entry command_table[] = {
 	{ "ovscrash", cmd_ovscrash, help_ovscrash, 0 },
 	{ "netdev", cmd_netdev, help_netdev, 0 },
 	{ "vport", cmd_vport, help_vport, 0 },
+	{ "netns", cmd_netns, help_netns, 0 },
 	{ "ovsmod", cmd_ovsmod, help_ovsmod, 0 },
 	{ "picktx", cmd_picktx, help_picktx, 0 },
 	{ "triage", cmd_triage, help_triage, 0 },
@@ -256,6 +288,21 @@ static void cmd_vport(void)
 		oc_text_vport(&o, oc_cmd_budget());
 	oc_ovs_free(&o);
 	oc_session_command_done("vport");
+}
+
+static void cmd_netns(void)
+{
+	struct oc_netns_query q;
+	struct cmd_opts opt;
+
+	parse_opts("B:j", &opt);
+	oc_netns_query(args[optind], &q);
+	if (opt.json)
+		oc_json_netns(&q);
+	else
+		oc_text_netns(&q);
+	oc_netns_query_free(&q);
+	oc_session_command_done("netns");
 }
 
 static void cmd_ovsmod(void)

@@ -3,6 +3,7 @@
  * session.c - the session context and the running command's budget.
  */
 #include "session.h"
+#include "netns.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,7 @@ int oc_session_command(const char *opt, char *err, size_t n)
 		return -1;
 	}
 	oc_budget_start(&oc_sess.budget, nodes, ms);
+	oc_sess.command_seq++;
 	/* the pages stay: a dump's memory does not change, and a second
 	 * walk then costs no decompression; only the counters restart */
 	oc_sess.pages.hits = oc_sess.pages.misses = oc_sess.pages.faults = 0;
@@ -65,6 +67,7 @@ void oc_session_command_done(const char *cmd)
 
 void oc_session_end(void)
 {
+	oc_netns_forget();
 	oc_pagecache_free(&oc_sess.pages);
 }
 

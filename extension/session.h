@@ -22,6 +22,7 @@
 
 struct oc_session {
 	struct oc_budget budget;	/* the running command's */
+	unsigned long command_seq;	/* commands started this session */
 	/* whole pages of dump memory read by this session's commands (set
 	 * up by target.c on the first read; a dump's memory does not
 	 * change, so they serve every later command; never on a live

@@ -50,6 +50,14 @@ static void oc_bitfield_span(const char *st, const char *mb, long *off,
 	*size = smd.bitsize / 8;
 }
 
+long oc_member_offset(const char *type, const char *member)
+{
+	long v = strchr(member, '.') ? -1 :
+		 MEMBER_OFFSET((char *)type, (char *)member);
+
+	return v >= 0 ? v : gdb_offsetof(type, member);
+}
+
 void oc_offsets_resolve(void)
 {
 	struct oc_offsets *o = &oc_off;
@@ -384,11 +392,6 @@ long oc_struct_size(const char *type)
 	return STRUCT_SIZE((char *)type);
 }
 
-long oc_member_offset(const char *type, const char *member)
-{
-	return MEMBER_OFFSET((char *)type, (char *)member);
-}
-
 const char *oc_log_text(void)
 {
 	static char *text;
@@ -683,6 +686,22 @@ const char *oc_panic_string(char *buf, size_t n)
 	tmp[sizeof(tmp) - 1] = '\0';
 	snprintf(buf, n, "%s", strip_linefeeds(tmp));
 	return buf;
+}
+
+int oc_task_count(void)
+{
+	return (int)RUNNING_TASKS();
+}
+
+int oc_task_get(int i, oc_addr *task, int *pid)
+{
+	struct task_context *tc;
+
+	if (i < 0 || i >= (int)RUNNING_TASKS() || !(tc = FIRST_CONTEXT() + i))
+		return -1;
+	*task = tc->task;
+	*pid = (int)tc->pid;
+	return 0;
 }
 
 int oc_module_info(const char *name, oc_addr *mod, oc_addr *base, int *symbols_loaded,

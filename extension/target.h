@@ -47,6 +47,9 @@ extern struct oc_offsets oc_off;
 #define OC_HAVE(f)	(oc_off.f >= 0)
 
 void oc_offsets_resolve(void);
+/* offsetof(struct @type, @member) from debuginfo, -1 absent; @member may
+ * be a path ("ns.count") or sit in an anonymous union ("len" of qstr) */
+long oc_member_offset(const char *type, const char *member);
 int oc_ovs_offsets_resolve(char *why, size_t n);
 
 /* reads: 0 on success, -1 on failure (never FATAL) */
@@ -68,10 +71,9 @@ const char *oc_addr_to_sym(oc_addr addr, char *buf, size_t n);
  * sym+off; returns buf */
 const char *oc_data_sym(oc_addr addr, char *buf, size_t n);
 int oc_enum_value(const char *name, long *val);
-/* sizeof(struct @type) / offsetof(struct @type, @member) from the
- * debuginfo crash has loaded (a module's once its symbols are); -1 absent */
+/* sizeof(struct @type) from the debuginfo crash has loaded (a module's
+ * once its symbols are); -1 absent */
 long oc_struct_size(const char *type);
-long oc_member_offset(const char *type, const char *member);
 
 /* Run a crash command line, capturing its output (malloc'd, NUL
  * terminated, caller frees) and guarding against error(FATAL).
@@ -98,6 +100,11 @@ int oc_cpu_count(void);
 oc_addr oc_percpu_offset(int cpu);
 int oc_panic_cpu(void);		/* -1 unknown */
 const char *oc_panic_string(char *buf, size_t n);
+
+/* crash's task table: how many tasks it holds, and the @i-th one's
+ * task_struct and pid (0, or -1 when @i is out of range) */
+int oc_task_count(void);
+int oc_task_get(int i, oc_addr *task, int *pid);
 
 /* module lookup: 0 if loaded in the dump; *symbols_loaded set */
 int oc_module_info(const char *name, oc_addr *mod, oc_addr *base, int *symbols_loaded,

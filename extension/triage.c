@@ -9,6 +9,7 @@
 #include "triage.h"
 #include "modsyms.h"
 #include "escape.h"
+#include "netns.h"
 #include "session.h"
 #include "netns.h"
 #include "tasks.h"
@@ -92,9 +93,8 @@ static void triage_path(struct oc_findings *f, const struct oc_spin *s,
 		oc_findings_path(f, r->frames, r->nframes, "log call trace", "log");
 }
 
-/* netns.c and tasks.c are issue 13's other helpers' (merged separately):
- * until they are, these are NULL and the tenant is named by inode */
-#pragma weak oc_netns_of
+/* tasks.c is issue 13's helper "tasks"' (merged separately): until it
+ * is, this is NULL and the tenant's tasks are not shown */
 #pragma weak oc_tasks_of_net
 
 /* the task whose cgroup names the tenant: v2's path, else the first v1 */
@@ -202,7 +202,7 @@ static void triage_tenant(struct oc_triage *t, const struct oc_netdev *victim)
 	}
 	tn->net = tn->peer.net;
 	tn->inum = tn->peer.netns_inum;
-	if (tn->net && oc_netns_of)
+	if (tn->net)
 		ns = oc_netns_of(tn->net);
 	oc_veth_peer_netns(&tn->peer, tn->netns, sizeof(tn->netns), &tn->dying);
 	if (!ns)
@@ -349,6 +349,7 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 		snprintf(f->cmd_regs, sizeof(f->cmd_regs), "dis -lx %s", t->pt.func);
 		triage_path(f, s, &log);
 		if (s->dev_ok) {
+			oc_netns_of(s->nd.net);	/* its names, for the renderers */
 			f->dev_addr = s->nd.addr;
 			f->dev_valid = 1;
 			f->dev_rntq_valid = s->nd.real_num_tx >= 0;

@@ -20,13 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * The namespace table is netns.c's (issue 13's helper "netns"), merged
- * separately: until it is, these are NULL and a namespace shows as its
- * inode.
- */
-#pragma weak oc_netns_of
-#pragma weak oc_netns_names_text
 
 /* include/linux/netdevice.h: a #define, so in no debuginfo; the same
  * in every kernel ovscrash reads (5.10 to 6.12) */
@@ -312,11 +305,11 @@ const char *oc_veth_peer_netns(const struct oc_veth_peer *p, char *buf, size_t n
 
 	if (dying)
 		*dying = 0;
-	if (p->net && oc_netns_of)
+	if (p->net)
 		ns = oc_netns_of(p->net);
 	if (ns && dying)
 		*dying = ns->dying;
-	if (ns && ns->n_names && oc_netns_names_text)
+	if (ns && ns->n_names)
 		return oc_netns_names_text(ns, buf, n);
 	if (p->netns_inum)
 		snprintf(buf, n, "%u", p->netns_inum);
