@@ -429,7 +429,8 @@ static void find_names(void)
 {
 	struct oc_addrmap nsps = { 0 }, mnss = { 0 };
 	oc_addr task, nsp, mns, init_nsp;
-	int i, k, pid, ntasks = oc_task_count();
+	struct oc_task_ref ref;
+	int i, k, ntasks = oc_task_count();
 
 	if (!HAVE(nsp_mnt_ns) || !HAVE(mnt_parent) || !HAVE(mnt_mountpoint) ||
 	    !HAVE(mnt_mnt) || !HAVE(vfs_root) || !HAVE(vfs_sb) || !HAVE(sb_magic) ||
@@ -449,8 +450,9 @@ static void find_names(void)
 		if (i < 0) {
 			nsp = init_nsp;
 		} else {
-			if (!HAVE(task_nsproxy) || oc_task_get(i, &task, &pid))
+			if (!HAVE(task_nsproxy) || oc_task_get(i, &ref))
 				break;
+			task = ref.task;
 			if (oc_budget_charge(oc_cmd_budget(), 1)) {
 				oc_budget_stopped_at(oc_cmd_budget(), "the task table after %d tasks", i);
 				break;

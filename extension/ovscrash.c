@@ -13,6 +13,7 @@
 #include "netns_query.h"
 #include "ovs.h"
 #include "out_json.h"
+#include "out_tasks.h"
 #include "out_text.h"
 #include "picktx.h"
 #include "session.h"
@@ -27,6 +28,7 @@ static void cmd_netns(void);
 static void cmd_ovsmod(void);
 static void cmd_picktx(void);
 static void cmd_triage(void);
+static void cmd_ovstasks(void);
 
 /* the -B lines of every command that walks (netdev, vport, triage) */
 #define HELP_BUDGET \
@@ -181,6 +183,19 @@ static char *help_triage[] = {
 	NULL
 };
 
+/* hidden: the task/cgroup index (tasks.c), for tests */
+static char *help_ovstasks[] = {
+	"ovstasks",
+	"tasks and cgroups of each network namespace (the index netns uses)",
+	"[-s] [-B n[,s]] [-j]",
+	"  Every network namespace that holds a thread group leader, with the",
+	"  first tasks by pid and their cgroup v2 and v1 paths.",
+	"    -s          only the index walk's counts (no cgroups read)",
+	HELP_BUDGET,
+	"    -j          print one JSON document",
+	NULL
+};
+
 static struct command_table_entry command_table[] = {
 	{ "ovscrash", cmd_ovscrash, help_ovscrash, 0 },
 	{ "netdev", cmd_netdev, help_netdev, 0 },
@@ -189,6 +204,7 @@ static struct command_table_entry command_table[] = {
 	{ "ovsmod", cmd_ovsmod, help_ovsmod, 0 },
 	{ "picktx", cmd_picktx, help_picktx, 0 },
 	{ "triage", cmd_triage, help_triage, 0 },
+	{ "ovstasks", cmd_ovstasks, help_ovstasks, HIDDEN_COMMAND },
 	{ NULL },
 };
 
@@ -206,6 +222,7 @@ void __attribute__((destructor)) ovscrash_fini(void)
 
 struct cmd_opts {
 	int json;
+	int stats;			/* ovstasks -s */
 	char *dbg, *module;
 	char *budget;			/* -B n[,s], NULL: $OVSCRASH_BUDGET */
 	struct oc_netdev_filter nd;	/* netdev's -a -n -N -i [address] */
@@ -225,6 +242,7 @@ static void parse_opts(const char *optstr, struct cmd_opts *o)
 	while ((c = getopt(argcnt, args, (char *)optstr)) != EOF) {
 		switch (c) {
 		case 'j': o->json = 1; break;
+		case 's': o->stats = 1; break;
 		case 'a': o->nd.anomalies = 1; break;
 		case 'd': o->dbg = optarg; break;
 		case 'N': o->nd.name = optarg; break;
@@ -356,4 +374,13 @@ static void cmd_triage(void)
 	oc_triage_free(t);
 	free(t);
 	oc_session_command_done("triage");
+}
+
+static void cmd_ovstasks(void)
+{
+	struct cmd_opts opt;
+
+	parse_opts("sB:j", &opt);
+	oc_tasks_print(opt.json, opt.stats);
+	oc_session_command_done("ovstasks");
 }

@@ -4,6 +4,7 @@
  */
 #include "session.h"
 #include "netns.h"
+#include "tasks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,7 @@ void oc_session_command_done(const char *cmd)
 void oc_session_end(void)
 {
 	oc_netns_forget();
+	oc_tasks_free();
 	oc_pagecache_free(&oc_sess.pages);
 }
 

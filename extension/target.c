@@ -387,11 +387,6 @@ int oc_enum_value(const char *name, long *val)
 	return 0;
 }
 
-long oc_struct_size(const char *type)
-{
-	return STRUCT_SIZE((char *)type);
-}
-
 const char *oc_log_text(void)
 {
 	static char *text;
@@ -657,6 +652,42 @@ oc_addr oc_percpu_offset(int cpu)
 	return kt->__per_cpu_offset[cpu];
 }
 
+/*
+ * Crash's task table, as crash built it when the session started (from
+ * the dump's pid hash/idr and each CPU's idle task): threads included,
+ * one entry each.  tasks.c indexes it by network namespace.
+ */
+int oc_task_count(void)
+{
+	return RUNNING_TASKS() > 0 ? (int)RUNNING_TASKS() : 0;
+}
+
+int oc_task_get(int i, struct oc_task_ref *t)
+{
+	struct task_context *tc;
+
+	if (i < 0 || i >= oc_task_count() || !FIRST_CONTEXT())
+		return -1;
+	tc = FIRST_CONTEXT() + i;
+	t->task = tc->task;
+	t->pid = (long)tc->pid;
+	memcpy(t->comm, tc->comm, sizeof(t->comm) - 1);
+	t->comm[sizeof(t->comm) - 1] = '\0';
+	return 0;
+}
+
+/* layouts for a walker's own table (tasks.c): -1 when absent
+ * (oc_member_offset() is above, with gdb's answer for a path) */
+long oc_member_size(const char *st, const char *mb)
+{
+	return MEMBER_SIZE((char *)st, (char *)mb);
+}
+
+long oc_struct_size(const char *st)
+{
+	return STRUCT_SIZE((char *)st);
+}
+
 int oc_panic_cpu(void)
 {
 	struct task_context *tc;
@@ -686,22 +717,6 @@ const char *oc_panic_string(char *buf, size_t n)
 	tmp[sizeof(tmp) - 1] = '\0';
 	snprintf(buf, n, "%s", strip_linefeeds(tmp));
 	return buf;
-}
-
-int oc_task_count(void)
-{
-	return (int)RUNNING_TASKS();
-}
-
-int oc_task_get(int i, oc_addr *task, int *pid)
-{
-	struct task_context *tc;
-
-	if (i < 0 || i >= (int)RUNNING_TASKS() || !(tc = FIRST_CONTEXT() + i))
-		return -1;
-	*task = tc->task;
-	*pid = (int)tc->pid;
-	return 0;
 }
 
 int oc_module_info(const char *name, oc_addr *mod, oc_addr *base, int *symbols_loaded,

@@ -71,9 +71,7 @@ const char *oc_addr_to_sym(oc_addr addr, char *buf, size_t n);
  * sym+off; returns buf */
 const char *oc_data_sym(oc_addr addr, char *buf, size_t n);
 int oc_enum_value(const char *name, long *val);
-/* sizeof(struct @type) from the debuginfo crash has loaded (a module's
- * once its symbols are); -1 absent */
-long oc_struct_size(const char *type);
+
 
 /* Run a crash command line, capturing its output (malloc'd, NUL
  * terminated, caller frees) and guarding against error(FATAL).
@@ -98,13 +96,24 @@ const char *oc_crash_version(void);
 const char *oc_machine(void);	/* "x86_64" / "arm64" (crash's MACHINE_TYPE) */
 int oc_cpu_count(void);
 oc_addr oc_percpu_offset(int cpu);
+
+/* crash's task table: every task of the dump (threads and each CPU's
+ * idle task included), by index 0 .. oc_task_count()-1 */
+struct oc_task_ref {
+	oc_addr task;			/* struct task_struct */
+	long pid;
+	unsigned char comm[17];		/* raw untrusted bytes, NUL-terminated */
+};
+int oc_task_count(void);
+int oc_task_get(int i, struct oc_task_ref *t);
+
+/* a member's size, a struct's size, asked of the debuginfo by name (for
+ * a walker's own offsets, tasks.c; a module's once its symbols are
+ * loaded: veth.c); -1 when absent */
+long oc_member_size(const char *st, const char *mb);
+long oc_struct_size(const char *st);
 int oc_panic_cpu(void);		/* -1 unknown */
 const char *oc_panic_string(char *buf, size_t n);
-
-/* crash's task table: how many tasks it holds, and the @i-th one's
- * task_struct and pid (0, or -1 when @i is out of range) */
-int oc_task_count(void);
-int oc_task_get(int i, oc_addr *task, int *pid);
 
 /* module lookup: 0 if loaded in the dump; *symbols_loaded set */
 int oc_module_info(const char *name, oc_addr *mod, oc_addr *base, int *symbols_loaded,

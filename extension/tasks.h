@@ -21,7 +21,8 @@
 #define OC_CG_PATH		512	/* bytes of a cgroup path kept */
 
 struct oc_task_cgroup {
-	char hierarchy[64];		/* "" cgroup v2; v1: "name=systemd", "cpu,cpuacct" */
+	char hierarchy[64];		/* "" cgroup v2; v1: "name=systemd", "cpu,cpuacct"
+					 * (printable: a hierarchy's name is escaped) */
 	unsigned char path[OC_CG_PATH];	/* raw untrusted bytes, NUL-terminated */
 };
 
@@ -46,5 +47,29 @@ struct oc_net_tasks {
  * thread group leader).  0, or -1 with @out->err.
  */
 int oc_tasks_of_net(oc_addr net, struct oc_net_tasks *out);
+
+/* What the index walk saw (building the index on first use). */
+struct oc_tasks_stats {
+	int tasks;			/* entries of crash's task table */
+	int leaders;			/* thread group leaders (pid > 0) */
+	int no_nsproxy;			/* leaders with no nsproxy (exiting) */
+	int unreadable;			/* leaders whose tgid/nsproxy/net_ns
+					 * could not be read */
+	int indexed;			/* leaders in the index */
+	int namespaces;			/* distinct net_ns among them */
+};
+
+/* 0, or -1 with @err (the index cannot be built). */
+int oc_tasks_stats(struct oc_tasks_stats *s, char *err, size_t n);
+
+/*
+ * The namespaces that have tasks, sorted by address (*v kept by the
+ * session; a dying namespace off net_namespace_list may be among them).
+ * Returns their number, or -1 with @err.
+ */
+int oc_tasks_nets(const oc_addr **v, char *err, size_t n);
+
+/* Drop the index (oc_session_end). */
+void oc_tasks_free(void);
 
 #endif

@@ -93,10 +93,6 @@ static void triage_path(struct oc_findings *f, const struct oc_spin *s,
 		oc_findings_path(f, r->frames, r->nframes, "log call trace", "log");
 }
 
-/* tasks.c is issue 13's helper "tasks"' (merged separately): until it
- * is, this is NULL and the tenant's tasks are not shown */
-#pragma weak oc_tasks_of_net
-
 /* the task whose cgroup names the tenant: v2's path, else the first v1 */
 static void task_cgroup(const struct oc_net_task *k, char *buf, size_t n)
 {
@@ -217,7 +213,7 @@ static void triage_tenant(struct oc_triage *t, const struct oc_netdev *victim)
 		  strcmp(ino, tn->netns) ? ino : "", strcmp(ino, tn->netns) ? ")" : "",
 		  tn->dying == 1 ? ", being torn down" : "");
 	who[0] = '\0';
-	if (tn->net && oc_tasks_of_net && !out_of_time("the tasks of the tenant's namespace")) {
+	if (tn->net && !out_of_time("the tasks of the tenant's namespace")) {
 		tn->have_tasks = !oc_tasks_of_net(tn->net, &tn->tasks);
 		if (tn->have_tasks && tn->tasks.n > 0) {
 			const struct oc_net_task *k = &tn->tasks.t[0];

@@ -69,6 +69,7 @@ int main(void)
 	failed += oc_test_debugpath();
 	failed += oc_test_fuzzfound();
 	failed += oc_test_plausible();
+	failed += oc_test_cgname();
 	printf("oc unit tests: %d failed\n", failed);
 	return failed ? 1 : 0;
 }

@@ -35,5 +35,6 @@ int oc_test_panicsig(void);
 int oc_test_debugpath(void);
 int oc_test_fuzzfound(void);
 int oc_test_plausible(void);
+int oc_test_cgname(void);
 
 #endif
