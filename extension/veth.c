@@ -210,13 +210,14 @@ static void match_back(struct oc_netdev_list *l)
 }
 
 /* without veth_priv's layout: the devices crash names veth's by their
- * ops symbol have a peer, unknown for the reason given */
+ * ops symbol ("[veth]": in veth.ko's data, a kernel without
+ * CONFIG_KALLSYMS_ALL) have a peer, unknown for the reason given */
 static void mark_unknown(struct oc_netdev *nd, const char *status)
 {
 	memset(&nd->peer, 0, sizeof(nd->peer));
 	nd->peer.reg_state = -1;
 	nd->peer.listed = nd->peer.mutual = -1;
-	if (strcmp(nd->ops_sym, "veth_netdev_ops"))
+	if (strcmp(nd->ops_sym, "veth_netdev_ops") && strcmp(nd->ops_sym, "[veth]"))
 		return;
 	nd->peer.state = OC_PEER_UNKNOWN;
 	snprintf(nd->peer.why, sizeof(nd->peer.why), "%s", status);
