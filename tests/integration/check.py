@@ -659,23 +659,49 @@ def veth_debug_dir(fx):
                         "drivers", "net")
 
 
+def renamed(m):
+    """{name at set-up: the name as ovscrash shows it} of the devices the
+    scenario renamed afterwards (hostile: p1; victim-hostile: the victim,
+    found among the recorded pairs by its ifindex)."""
+    out = {}
+    h = m.get("hostile")
+    if h and h.get("name_hex"):
+        out[h["device"]] = escape_like_docs(bytes.fromhex(h["name_hex"]))
+    v = m.get("victim") or {}
+    if v.get("name") is None and v.get("name_hex"):
+        for x in (m.get("tenancy") or {}).get("veths", []):
+            for dev, ns, ifx in ((x["dev"], x["netns"], x["ifindex"]),
+                                 (x["peer"], x["peer_netns"], x["peer_ifindex"])):
+                if ifx == v["ifindex"] and m["netns"].get(ns) == v["netns_inode"]:
+                    out[dev] = escape_like_docs(bytes.fromhex(v["name_hex"]))
+    return out
+
+
 def manifest_pairs(m):
     """[(dev, netns inode, peer, peer netns inode, peer ifindex)] the
     fixture set up: the manifest's tenancy, else the recipe's pairs among
-    the manifest's devices."""
+    the manifest's devices; a device the scenario renamed by the name it
+    has in the dump."""
     t = m.get("tenancy")
+    ren = renamed(m)
+    devs, out = set(m.get("devices", {})) | set(ren), []
     if t and t.get("veths"):
         ino = dict(m["netns"])
         for name, ns in t.get("netns", {}).items():
             ino.setdefault(name, ns["inode"])
-        return [(v["dev"], ino[v["netns"]], v["peer"], ino[v["peer_netns"]], v["peer_ifindex"])
-                for v in t["veths"]]
-    devs, out = m.get("devices", {}), []
-    for a, b in RECIPE_PAIRS:
-        if a in devs and b in devs:
-            out.append((a, m["netns"][devs[a]["netns"]], b, m["netns"][devs[b]["netns"]], devs[b]["ifindex"]))
-            out.append((b, m["netns"][devs[b]["netns"]], a, m["netns"][devs[a]["netns"]], devs[a]["ifindex"]))
-    return out
+        # recorded at set-up: a scenario may delete one end later (race);
+        # the devices at the dump are the manifest's
+        for v in t["veths"]:
+            if v["dev"] in devs and v["peer"] in devs:
+                out.append((v["dev"], ino[v["netns"]], v["peer"], ino[v["peer_netns"]], v["peer_ifindex"]))
+                out.append((v["peer"], ino[v["peer_netns"]], v["dev"], ino[v["netns"]], v["ifindex"]))
+    else:
+        md = m.get("devices", {})
+        for a, b in RECIPE_PAIRS:
+            if a in md and b in md:
+                out.append((a, m["netns"][md[a]["netns"]], b, m["netns"][md[b]["netns"]], md[b]["ifindex"]))
+                out.append((b, m["netns"][md[b]["netns"]], a, m["netns"][md[a]["netns"]], md[a]["ifindex"]))
+    return [(ren.get(a, a), ia, ren.get(b, b), ib, fb) for a, ia, b, ib, fb in out]
 
 
 def peer_checks(s, r, m, crash, fx, scen):
