@@ -87,6 +87,7 @@ void oc_offsets_resolve(void)
 	o->nd_dev_refcnt = MEMBER_OFFSET("net_device", "dev_refcnt");
 	o->nd_adj_list = MEMBER_OFFSET("net_device", "adj_list");
 	o->nd_todo_list = MEMBER_OFFSET("net_device", "todo_list");
+	o->nd_rtnl_link_ops = MEMBER_OFFSET("net_device", "rtnl_link_ops");
 	o->adjl_upper = gdb_offsetof("net_device", "adj_list.upper");
 	o->nadj_dev = MEMBER_OFFSET("netdev_adjacent", "dev");
 	o->nadj_master = MEMBER_OFFSET("netdev_adjacent", "master");
@@ -675,12 +676,8 @@ int oc_task_get(int i, struct oc_task_ref *t)
 	return 0;
 }
 
-/* layouts for a walker's own table (tasks.c): -1 when absent */
-long oc_member_offset(const char *st, const char *mb)
-{
-	return MEMBER_OFFSET((char *)st, (char *)mb);
-}
-
+/* layouts for a walker's own table (tasks.c): -1 when absent
+ * (oc_member_offset() is above, with gdb's answer for a path) */
 long oc_member_size(const char *st, const char *mb)
 {
 	return MEMBER_SIZE((char *)st, (char *)mb);
