@@ -676,8 +676,12 @@ int oc_task_get(int i, struct oc_task_ref *t)
 	return 0;
 }
 
-/* layouts for a walker's own table (tasks.c): -1 when absent
- * (oc_member_offset() is above, with gdb's answer for a path) */
+/* layouts for a walker's own table (tasks.c): -1 when absent */
+long oc_member_offset(const char *st, const char *mb)
+{
+	return MEMBER_OFFSET((char *)st, (char *)mb);
+}
+
 long oc_member_size(const char *st, const char *mb)
 {
 	return MEMBER_SIZE((char *)st, (char *)mb);
