@@ -428,6 +428,15 @@ static void spin_other(const struct oc_findings *f, struct oc_verdict *v,
 	panic_evidence(f, v);
 }
 
+/* the victim's tenant: its veth peer, the peer's namespace, who lives there */
+static void tenant_evidence(const struct oc_findings *f, struct oc_verdict *v)
+{
+	int i;
+
+	for (i = 0; i < f->ntenant_ev && i < 4; i++)
+		add_evidence(v, f->tenant_ev[i].cmd, "%s", f->tenant_ev[i].text);
+}
+
 static void device_evidence(const struct oc_findings *f, struct oc_verdict *v)
 {
 	if (f->qcount_valid)
@@ -459,6 +468,7 @@ static void device_evidence(const struct oc_findings *f, struct oc_verdict *v)
 		add_evidence(v, f->cmd_dev, "dev->reg_state = %s", f->dev_reg_state);
 	if (f->dev_state[0])
 		add_evidence(v, f->cmd_dev, "dev->state = %s", f->dev_state);
+	tenant_evidence(f, v);
 }
 
 static void ovs_lockup(const struct oc_findings *f, struct oc_verdict *v)

@@ -74,6 +74,18 @@ struct oc_findings {
 	/* "" when every finding was gathered; else where and why gathering
 	 * stopped (the command's work budget): what is unknown may exist */
 	char partial[200];
+	/*
+	 * Whose the victim is (issue 13), filled by the extension: the
+	 * line "victim p2 <-> vB in netns B (pid 168 nginx, cgroup /kubepods/
+	 * ...)" (escaped) and the evidence for each part, each with the
+	 * crash command that shows it ("" none).
+	 */
+	char tenant[480];
+	int ntenant_ev;
+	struct {
+		char text[256];
+		char cmd[OC_CMD_MAX];
+	} tenant_ev[4];
 	/* crash commands that reproduce each finding ("" if none) */
 	char cmd_frame[OC_CMD_MAX];
 	char cmd_regs[OC_CMD_MAX];

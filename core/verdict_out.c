@@ -103,6 +103,8 @@ void oc_verdict_text(FILE *fp, const struct oc_findings *f,
 	fprintf(fp, "VERDICT: %s%s\n", v->kind == OC_V_NOT_THIS_BUG ? "not this bug: " : "",
 		v->summary);
 	fprintf(fp, "  SIGNATURE: %s   CONFIDENCE: %d%%\n", v->signature, v->confidence);
+	if (f->tenant[0])
+		fprintf(fp, "  TENANT: %s\n", f->tenant);
 	if (f->panic_kind[0])
 		fprintf(fp, "  PANIC KIND: %s%s%s   BUCKET: %s\n", f->panic_kind,
 			f->panic_where[0] ? " at " : "", f->panic_where,

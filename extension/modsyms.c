@@ -615,8 +615,11 @@ try:
 		snprintf(ms->replaced, sizeof(ms->replaced), "%s", ms->mismatch);
 	}
 	ms->symbols_loaded = 1;
-	oc_ovs_offsets_resolve(ms->err, sizeof(ms->err));
-	ms->err[0] = '\0';
+	if (!strcmp(name, "openvswitch")) {
+		/* its types are known now (the vport walk's offsets) */
+		oc_ovs_offsets_resolve(ms->err, sizeof(ms->err));
+		ms->err[0] = '\0';
+	}
 	return 0;
 }
 

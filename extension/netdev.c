@@ -156,7 +156,7 @@ static long nd_span(void)
 		{ oc_off.nd_netdev_ops, 8 }, { oc_off.nd_rx_handler, 8 },
 		{ oc_off.nd_rx_handler_data, 8 }, { oc_off.nd_nd_net, 8 },
 		{ oc_off.nd_pcpu_refcnt, 8 }, { oc_off.nd_dev_refcnt, 4 },
-		{ oc_off.adjl_upper, 8 },
+		{ oc_off.adjl_upper, 8 }, { oc_off.nd_rtnl_link_ops, 8 },
 	};
 	size_t i;
 
@@ -305,6 +305,8 @@ int oc_netdev_read(oc_addr addr, struct oc_netdev *nd)
 		oc_addr_to_sym(nd->rx_handler, nd->rx_handler_sym, sizeof(nd->rx_handler_sym));
 	if (OC_HAVE(nd_rx_handler_data))
 		nd_get_ptr(c, oc_off.nd_rx_handler_data, &nd->rx_handler_data);
+	if (OC_HAVE(nd_rtnl_link_ops))
+		nd_get_ptr(c, oc_off.nd_rtnl_link_ops, &nd->rtnl_link_ops);
 	if (OC_HAVE(nd_nd_net) && !nd_get_ptr(c, oc_off.nd_nd_net, &nd->net) &&
 	    nd->net && OC_HAVE(net_ns) && OC_HAVE(ns_inum)) {
 		uint32_t inum;

@@ -4,6 +4,7 @@
 #define OVSCRASH_NETDEV_H
 
 #include "target.h"
+#include "veth.h"
 #include "../core/addrmap.h"
 
 #define OC_IFNAMSIZ 16
@@ -24,11 +25,13 @@ struct oc_netdev {
 	long num_tx, real_num_tx, num_rx, real_num_rx;	/* -1 = unknown */
 	int operstate;			/* -1 = unknown */
 	oc_addr netdev_ops, rx_handler, rx_handler_data, master;
+	oc_addr rtnl_link_ops;		/* 0 none or unread */
 	char ops_sym[64], rx_handler_sym[64];
 	long refcnt;			/* -1 = unknown */
 	int listed;			/* on its netns' dev_base_head */
 	enum oc_found_via via;
 	char err[128];			/* why a field could not be read */
+	struct oc_veth_peer peer;	/* filled by oc_veth_peers() (veth.h) */
 };
 
 struct oc_netdev_list {

@@ -2,7 +2,8 @@
 /*
  * netdev_query.c - the netdev command's device set: the namespace walk
  * (netdev.c), devices still referenced by OVS vports (ovs.c) or by the
- * registers of a spinning CPU (picktx.c), then the user's filter.
+ * registers of a spinning CPU (picktx.c), their veth peers (veth.c),
+ * then the user's filter.
  * No printing here.
  */
 #include "netdev_query.h"
@@ -11,6 +12,7 @@
 #include "ovs.h"
 #include "picktx.h"
 #include "session.h"
+#include "veth.h"
 #include "../core/strutil.h"
 
 #include <stdio.h>
@@ -70,6 +72,9 @@ int oc_netdev_query(const char *ovs_debug_path, const struct oc_netdev_filter *f
 				oc_netdev_list_add(l, &pt->spins[i].nd);
 	}
 	free(pt);
+	/* veth peers: of every device found, so a cleared end finds the
+	 * device pointing back at it whatever the filter keeps */
+	oc_veth_peers(l, q->peer_status, sizeof(q->peer_status));
 	q->truncated = oc_cmd_budget_spent();
 
 	/* keep, in order, the devices the filter lets through */

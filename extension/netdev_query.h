@@ -23,6 +23,7 @@ struct oc_netdev_query {
 	int walk_failed;		/* oc_netdev_walk() failed: l.warn says why */
 	int truncated;			/* the budget stopped the search (session.h) */
 	char ovs_status[512];		/* why OVS vports were not searched, "" if they were */
+	char peer_status[640];		/* why veth peers were not (all) read, "" if they were */
 };
 
 /* Fill @q (always initialised; free with oc_netdev_query_free).

@@ -8,6 +8,8 @@
 #include "defs.h"
 #include "out_json.h"
 #include "escape.h"
+#include "netns.h"
+#include "veth.h"
 #include "../core/strutil.h"
 #include "../core/verdict_out.h"
 
@@ -90,7 +92,42 @@ static json_object *ns_names(const struct oc_netns *ns)
 	return a;
 }
 
-static json_object *rec_netdev(const struct oc_netdev *nd)
+static json_object *tri(int v)
+{
+	return v < 0 ? NULL : json_object_new_boolean(v);
+}
+
+/* "peer" of a device: null when it is not a veth (docs/commands.md) */
+static json_object *rec_peer(const struct oc_veth_peer *p)
+{
+	static const char *const states[] = { "none", "ok", "cleared", "unknown" };
+	const struct oc_netns *ns = NULL;
+	json_object *o;
+	char name[80], note[240];
+
+	if (p->state == OC_PEER_NONE)
+		return NULL;
+	o = json_object_new_object();
+	put_str(o, "state", states[p->state]);
+	json_object_object_add(o, "address", p->addr ? hex(p->addr) : NULL);
+	put_str(o, "name", p->addr ? oc_name(p->name, name, sizeof(name)) : NULL);
+	put_num(o, "ifindex", p->addr ? p->ifindex : -1);
+	put_num(o, "netns_inode", p->netns_inum ? (long)p->netns_inum : -1);
+	json_object_object_add(o, "net", p->net ? hex(p->net) : NULL);
+	if (p->net)
+		ns = oc_netns_known(p->net);
+	json_object_object_add(o, "netns_names", ns_names(ns));
+	json_object_object_add(o, "netns_dying", ns ? json_object_new_boolean(ns->dying) : NULL);
+	put_str(o, "reg_state_name", p->addr ? oc_nd_reg_state_name(p->reg_state) : NULL);
+	json_object_object_add(o, "listed", tri(p->listed));
+	json_object_object_add(o, "mutual", tri(p->mutual));
+	json_object_object_add(o, "points_back", json_object_new_boolean(p->points_back));
+	put_str(o, "note", oc_veth_peer_note(p, note, sizeof(note)));
+	return o;
+}
+
+/* with_peer: the record's peer was looked up (the netdev command) */
+static json_object *rec_netdev_peer(const struct oc_netdev *nd, int with_peer)
 {
 	static const char *const via[] = { "netns", "vport", "registers", "todo" };
 	json_object *o = json_object_new_object();
@@ -126,7 +163,14 @@ static json_object *rec_netdev(const struct oc_netdev *nd)
 	if (!oc_netdev_check(nd, st, sizeof(st)))
 		st[0] = '\0';
 	put_str(o, "implausible", st);
+	if (with_peer)
+		json_object_object_add(o, "peer", rec_peer(&nd->peer));
 	return o;
+}
+
+static json_object *rec_netdev(const struct oc_netdev *nd)
+{
+	return rec_netdev_peer(nd, 0);
 }
 
 static json_object *rec_datapath(const struct oc_datapath *dp)
@@ -240,11 +284,12 @@ void oc_json_netdev(const struct oc_netdev_query *q, const struct oc_budget *b)
 	int i;
 
 	for (i = 0; i < q->l.n; i++)
-		json_object_array_add(arr, rec_netdev(&q->l.v[i]));
+		json_object_array_add(arr, rec_netdev_peer(&q->l.v[i], 1));
 	json_object_object_add(doc, "command", json_object_new_string("netdev"));
 	json_object_object_add(doc, "devices", arr);
 	json_object_object_add(doc, "warning", str_or_null(q->l.warn));
 	json_object_object_add(doc, "ovs_status", str_or_null(q->ovs_status));
+	json_object_object_add(doc, "peer_status", str_or_null(q->peer_status));
 	json_object_object_add(doc, "truncated", truncated(b));
 	print_doc(doc);
 }
@@ -385,6 +430,63 @@ void oc_json_picktx(const struct oc_picktx *p)
 	print_doc(doc);
 }
 
+/* a task of the tenant's namespace: pid, comm, cgroup paths (escaped) */
+static json_object *rec_task(const struct oc_net_task *k)
+{
+	json_object *o = json_object_new_object(), *v1 = json_object_new_object();
+	char comm[80], p[OC_CG_PATH * 4 + 1], h[256];
+	int i;
+
+	put_num(o, "pid", k->pid);
+	put_str(o, "comm", oc_name(k->comm, comm, sizeof(comm)));
+	json_object_object_add(o, "task", hex(k->task));
+	json_object_object_add(o, "cgroup_v2", NULL);
+	for (i = 0; i < k->n_cgroups && i < OC_TASK_CGROUPS; i++) {
+		oc_path((const char *)k->cgroups[i].path, p, sizeof(p));
+		if (!k->cgroups[i].hierarchy[0])
+			put_str(o, "cgroup_v2", p);
+		else
+			json_object_object_add(v1, oc_path(k->cgroups[i].hierarchy, h, sizeof(h)),
+					       json_object_new_string(p));
+	}
+	json_object_object_add(o, "cgroup_v1", v1);
+	return o;
+}
+
+/* "tenant" of triage -j: null when no victim device was read */
+static json_object *rec_tenant(const struct oc_triage *t)
+{
+	const struct oc_tenant *tn = &t->tenant;
+	json_object *o, *a;
+	char name[80];
+	int i;
+
+	if (!tn->have)
+		return NULL;
+	o = json_object_new_object();
+	put_str(o, "line", t->f.tenant);
+	json_object_object_add(o, "victim", hex(tn->victim));
+	put_str(o, "victim_name", oc_name(tn->victim_name, name, sizeof(name)));
+	json_object_object_add(o, "peer", rec_peer(&tn->peer));
+	put_str(o, "peer_status", tn->peer_status);
+	json_object_object_add(o, "net", tn->net ? hex(tn->net) : NULL);
+	put_num(o, "netns_inode", tn->inum ? (long)tn->inum : -1);
+	put_str(o, "netns", tn->netns);
+	json_object_object_add(o, "netns_dying", tri(tn->net ? tn->dying : -1));
+	if (tn->have_tasks) {
+		a = json_object_new_array();
+		for (i = 0; i < tn->tasks.n && i < OC_NET_TASKS_LISTED; i++)
+			json_object_array_add(a, rec_task(&tn->tasks.t[i]));
+		json_object_object_add(o, "tasks", a);
+		json_object_object_add(o, "tasks_total", json_object_new_int(tn->tasks.total));
+	} else {
+		json_object_object_add(o, "tasks", NULL);
+		json_object_object_add(o, "tasks_total", NULL);
+	}
+	put_str(o, "note", tn->why);
+	return o;
+}
+
 void oc_json_triage(const struct oc_triage *t, const struct oc_budget *b)
 {
 	json_object *doc = json_object_new_object(), *k;
@@ -404,6 +506,7 @@ void oc_json_triage(const struct oc_triage *t, const struct oc_budget *b)
 	json_object_object_add(doc, "fixes_in_kernel", k);
 	json_object_object_add(doc, "spin", t->spin ? rec_spin(t->spin, t->pt.gdb_off_delta) : NULL);
 	json_object_object_add(doc, "vport", t->vport ? rec_vport(&t->ovs, t->vport) : NULL);
+	json_object_object_add(doc, "tenant", rec_tenant(t));
 	json_object_object_add(doc, "ovs_status", str_or_null(t->ovs.status));
 	json_object_object_add(doc, "partial", json_object_new_boolean(b && b->spent));
 	json_object_object_add(doc, "truncated", truncated(b));

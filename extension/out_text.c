@@ -8,6 +8,7 @@
 #include "defs.h"
 #include "out_text.h"
 #include "escape.h"
+#include "veth.h"
 #include "../core/strutil.h"
 #include "../core/verdict_out.h"
 
@@ -50,17 +51,32 @@ static const char *ns_names(oc_addr net, char *buf, size_t n);
 
 /* ---- netdev ---- */
 
-static void netdev_header(void)
+/* the PEER column's width: its widest entry, at most 48 */
+#define PEER_TEXT	352
+static int peer_width(const struct oc_netdev_list *l)
 {
-	fprintf(fp, "%-16s %-16s %7s %10s %-12s %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %s\n",
-		"NET_DEVICE", "NAME", "IFINDEX", "NETNS", "NETNS_NAMES", "REG_STATE", "STATE", "TXQ", "RXQ", "OPS",
-		"RX_HANDLER", "MASTER", "REFS", "NOTE");
+	char peer[PEER_TEXT];
+	int i, w = 4, len;
+
+	for (i = 0; i < l->n; i++) {
+		len = strlen(oc_veth_peer_text(&l->v[i].peer, peer, sizeof(peer)));
+		if (len > w)
+			w = len;
+	}
+	return w > 48 ? 48 : w;
 }
 
-static void netdev_line(const struct oc_netdev *nd)
+static void netdev_header(int pw)
 {
-	char name[80], st[128], txq[32], rxq[32], master[24], refs[16], note[160], bad[96];
-	char nsn[128];
+	fprintf(fp, "%-16s %-16s %7s %10s %-12s %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %-*s %s\n",
+		"NET_DEVICE", "NAME", "IFINDEX", "NETNS", "NETNS_NAMES", "REG_STATE", "STATE", "TXQ",
+		"RXQ", "OPS", "RX_HANDLER", "MASTER", "REFS", pw, "PEER", "NOTE");
+}
+
+static void netdev_line(const struct oc_netdev *nd, int pw)
+{
+	char name[80], st[128], txq[32], rxq[32], master[24], refs[16], note[400], bad[96];
+	char peer[PEER_TEXT], pnote[240], nsn[128];
 	const char *rs = oc_nd_reg_state_name(nd->reg_state);
 
 	snprintf(txq, sizeof(txq), "%ld/%ld", nd->real_num_tx, nd->num_tx);
@@ -79,27 +95,33 @@ static void netdev_line(const struct oc_netdev *nd)
 		snprintf(note, sizeof(note), "ANOMALY: %s", bad);
 	else
 		note[0] = '\0';
-	fprintf(fp, "%-16lx %-16s %7d %10u %-12s %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %s%s\n",
+	if (oc_veth_peer_note(&nd->peer, pnote, sizeof(pnote))[0])
+		oc_appendf(note, sizeof(note), "PEER: %s", pnote);
+	fprintf(fp, "%-16lx %-16s %7d %10u %-12s %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %-*s %s%s\n",
 		nd->addr, oc_name(nd->name, name, sizeof(name)), nd->ifindex, nd->netns_inum,
 		ns_names(nd->net, nsn, sizeof(nsn)), rs ? rs : "?", oc_state_names(nd->state, st, sizeof(st)), txq, rxq,
 		nd->ops_sym[0] ? nd->ops_sym : "-",
 		nd->rx_handler_sym[0] ? nd->rx_handler_sym : "-", master, refs,
+		pw, oc_veth_peer_text(&nd->peer, peer, sizeof(peer)),
 		nd->listed ? "" : "UNLISTED ", note);
 }
 
 void oc_text_netdev(const struct oc_netdev_query *q, const struct oc_budget *b)
 {
-	int i;
+	int i, pw;
 
 	if (q->walk_failed)
 		error(INFO, "netdev: %s\n", q->l.warn);
-	netdev_header();
+	pw = peer_width(&q->l);
+	netdev_header(pw);
 	for (i = 0; i < q->l.n; i++)
-		netdev_line(&q->l.v[i]);
+		netdev_line(&q->l.v[i], pw);
 	if (q->l.warn[0])
 		fprintf(fp, "WARNING: %s\n", q->l.warn);
 	if (q->ovs_status[0])
 		fprintf(fp, "NOTE: OVS vports not searched: %s\n", q->ovs_status);
+	if (q->peer_status[0])
+		fprintf(fp, "NOTE: %s\n", q->peer_status);
 	if (!q->l.n)
 		fprintf(fp, "(no matching devices)\n");
 	truncated_line(b);

@@ -87,6 +87,7 @@ void oc_offsets_resolve(void)
 	o->nd_dev_refcnt = MEMBER_OFFSET("net_device", "dev_refcnt");
 	o->nd_adj_list = MEMBER_OFFSET("net_device", "adj_list");
 	o->nd_todo_list = MEMBER_OFFSET("net_device", "todo_list");
+	o->nd_rtnl_link_ops = MEMBER_OFFSET("net_device", "rtnl_link_ops");
 	o->adjl_upper = gdb_offsetof("net_device", "adj_list.upper");
 	o->nadj_dev = MEMBER_OFFSET("netdev_adjacent", "dev");
 	o->nadj_master = MEMBER_OFFSET("netdev_adjacent", "master");

@@ -23,7 +23,8 @@ struct oc_offsets {
 	     nd_netdev_ops, nd_reg_state, nd_reg_state_size, nd_num_tx_queues,
 	     nd_real_num_tx_queues, nd_num_rx_queues, nd_real_num_rx_queues,
 	     nd_operstate, nd_rx_handler, nd_rx_handler_data, nd_nd_net,
-	     nd_pcpu_refcnt, nd_dev_refcnt, nd_adj_list, nd_todo_list;
+	     nd_pcpu_refcnt, nd_dev_refcnt, nd_adj_list, nd_todo_list,
+	     nd_rtnl_link_ops;
 	long adjl_upper;		/* net_device.adj_list.upper (in adj_list) */
 	long nadj_dev, nadj_master, nadj_list;	/* struct netdev_adjacent */
 	/* struct net */

@@ -11,11 +11,15 @@
 #include "escape.h"
 #include "netns.h"
 #include "session.h"
+#include "netns.h"
+#include "tasks.h"
+#include "veth.h"
 #include "../core/dwcheck.h"
 #include "../core/exframe.h"
 #include "../core/panicsig.h"
 #include "../core/strutil.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +91,152 @@ static void triage_path(struct oc_findings *f, const struct oc_spin *s,
 	r = log_report(l, s->cpu);
 	if (r && r->nframes > 0)
 		oc_findings_path(f, r->frames, r->nframes, "log call trace", "log");
+}
+
+/* the task whose cgroup names the tenant: v2's path, else the first v1 */
+static void task_cgroup(const struct oc_net_task *k, char *buf, size_t n)
+{
+	char p[OC_CG_PATH * 4 + 1], h[256];
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < k->n_cgroups && i < OC_TASK_CGROUPS; i++)
+		if (!k->cgroups[i].hierarchy[0] && k->cgroups[i].path[0]) {
+			snprintf(buf, n, "%s", oc_path((const char *)k->cgroups[i].path, p, sizeof(p)));
+			return;
+		}
+	for (i = 0; i < k->n_cgroups && i < OC_TASK_CGROUPS; i++)
+		if (k->cgroups[i].path[0]) {
+			snprintf(buf, n, "%s:%s", oc_path(k->cgroups[i].hierarchy, h, sizeof(h)),
+				 oc_path((const char *)k->cgroups[i].path, p, sizeof(p)));
+			return;
+		}
+}
+
+static void tenant_ev(struct oc_findings *f, const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void tenant_ev(struct oc_findings *f, const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (f->ntenant_ev >= 4)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(f->tenant_ev[f->ntenant_ev].text, sizeof(f->tenant_ev[0].text), fmt, ap);
+	va_end(ap);
+	oc_strlcpy(f->tenant_ev[f->ntenant_ev].cmd, cmd, sizeof(f->tenant_ev[0].cmd));
+	f->ntenant_ev++;
+}
+
+/*
+ * Whose the victim is: its veth peer (veth.c; when veth_dellink() cleared
+ * it, the device pointing back, from a walk of every device), the peer's
+ * namespace (netns.h: names, dying) and the tasks and cgroups living
+ * there (tasks.h).  Fills t->tenant, and the tenant line and its
+ * evidence into the findings.
+ */
+static void triage_tenant(struct oc_triage *t, const struct oc_netdev *victim)
+{
+	struct oc_tenant *tn = &t->tenant;
+	struct oc_findings *f = &t->f;
+	struct oc_netdev *v, *rec;
+	struct oc_netdev_list l = { 0 };
+	const struct oc_netns *ns = NULL;
+	char name[80], pname[80], cmd[OC_CMD_MAX], who[640], cg[OC_CG_PATH * 4 + 160];
+	char note[240], ino[16];
+
+	if (!(v = malloc(sizeof(*v))))
+		return;
+	*v = *victim;
+	tn->have = 1;
+	tn->victim = v->addr;
+	memcpy(tn->victim_name, v->name, sizeof(tn->victim_name) - 1);
+	oc_name(v->name, name, sizeof(name));
+	if (oc_veth_peer_of(v, NULL, tn->peer_status, sizeof(tn->peer_status))) {
+		tn->peer = v->peer;
+		snprintf(f->tenant, sizeof(f->tenant), "victim %s <-> ? (%.300s)", name,
+			 tn->peer_status);
+		free(v);
+		return;
+	}
+	/* cleared: the other end is the device whose peer is the victim */
+	if (v->peer.state == OC_PEER_CLEARED && !out_of_time("the walk for the victim's veth peer")) {
+		oc_netdev_walk(&l);
+		if (!oc_netdev_list_add(&l, v) && (rec = oc_netdev_list_find(&l, v->addr))) {
+			*rec = *v;
+			oc_veth_peer_of(rec, &l, tn->peer_status, sizeof(tn->peer_status));
+			v->peer = rec->peer;
+		}
+		oc_netdev_list_free(&l);
+	}
+	tn->peer = v->peer;
+	tn->priv = oc_veth_priv(v->addr);
+	free(v);
+	if (tn->peer.state == OC_PEER_NONE) {
+		snprintf(f->tenant, sizeof(f->tenant), "victim %s is not a veth: no peer", name);
+		return;
+	}
+	if (tn->priv) {
+		snprintf(cmd, sizeof(cmd), "struct veth_priv.peer %lx", tn->priv);
+		if (tn->peer.state == OC_PEER_CLEARED)
+			tenant_ev(f, cmd, "the victim's veth_priv.peer is NULL: %s",
+				  oc_veth_peer_note(&tn->peer, note, sizeof(note)));
+		else if (tn->peer.state == OC_PEER_OK)
+			tenant_ev(f, cmd, "the victim's veth peer is net_device %#lx",
+				  tn->peer.addr);
+	}
+	if (!tn->peer.addr) {
+		snprintf(f->tenant, sizeof(f->tenant), "victim %s <-> ? (%.300s)", name,
+			 oc_veth_peer_note(&tn->peer, note, sizeof(note)));
+		return;
+	}
+	oc_name(tn->peer.name, pname, sizeof(pname));
+	if (tn->peer.points_back && oc_veth_priv(tn->peer.addr)) {
+		snprintf(cmd, sizeof(cmd), "struct veth_priv.peer %lx", oc_veth_priv(tn->peer.addr));
+		tenant_ev(f, cmd, "net_device %#lx \"%s\" points back at the victim "
+			  "(veth_dellink cleared the victim's end)", tn->peer.addr, pname);
+	}
+	tn->net = tn->peer.net;
+	tn->inum = tn->peer.netns_inum;
+	if (tn->net)
+		ns = oc_netns_of(tn->net);
+	oc_veth_peer_netns(&tn->peer, tn->netns, sizeof(tn->netns), &tn->dying);
+	if (!ns)
+		tn->dying = -1;		/* no namespace record: unknown */
+	if (ns && ns->dying)
+		snprintf(tn->why, sizeof(tn->why), "netns %s is being torn down (%.160s)",
+			 tn->netns, ns->state);
+	snprintf(cmd, sizeof(cmd), "struct net_device.name,ifindex,nd_net %lx", tn->peer.addr);
+	snprintf(ino, sizeof(ino), "%u", tn->inum);
+	tenant_ev(f, cmd, "the peer \"%s\" (ifindex %d) is in netns %s%s%s%s%s", pname,
+		  tn->peer.ifindex, tn->netns, strcmp(ino, tn->netns) ? " (inode " : "",
+		  strcmp(ino, tn->netns) ? ino : "", strcmp(ino, tn->netns) ? ")" : "",
+		  tn->dying == 1 ? ", being torn down" : "");
+	who[0] = '\0';
+	if (tn->net && !out_of_time("the tasks of the tenant's namespace")) {
+		tn->have_tasks = !oc_tasks_of_net(tn->net, &tn->tasks);
+		if (tn->have_tasks && tn->tasks.n > 0) {
+			const struct oc_net_task *k = &tn->tasks.t[0];
+			char comm[80];
+
+			oc_name(k->comm, comm, sizeof(comm));
+			task_cgroup(k, cg, sizeof(cg));
+			snprintf(who, sizeof(who), " (pid %d %s%s%s%s)", k->pid, comm,
+				 cg[0] ? ", cgroup " : "", cg,
+				 tn->tasks.total > 1 ? ", ..." : "");
+			snprintf(cmd, sizeof(cmd), "ps %d", k->pid);
+			tenant_ev(f, cmd, "pid %d \"%s\" lives in that netns%s%s (%d task%s there)",
+				  k->pid, comm, cg[0] ? ", cgroup " : "", cg, tn->tasks.total,
+				  tn->tasks.total == 1 ? "" : "s");
+		} else if (tn->have_tasks) {
+			snprintf(who, sizeof(who), " (no task in it)");
+		} else {
+			snprintf(tn->why, sizeof(tn->why), "tasks not read: %.200s", tn->tasks.err);
+		}
+	}
+	snprintf(f->tenant, sizeof(f->tenant), "victim %s <-> %s%s in netns %s%s%s", name, pname,
+		 tn->peer.state == OC_PEER_CLEARED ? " (peer cleared by veth_dellink; it points back)" : "",
+		 tn->netns, tn->dying == 1 ? " (being torn down)" : "", who);
 }
 
 void oc_fixcheck(struct oc_fixcheck *fc, const struct oc_modsyms *ms)
@@ -225,6 +375,7 @@ int oc_triage_run(const char *user_path, struct oc_triage *t)
 						 "struct vport.dev,port_no %lx", t->vport->addr);
 				}
 			}
+			triage_tenant(t, &s->nd);
 		}
 	}
 	if (oc_cmd_budget_spent())

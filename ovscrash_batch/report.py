@@ -230,6 +230,9 @@ def dump_entry(r):
         if isinstance(e, dict):
             ev.append({"text": e.get("text"), "command": e.get("command")})
     gk = group_key(r)
+    # whose the victim is (triage's "tenant" object, issue 13): its line
+    tn = t.get("tenant")
+    tenant = text(tn.get("line")) if isinstance(tn, dict) else None
     return {
         "id": r.get("id"),
         "status": r.get("status"),
@@ -254,6 +257,7 @@ def dump_entry(r):
         "panic": t.get("panic"),
         "netdev": nd.get("name"),
         "netdev_address": nd.get("address"),
+        "tenant": tenant,
         "datapath": vp.get("datapath"),
         "port_no": vp.get("port_no"),
         "hash": spin.get("hash"),
@@ -415,7 +419,7 @@ def summary_lines(rep):
 # ------------------------------------------------------------ CSV
 
 CSV_COLS = ["id", "status", "signature", "verdict", "verdict_source", "method", "group", "bucket", "panic_kind",
-            "panic_where", "pc_symbol", "confidence", "netdev", "datapath",
+            "panic_where", "pc_symbol", "confidence", "netdev", "tenant", "datapath",
             "port_no", "release", "arch", "build_id", "format", "path", "vmlinux", "crash_binary",
             "crash_target", "extension", "log_file", "fixes", "summary", "error"]
 BUCKET_COLS = ["key", "label", "verdict", "signature", "bucket", "panic_kind", "where", "count",
@@ -493,12 +497,13 @@ def to_md(rep):
         ex = md(b["example"][:12])
         L.append(f"| {b['count']} | {md(b['label'])} | {md(b['verdict'])} | {cells} | [{ex}](#d-{ex}) |")
     L += ["", "## Dumps", "",
-          "| dump | status | signature | source | bucket | device | arch | release | path |",
-          "|---|---|---|---|---|---|---|---|---|"]
+          "| dump | status | signature | source | bucket | device | tenant | arch | release | path |",
+          "|---|---|---|---|---|---|---|---|---|---|"]
     for d in rep["dumps"]:
         L.append(f"| [{d['id'][:12]}](#d-{d['id'][:12]}) | {md(d['status'])} | {md(d['signature'])} | "
                  f"{md(d['verdict_source'])} | {md(d['bucket'])} | "
-                 f"{md(d['netdev'])} | {md(d['arch'])} | {md(d['release'])} | {md(d['path'])} |")
+                 f"{md(d['netdev'])} | {md(d['tenant'])} | {md(d['arch'])} | {md(d['release'])} | "
+                 f"{md(d['path'])} |")
     L += ["", "## Skipped files", "",
           f"{rep['skipped_total']} files are evidently not dumps (manifests, logs, READMEs, "
           "kexec\\_cmd, lock files) or could not be taken from an archive; they have no result.", ""]
@@ -519,7 +524,7 @@ def to_md(rep):
     for d in rep["dumps"]:
         L += [f'<a id="d-{d["id"][:12]}"></a>', "", f"### {d['id'][:12]}: {md(d['signature'])}", "",
               f"- path: {md(d['path'])}", f"- status: {md(d['status'])}"]
-        for k in ("verdict_source", "method", "summary", "panic", "panic_kind", "panic_where", "bucket",
+        for k in ("verdict_source", "method", "summary", "tenant", "panic", "panic_kind", "panic_where", "bucket",
                   "bucket_functions", "arch", "release", "build_id", "vmlinux", "match", "crash_binary",
                   "crash_target", "extension", "log_file", "log_session", "log_error", "error"):
             if d.get(k):
@@ -637,14 +642,14 @@ def to_html(rep):
     P += ["</tbody></table>", "<h2>Dumps</h2><p>Click a column header to sort.</p>",
           '<table id="dumps"><thead><tr><th>dump</th><th>status</th><th>signature</th><th>source</th>'
           '<th>bucket</th><th>PC</th>'
-          '<th>device</th><th>datapath:port</th><th data-type="num">confidence</th><th>arch</th>'
+          '<th>device</th><th>tenant</th><th>datapath:port</th><th data-type="num">confidence</th><th>arch</th>'
           '<th>release</th><th data-type="num">size</th><th>path</th></tr></thead><tbody>']
     for d in rep["dumps"]:
         dp = f"{d['datapath']}:{d['port_no']}" if d["datapath"] is not None else ""
         P.append(f'<tr class="row"><td><a href="#d-{d["id"]}"><code>{d["id"][:12]}</code></a></td>'
                  f'<td class="st-{h(d["status"])}">{h(d["status"])}</td><td>{h(d["signature"])}</td>'
                  f'<td>{h(d["verdict_source"])}</td><td><code>{h(d["bucket"])}</code></td>'
-                 f'<td>{h(d["pc_symbol"])}</td><td>{h(d["netdev"])}</td><td>{h(dp)}</td>'
+                 f'<td>{h(d["pc_symbol"])}</td><td>{h(d["netdev"])}</td><td>{h(d["tenant"])}</td><td>{h(dp)}</td>'
                  f'<td data-v="{d["confidence"] if d["confidence"] is not None else ""}">{h(d["confidence"])}</td>'
                  f'<td>{h(d["arch"])}</td>'
                  f'<td>{h(d["release"])}</td><td data-v="{d["size"] or 0}">{h(d["size"])}</td>'
@@ -676,7 +681,7 @@ def to_html(rep):
         P.append(f"<li>path: <code>{h(d['path'])}</code>" +
                  (f" (also {', '.join('<code>' + h(p) + '</code>' for p in d['paths'] if p != d['path'])})"
                   if len(d["paths"]) > 1 else "") + "</li>")
-        for k in ("verdict_source", "method", "summary", "panic", "panic_kind", "panic_where", "bucket",
+        for k in ("verdict_source", "method", "summary", "tenant", "panic", "panic_kind", "panic_where", "bucket",
                   "bucket_functions", "arch", "release", "build_id", "vmlinux", "match", "crash_binary",
                   "crash_target", "extension", "log_file", "log_session", "log_error", "error"):
             if d.get(k):

@@ -265,6 +265,13 @@ class E2E:
                        os.path.join(boot, f"vmlinux-{rel}"))
             os.symlink(os.path.realpath(os.path.join(afx, "lockup", "openvswitch.ko.debug")),
                        os.path.join(mods, "openvswitch.ko"))
+            # veth.ko's debuginfo where Debian's -dbg package has it (the
+            # tenant's veth peer, issue 13): the kernel cache's copy
+            veth = os.path.join(os.path.dirname(os.path.realpath(os.path.join(afx, "lockup", "vmlinux"))),
+                                "debug", "kernel", "drivers", "net", "veth.ko")
+            vdir = os.path.join(sa, f"usr/lib/debug/lib/modules/{rel}/kernel/drivers/net")
+            os.makedirs(vdir)
+            os.symlink(veth, os.path.join(vdir, "veth.ko"))
             self.bid[arch] = self.build_id(os.path.join(afx, "lockup", "vmlinux"))
         if len(set(self.bid.values())) != 2:
             raise AssertionError(f"the two arches' vmlinux share a build-id: {self.bid}")
@@ -356,6 +363,14 @@ class E2E:
                 raise AssertionError(f"archive member not named archive!member: {r['input']['path']}")
             if "hash" in exp:
                 eq((r["triage"]["spin"].get("hash") or {}).get("value"), exp["hash"], f"{name} hash")
+            # the tenant: the victim's veth peer (the recipe's pairs
+            # p1/vA, p2/vB; "tenancy"."veths" where the manifest has it)
+            man, victim = self.man[name], self.man[name]["victim"]["name"]
+            pairs = {v["dev"]: v["peer"] for v in (man.get("tenancy") or {}).get("veths", [])} or \
+                {"p1": "vA", "vA": "p1", "p2": "vB", "vB": "p2"}
+            line = ((r["triage"].get("tenant") or {}).get("line")) or ""
+            if not line.startswith(f"victim {victim} <-> {pairs[victim]} in netns "):
+                raise AssertionError(f"{name}: tenant line {line!r}")
 
     def t_healthy(self):
         for name in HEALTHY.values():
@@ -600,8 +615,13 @@ class E2E:
             raise AssertionError(f"summary lockup line lacks the arches: {lockline}")
         with open(o["md"]) as f:
             mdt = f.read()
-        if "| dump | status | signature | source | bucket | device | arch | release | path |" not in mdt:
-            raise AssertionError("Markdown dumps table lacks the source/bucket/arch columns")
+        if "| dump | status | signature | source | bucket | device | tenant | arch | release | path |" not in mdt:
+            raise AssertionError("Markdown dumps table lacks the source/bucket/tenant/arch columns")
+        for arch, n in LOCKUPS.items():
+            # "<->" as Markdown shows it (docs/batch.md: < and > as entities)
+            want = f"| victim {self.man[n]['victim']['name']} &lt;-&gt; "
+            if not re.search(rf"^\| \[{self.id_of[n][:12]}\].*{re.escape(want)}", mdt, re.M):
+                raise AssertionError(f"Markdown row of {n} lacks its tenant {want!r}")
         for n, arch in self.arch_of.items():
             md_arch = re.escape(arch.replace("_", "\\_"))  # Markdown escapes _
             if not re.search(rf"^\| \[{self.id_of[n][:12]}\].*\| {md_arch} \|", mdt, re.M):
@@ -752,6 +772,7 @@ class E2E:
         r["id"] = "e" * 64
         r["input"]["path"] = "dumps/" + evil + "/vmcore"
         r["triage"]["spin"]["netdev"]["name"] = evil
+        r["triage"]["tenant"] = {"line": "victim p2 <-> " + evil}
         r["triage"]["evidence"][0]["command"] = "bt -E | grep " + evil
         r["triage"]["evidence"][0]["text"] = "=cmd|' /C calc'!A0 " + evil
         r["panic_where"] = evil
@@ -777,7 +798,7 @@ class E2E:
         for line in mdt.splitlines():
             if line.startswith("| [eeeeeeeeeeee]"):
                 cells = re.split(r"(?<!\\)\|", line)
-                eq(len(cells), 11, "Markdown table cells in the evil row")
+                eq(len(cells), 12, "Markdown table cells in the evil row")
         brows = [l for l in mdt.split("## Buckets", 1)[1].split("## Dumps", 1)[0].splitlines()
                  if l.startswith("| 1 |")]
         eq(len(brows), 1, "Markdown bucket rows")
@@ -787,6 +808,8 @@ class E2E:
         with open(o["csv"], newline="") as f:
             rows = list(csv.DictReader(f))
         eq(rows[0]["netdev"], '<script>alert("x")</script>\\x1b[31m|`tick`&\'q', "CSV round trip")
+        eq(rows[0]["tenant"], 'victim p2 <-> <script>alert("x")</script>\\x1b[31m|`tick`&\'q',
+           "CSV round trip of the tenant")
         eq(rows[0]["panic_kind"][:1], "'", "CSV formula cell prefixed")
         with open(o["csv"].replace(".csv", ".buckets.csv"), newline="") as f:
             brows = list(csv.DictReader(f))

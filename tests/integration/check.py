@@ -641,6 +641,242 @@ def bucket_checks(s, signatures):
     s.check("panic buckets: different scenarios, different buckets", apart)
 
 
+# ---- veth peers and the tenant (issue 13) ----
+
+# The veth pairs of the current fixture sets' recipe (fixtures/guest/init:
+# `ip link add vA ... type veth peer name p1`, `ip link add p2 ... peer
+# name vB`); sets built since record them in "tenancy"."veths".
+RECIPE_PAIRS = (("p1", "vA"), ("p2", "vB"))
+NETDEV_ALIGN = 32	# include/linux/netdevice.h
+
+
+def veth_debug_dir(fx):
+    """Where the fixture's kernel keeps veth.ko's debuginfo (the unpacked
+    -dbg package's modules tree, fetch-kernel.sh): the main session's
+    OVSCRASH_DEBUG_PATH, so netdev and triage load it as they would from
+    a -dbg tree beside the vmlinux."""
+    return os.path.join(os.path.dirname(os.path.realpath(fx["vmlinux"])), "debug", "kernel",
+                        "drivers", "net")
+
+
+def renamed(m):
+    """{name at set-up: the name as ovscrash shows it} of the devices the
+    scenario renamed afterwards (hostile: p1; victim-hostile: the victim,
+    found among the recorded pairs by its ifindex)."""
+    out = {}
+    h = m.get("hostile")
+    if h and h.get("name_hex"):
+        out[h["device"]] = escape_like_docs(bytes.fromhex(h["name_hex"]))
+    v = m.get("victim") or {}
+    if v.get("name") is None and v.get("name_hex"):
+        for x in (m.get("tenancy") or {}).get("veths", []):
+            for dev, ns, ifx in ((x["dev"], x["netns"], x["ifindex"]),
+                                 (x["peer"], x["peer_netns"], x["peer_ifindex"])):
+                if ifx == v["ifindex"] and m["netns"].get(ns) == v["netns_inode"]:
+                    out[dev] = escape_like_docs(bytes.fromhex(v["name_hex"]))
+    return out
+
+
+def manifest_pairs(m):
+    """[(dev, netns inode, peer, peer netns inode, peer ifindex)] the
+    fixture set up: the manifest's tenancy, else the recipe's pairs among
+    the manifest's devices; a device the scenario renamed by the name it
+    has in the dump."""
+    t = m.get("tenancy")
+    ren = renamed(m)
+    devs, out = set(m.get("devices", {})) | set(ren), []
+    if t and t.get("veths"):
+        ino = dict(m["netns"])
+        for name, ns in t.get("netns", {}).items():
+            ino.setdefault(name, ns["inode"])
+        # recorded at set-up: a scenario may delete one end later (race);
+        # the devices at the dump are the manifest's
+        for v in t["veths"]:
+            if v["dev"] in devs and v["peer"] in devs:
+                out.append((v["dev"], ino[v["netns"]], v["peer"], ino[v["peer_netns"]], v["peer_ifindex"]))
+                out.append((v["peer"], ino[v["peer_netns"]], v["dev"], ino[v["netns"]], v["ifindex"]))
+    else:
+        md = m.get("devices", {})
+        for a, b in RECIPE_PAIRS:
+            if a in md and b in md:
+                out.append((a, m["netns"][md[a]["netns"]], b, m["netns"][md[b]["netns"]], md[b]["ifindex"]))
+                out.append((b, m["netns"][md[b]["netns"]], a, m["netns"][md[a]["netns"]], md[a]["ifindex"]))
+    return [(ren.get(a, a), ia, ren.get(b, b), ib, fb) for a, ia, b, ib, fb in out]
+
+
+def peer_checks(s, r, m, crash, fx, scen):
+    """Every veth's peer in netdev -j against the manifest (name, ifindex,
+    namespace inode), cross-checked with crash's own reading of struct
+    veth_priv.peer; the PEER column in text."""
+    A = f"{label(m)} {scen}"
+    pairs = manifest_pairs(m)
+    if not pairs:
+        s.skip(f"{A}: veth peers against the manifest", "the manifest records no veth pair of this scenario")
+        return
+    cache = {}
+
+    def devs():
+        if "d" not in cache:
+            d = js(r["netdev -j"])
+            cache["d"] = {(x["name"], x["netns_inode"]): x for x in d["devices"]}
+            cache["status"] = d.get("peer_status")
+        return cache["d"]
+
+    def against_manifest():
+        devs()
+        eq(cache["status"], None, "peer_status")
+        for dev, ino, peer, pino, pifx in pairs:
+            x = devs().get((dev, ino))
+            true(x is not None, f"{dev} in netns {ino} not listed")
+            p = x["peer"]
+            true(p is not None, f"{dev}: no peer (not taken for a veth)")
+            eq((p["state"], p["name"], p["ifindex"], p["netns_inode"]), ("ok", peer, pifx, pino),
+               f"{dev}'s peer (state, name, ifindex, netns inode)")
+            eq(p["mutual"], True, f"{dev}'s peer points back at it")
+        for x in devs().values():
+            if x["netdev_ops"] not in ("veth_netdev_ops", "[veth]"):
+                eq(x["peer"], None, f"{x['name']} is not a veth: peer")
+    s.check(f"{A}: netdev -j gives every veth its peer as the manifest records it (name, ifindex, netns); "
+            "null for every other device", against_manifest)
+
+    def crash_reads():
+        veths = [x for x in devs().values() if x["peer"] and x["peer"]["state"] in ("ok", "cleared")]
+        true(veths, "no veth with a peer read")
+        cmds = [f"mod -s veth {veth_debug_dir(fx)}/veth.ko", "p -x sizeof(struct net_device)"]
+        size = None
+        o = run_crash(crash, fx["vmlinux"], fx["vmcore"], cmds)
+        mm = re.search(r"= (0x[0-9a-f]+)", o[cmds[1]])
+        true(mm, f"crash's sizeof(struct net_device): {o[cmds[1]]!r}")
+        size = int(mm.group(1), 16)
+        priv = (size + NETDEV_ALIGN - 1) & ~(NETDEV_ALIGN - 1)
+        more = [f"struct veth_priv.peer {int(x['address'], 16) + priv:x}" for x in veths]
+        o = run_crash(crash, fx["vmlinux"], fx["vmcore"], cmds[:1] + more)
+        for x, c in zip(veths, more):
+            mm = re.search(r"peer = (0x[0-9a-f]+)", o.get(c, ""))
+            true(mm, f"crash: {c}: {o.get(c, '')!r}")
+            want = None if int(mm.group(1), 16) == 0 else int(mm.group(1), 16)
+            got = x["peer"]["address"] if x["peer"]["state"] == "ok" else None
+            eq(got and int(got, 16), want, f"{x['name']}'s peer, against crash's struct veth_priv.peer")
+    s.check(f"{A}: each veth's peer equals crash's own struct veth_priv.peer (veth.ko debuginfo)", crash_reads)
+
+    def text():
+        t = r["netdev"]
+        true(re.search(r"^NET_DEVICE .* REFS PEER +NOTE$", t, re.M), "no PEER column before NOTE")
+        for dev, ino, peer, pino, pifx in pairs:
+            x = devs()[(dev, ino)]
+            line = next(ln for ln in t.splitlines() if ln.startswith(x["address"][2:] + " "))
+            true(re.search(rf" {re.escape(peer)}@\S+", line), f"{dev}'s PEER column: {line!r}")
+        for x in devs().values():
+            if x["peer"] is None:
+                line = next(ln for ln in t.splitlines() if ln.startswith(x["address"][2:] + " "))
+                true(re.search(r" \d+ - ", line), f"{x['name']}: PEER not '-': {line!r}")
+    s.check(f"{A}: netdev's PEER column names each peer (name@netns), '-' for other devices", text)
+
+
+def tenant_checks(s, r, m, scen):
+    """triage's tenant: the victim's peer and its namespace (manifest),
+    and, on sets with "tenancy", the task and cgroup living there."""
+    A = f"{label(m)} {scen}"
+    victim = m.get("victim") or {}
+    d = js(r["triage -j"])
+    tn = d.get("tenant")
+
+    def peer():
+        true(tn is not None, "triage -j has no tenant")
+        eq(tn["victim_name"], victim["name"], "tenant's victim")
+        race = m.get("race")
+        if race:
+            p = tn["peer"]
+            true(p is not None, "race victim taken for no veth")
+            if p["state"] == "cleared" and not p["points_back"]:
+                true("peer cleared" in tn["line"], f"tenant line: {tn['line']!r}")
+            else:
+                eq(p["netns_inode"], race["peer_netns_inode"], "race peer's netns inode")
+                if "peer" in race:
+                    eq(p["name"], race["peer"], "race peer's name")
+            return
+        pairs = {(a, b): (c, dd) for a, b, c, dd, _ in manifest_pairs(m)}
+        want = pairs.get((victim["name"], victim["netns_inode"]))
+        true(want, "manifest: the victim is in no veth pair")
+        eq((tn["peer"]["name"], tn["netns_inode"]), want, "tenant: peer and its netns inode")
+        true(f"victim {victim['name']} <-> {want[0]} in netns " in tn["line"], f"tenant line {tn['line']!r}")
+        true(f"TENANT: {tn['line']}" in r["triage"], "text triage lacks the TENANT line")
+        true(any(e["text"].startswith("the peer ") and e["command"] for e in d["evidence"]),
+             "no evidence with a crash command for the peer")
+    s.check(f"{A}: triage names the victim's veth peer and its namespace", peer)
+
+    ten = m.get("tenancy")
+    if not ten:
+        s.skip(f"{A}: triage names the tenant's task and cgroup", "the manifest has no \"tenancy\" (older set)")
+        return
+    if m.get("race"):
+        return
+
+    def task():
+        ino = tn["netns_inode"]
+        want = [t for t in ten["tasks"] if t["netns_inode"] == ino]
+        true(want, f"manifest: no task in netns {ino}")
+        got = {t["pid"]: t for t in tn["tasks"] or []}
+        for w in want:
+            g = got.get(w["pid"])
+            true(g, f"pid {w['pid']} not among the tenant's tasks {sorted(got)}")
+            # the manifest's comm is /proc's, the newline the guest wrote stripped
+            true(g["comm"] == w["comm"] or g["comm"] == w["comm"] + "\\x0a", f"comm {g['comm']!r}")
+            eq(g["cgroup_v2"], w["cgroup_v2"], "cgroup v2")
+            for h, path in w["cgroup_v1"].items():
+                eq(g["cgroup_v1"].get(h), path, f"cgroup v1 {h}")
+        first = min(want, key=lambda t: t["pid"])
+        true(f"(pid {first['pid']} {first['comm']}" in tn["line"] and first["cgroup_v2"] in tn["line"],
+             f"tenant line {tn['line']!r}")
+        true(f"ps {first['pid']}" in [e["command"] for e in d["evidence"]], "no `ps PID` evidence")
+    s.check(f"{A}: triage names the tenant's task and its cgroup as the manifest records them", task)
+
+
+def peer_debuginfo_checks(s, crash, ext, fx, m, tmp, A):
+    """Where veth.ko's debuginfo comes from: found by itself in an
+    unpacked -dbg tree the vmlinux sits in; absent, one line and no
+    peer (never a guessed offset)."""
+    env = {k: v for k, v in os.environ.items() if k != "OVSCRASH_DEBUG_PATH"}
+
+    def dbg_tree():
+        rel = m["kernel_release"]
+        tree = os.path.join(tmp, "vethtree")
+        boot = os.path.join(tree, "usr/lib/debug/boot")
+        mods = os.path.join(tree, f"usr/lib/debug/lib/modules/{rel}/kernel/drivers/net")
+        os.makedirs(boot, exist_ok=True)
+        os.makedirs(mods, exist_ok=True)
+        vml = os.path.join(boot, f"vmlinux-{rel}")
+        if not os.path.exists(vml):
+            os.symlink(os.path.realpath(fx["vmlinux"]), vml)
+            os.symlink(os.path.join(veth_debug_dir(fx), "veth.ko"), os.path.join(mods, "veth.ko"))
+        o = run_crash(crash, vml, fx["vmcore"], ["netdev -j", "ovsmod -m veth -j"], ext=ext, env=env)
+        d = js(o["netdev -j"])
+        eq(d["peer_status"], None, "peer_status")
+        p1 = next(x for x in d["devices"] if x["name"] == "p1")
+        eq((p1["peer"]["state"], p1["peer"]["name"]), ("ok", "vA"), "p1's peer")
+        mo = js(o["ovsmod -m veth -j"])
+        true(mo["symbols_loaded"] and "build-id match" in (mo["how"] or ""), f"veth.ko: {mo['how']}")
+    s.check(f"{A} veth peers: veth.ko debuginfo found by itself in the -dbg tree the vmlinux sits in, "
+            "build-id verified", dbg_tree)
+
+    def absent():
+        o = run_crash(crash, fx["vmlinux"], fx["vmcore"], ["netdev -j", "netdev", "triage -j"], ext=ext, env=env)
+        d = js(o["netdev -j"])
+        st = d["peer_status"] or ""
+        true(st.startswith("veth peers not read: veth.ko debuginfo:") and "\n" not in st, f"peer_status {st!r}")
+        veths = [x for x in d["devices"] if x["netdev_ops"] in ("veth_netdev_ops", "[veth]")]
+        true(veths, "no veth listed")
+        for x in veths:
+            eq((x["peer"]["state"], x["peer"]["address"]), ("unknown", None), f"{x['name']}'s peer")
+        true(f"NOTE: {st}" in o["netdev"], "text netdev lacks the NOTE line")
+        tn = js(o["triage -j"])["tenant"]
+        true(tn["line"].endswith(f"<-> ? ({st})"), f"tenant line {tn['line']!r}")
+        eq(js(o["triage -j"])["verdict"], m["expected"]["verdict_kind"], "verdict still given")
+    s.check(f"{A} veth peers: without veth.ko debuginfo one NOTE line, every veth's peer unknown "
+            "(no guessed offset), triage carries on", absent)
+
+
+
 def bad_input_checks(s, crash, ext, fx, tmp, A):
     def no_debuginfo():
         d = os.path.join(tmp, f"nodebug-{A}")
@@ -1648,12 +1884,17 @@ def main():
                 eq(m["arch"], arch, "fixture arch")
                 fx = {"vmlinux": os.path.join(d, "vmlinux"), "vmcore": os.path.join(d, "vmcore"),
                       "ovsdebug": os.path.join(d, "openvswitch.ko.debug"), "ext": ext}
-                r = run_crash(crash, fx["vmlinux"], fx["vmcore"], TRIAGE_CMDS, ext=ext)
+                # veth.ko's debuginfo where an unpacked -dbg tree has it
+                env = dict(os.environ, OVSCRASH_DEBUG_PATH=veth_debug_dir(fx))
+                r = run_crash(crash, fx["vmlinux"], fx["vmcore"], TRIAGE_CMDS, ext=ext, env=env)
                 with open(os.path.join(a.out, f"{arch}-{scen}.session.txt"), "w") as f:
                     f.write(r["__all__"])
                 print(f"# {arch} {scen}: crash session with {len(TRIAGE_CMDS)} commands "
                       f"took {r['__elapsed__']:.1f}s")
                 common_checks(s, r, m, scen)
+                peer_checks(s, r, m, crash, fx, scen)
+                if scen in ("lockup", "race"):
+                    tenant_checks(s, r, m, scen)
                 if scen == "lockup":
                     lockup_checks(s, r, m, crash, fx)
                     # the search and packaging mechanics, once per arch: on
@@ -1661,6 +1902,7 @@ def main():
                     # cannot open 6.12 dumps at all)
                     if bookworm(m):
                         bad_input_checks(s, crash, ext, fx, tmp, arch)
+                        peer_debuginfo_checks(s, crash, ext, fx, m, tmp, arch)
                     # the long checks of the search, budget and module
                     # mechanics (minutes each): the ASan suite skips them
                     # (OVSCRASH_CHECK_SLOW=0), the unit tests under ASan

@@ -260,6 +260,56 @@ static void test_log_problem(void **state)
 	assert_string_equal(v.summary, "no CPU spins in netdev_pick_tx");
 }
 
+/* The tenant (issue 13): the extension's line is printed as TENANT under
+ * the verdict, its evidence listed with the crash command of each part,
+ * in every verdict that names the device; none when there is no line. */
+static void test_tenant(void **state)
+{
+	struct oc_verdict plain;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int i, found = 0;
+
+	(void)state;
+	full();
+	oc_verdict_decide(&f, &plain);
+	strcpy(f.tenant, "victim veth1 <-> eth0 in netns pod-payments (pid 4242 nginx, "
+	       "cgroup /kubepods/burstable/pod1/c2)");
+	strcpy(f.tenant_ev[0].text, "the victim's veth peer is net_device 0xffff1");
+	strcpy(f.tenant_ev[0].cmd, "struct veth_priv.peer ffff0020c7f1d980");
+	strcpy(f.tenant_ev[1].text, "pid 4242 \"nginx\" lives in that netns");
+	strcpy(f.tenant_ev[1].cmd, "ps 4242");
+	f.ntenant_ev = 2;
+	oc_verdict_decide(&f, &v);
+	assert_int_equal(v.kind, plain.kind);
+	assert_int_equal(v.confidence, plain.confidence);
+	assert_int_equal(v.nevidence, plain.nevidence + 2);
+	for (i = 0; i < v.nevidence; i++)
+		if (!strcmp(v.evidence[i].cmd, "ps 4242")) {
+			found = 1;
+			ev(i - 1, "the victim's veth peer is net_device 0xffff1",
+			   "struct veth_priv.peer ffff0020c7f1d980");
+		}
+	assert_true(found);
+	fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	oc_verdict_text(fp, &f, &v);
+	fclose(fp);
+	assert_non_null(strstr(buf, "\n  TENANT: victim veth1 <-> eth0 in netns pod-payments "
+				  "(pid 4242 nginx, cgroup /kubepods/burstable/pod1/c2)\n"));
+	free(buf);
+	buf = NULL;
+	/* no line: no TENANT */
+	full();
+	oc_verdict_decide(&f, &v);
+	fp = open_memstream(&buf, &len);
+	oc_verdict_text(fp, &f, &v);
+	fclose(fp);
+	assert_null(strstr(buf, "TENANT"));
+	free(buf);
+}
+
 static void test_paths(void **state)
 {
 	(void)state;
@@ -563,6 +613,7 @@ int oc_test_verdict(void)
 		cmocka_unit_test(test_missing_vport),
 		cmocka_unit_test(test_partial),
 		cmocka_unit_test(test_log_problem),
+		cmocka_unit_test(test_tenant),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_findings_path),
 		cmocka_unit_test(test_contradictions),
