@@ -1224,7 +1224,11 @@ def budget_checks(s, crash, ext, fx, m, A):
 
     def preconditions():
         true(nets and all(n > 0 for n in nets), f"crash list of net_namespace_list: {o[pre[4]]!r}")
-        eq(len(nets), len(m["netns"]), "namespaces (crash list)")
+        # the set-up's namespaces, and the tenants' (sets of the tenancy
+        # recipe: pod-idle, the private-mount one, pod-sock) by inode
+        want = set(m["netns"].values()) | {
+            t["inode"] for t in (m.get("tenancy") or {}).get("netns", {}).values()}
+        eq(len(nets), len(want), "namespaces (crash list)")
     s.check(f"{A} budget: crash lists the manifest's namespaces (precondition)", preconditions)
 
     def netdev_exact():
