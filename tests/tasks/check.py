@@ -124,6 +124,8 @@ def scenario_checks(s, A, scen, m, r, crash, fx, ext):
         got = sorted((t["pid"], int(t["task"], 16)) for t in nets[inum]["tasks"]
                      if t["comm"] == "flood")
         eq(got, flood, "flood tasks (pid, task) of netns A against ps -G")
+        if scen != "lockup":
+            return		# the gdb session once per fixture set is enough
         chain = gdb_chain(crash, fx, ext, [t for _, t in flood])
         for p, t in flood:
             eq(chain[t], (int(nets[inum]["net"], 16), inum),
@@ -251,7 +253,8 @@ def scale_checks(s, A, set_dir, crash, ext):
     fx = {"vmlinux": os.path.join(d, "vmlinux"), "vmcore": os.path.join(d, "vmcore")}
     env = dict(os.environ, OVSCRASH_TIMING="1")
     # separate sessions: neither command finds the other's pages cached
-    rt = run_crash(crash, fx["vmlinux"], fx["vmcore"], ["ovstasks -s -j"], ext=ext, env=env)
+    rt = run_crash(crash, fx["vmlinux"], fx["vmcore"], ["ovstasks -s -j", "ovstasks -j"],
+                   ext=ext, env=env)
     rn = run_crash(crash, fx["vmlinux"], fx["vmcore"], ["netdev -j"], ext=ext, env=env)
 
     def cost():
@@ -265,6 +268,18 @@ def scale_checks(s, A, set_dir, crash, ext):
         # "well under the netdev walk": a quarter of its CPU time at most
         true(t[1] < n[1] / 4, f"index cpu_ms {t[1]} not under a quarter of netdev's {n[1]}")
     s.check(f"{A} scale-10k: the task index costs under a quarter of the netdev walk", cost)
+    m = json.load(open(os.path.join(d, "manifest.json")))
+    want = (m.get("scale") or {}).get("tenant_tasks")
+    if want is None:
+        s.skip(f"{A} scale-10k: tenant tasks", "the manifest has no scale.tenant_tasks")
+        return
+
+    def tenants():
+        doc = js(rt["ovstasks -j"])
+        apps = [n["inode"] for n in doc["netns"] for t in n["tasks"] if t["comm"] == "app"]
+        eq(len(apps), want, "tasks named app (the guest's count of /proc/*/comm)")
+        eq(len(set(apps)), want, "namespaces holding them (one pod each)")
+    s.check(f"{A} scale-10k: the {want} pod tasks, one per namespace, each found", tenants)
 
 
 def gdb_value(out, what):
