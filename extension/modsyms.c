@@ -382,8 +382,34 @@ static void printable(const char *in, char *out, size_t n)
 	out[i] = '\0';
 }
 
-static char dfd_failed_for[2 * OC_BUILD_ID_MAX + 1];
-static char dfd_failed_why[512];
+/* the build-ids debuginfod gave nothing for in this session, with why:
+ * one entry per module ovscrash asks for (openvswitch, veth), a few
+ * spare; the oldest is forgotten when full */
+#define DFD_FAILED_MAX 8
+
+static struct {
+	char build_id[2 * OC_BUILD_ID_MAX + 1];
+	char why[512];
+} dfd_failed[DFD_FAILED_MAX];
+static unsigned int dfd_failed_next;
+
+static const char *dfd_failed_reason(const char *build_id)
+{
+	int i;
+
+	for (i = 0; i < DFD_FAILED_MAX; i++)
+		if (dfd_failed[i].build_id[0] && !strcmp(dfd_failed[i].build_id, build_id))
+			return dfd_failed[i].why;
+	return NULL;
+}
+
+static void dfd_failed_keep(const char *build_id, const char *why)
+{
+	unsigned int i = dfd_failed_next++ % DFD_FAILED_MAX;
+
+	snprintf(dfd_failed[i].build_id, sizeof(dfd_failed[i].build_id), "%s", build_id);
+	snprintf(dfd_failed[i].why, sizeof(dfd_failed[i].why), "%s", why);
+}
 
 struct dfd_clock {
 	struct timespec deadline;
@@ -447,6 +473,7 @@ static int from_debuginfod(struct search *s, const char *urls, const unsigned ch
 	debuginfod_client *c;
 	char u[256], *path = NULL, *env, b[SHOWN_MAX];
 	long bound = DEBUGINFOD_BOUND_S;
+	const char *why;
 	int fd, ok = 0;
 	double took;
 
@@ -455,8 +482,8 @@ static int from_debuginfod(struct search *s, const char *urls, const unsigned ch
 	printable(urls, u, sizeof(u));
 	/* one query per build-id and session: three commands need the module,
 	 * a server that is down costs its bound once */
-	if (!strcmp(dfd_failed_for, ms->build_id)) {
-		snprintf(ms->debuginfod, sizeof(ms->debuginfod), "%s", dfd_failed_why);
+	if ((why = dfd_failed_reason(ms->build_id))) {
+		snprintf(ms->debuginfod, sizeof(ms->debuginfod), "%s", why);
 		fprintf(s->logf, "  %s (earlier in this session; not asked again)\n", ms->debuginfod);
 		return 0;
 	}
@@ -501,8 +528,7 @@ static int from_debuginfod(struct search *s, const char *urls, const unsigned ch
 	}
 	if (!ok) {
 		fprintf(s->logf, "  %s\n", ms->debuginfod);
-		snprintf(dfd_failed_for, sizeof(dfd_failed_for), "%s", ms->build_id);
-		snprintf(dfd_failed_why, sizeof(dfd_failed_why), "%s", ms->debuginfod);
+		dfd_failed_keep(ms->build_id, ms->debuginfod);
 	}
 	free(path);
 	debuginfod_end(c);
