@@ -82,6 +82,20 @@ int oc_cg_label(unsigned long mask, const char *const *ss_names, int n_ss,
 	return 0;
 }
 
+int oc_cg_slot(const char *const *kept, int n, int max, const char *label)
+{
+	int i;
+
+	if (n < max)
+		return n;
+	if (!label || !strstr(label, "name="))
+		return -1;
+	for (i = n - 1; i >= 0; i--)
+		if (kept[i] && kept[i][0] && !strstr(kept[i], "name="))
+			return i;
+	return -1;
+}
+
 /* the next path component of @p: its start in *seg, length returned;
  * p advanced past it */
 static size_t next_seg(const char **p, const char **seg)

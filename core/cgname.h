@@ -31,6 +31,15 @@ int oc_cg_label(unsigned long mask, const char *const *ss_names, int n_ss,
 		const char *name, char *out, size_t outsz);
 
 /*
+ * Where a task's next hierarchy, labelled @label, goes among the @n kept
+ * (@kept[i] their labels, "" for v2) when at most @max are kept: @n while
+ * there is room; when full, a named hierarchy ("name=systemd", the one
+ * that carries systemd's and Kubernetes' names on a v1 host) takes the
+ * slot of the last controller-only v1 hierarchy; else -1 (not kept).
+ */
+int oc_cg_slot(const char *const *kept, int n, int max, const char *label);
+
+/*
  * The tenant a cgroup path gives away, for a one-line summary:
  *   "pod <uid>" (Kubernetes, cgroupfs or systemd driver: pod<uid>,
  *   kubepods-...-pod<uid_with_underscores>.slice), followed by

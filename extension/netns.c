@@ -22,11 +22,13 @@
 #include "session.h"
 #include "walk.h"
 #include "../core/addrmap.h"
+#include "../core/nsname.h"
 #include "../core/strutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define NSFS_MAGIC	0x6e736673UL
 #define NAMES_SEEN	64	/* distinct names compared per namespace */
@@ -53,38 +55,38 @@ static void layouts_resolve(void)
 	if (lo.done)
 		return;
 	oc_offsets_resolve();
-	lo.task_nsproxy = oc_member_offset("task_struct", "nsproxy");
-	lo.nsp_mnt_ns = oc_member_offset("nsproxy", "mnt_ns");
-	lo.mntns_list = oc_member_offset("mnt_namespace", "list");
+	lo.task_nsproxy = oc_member_path_offset("task_struct", "nsproxy");
+	lo.nsp_mnt_ns = oc_member_path_offset("nsproxy", "mnt_ns");
+	lo.mntns_list = oc_member_path_offset("mnt_namespace", "list");
 	if (!HAVE(mntns_list))	/* 6.8+: an rbtree */
-		lo.mntns_mounts = oc_member_offset("mnt_namespace", "mounts");
+		lo.mntns_mounts = oc_member_path_offset("mnt_namespace", "mounts");
 	else
 		lo.mntns_mounts = -1;
-	lo.mnt_list = oc_member_offset("mount", "mnt_list");
-	lo.mnt_node = HAVE(mntns_mounts) ? oc_member_offset("mount", "mnt_node") : -1;
-	lo.mnt_parent = oc_member_offset("mount", "mnt_parent");
-	lo.mnt_mountpoint = oc_member_offset("mount", "mnt_mountpoint");
-	lo.mnt_mnt = oc_member_offset("mount", "mnt");
-	lo.vfs_root = oc_member_offset("vfsmount", "mnt_root");
-	lo.vfs_sb = oc_member_offset("vfsmount", "mnt_sb");
-	lo.sb_magic = oc_member_offset("super_block", "s_magic");
-	lo.d_parent = oc_member_offset("dentry", "d_parent");
-	lo.d_name_len = oc_member_offset("dentry", "d_name.len");
-	lo.d_name_name = oc_member_offset("dentry", "d_name.name");
-	qstr_name = oc_member_offset("qstr", "name");
+	lo.mnt_list = oc_member_path_offset("mount", "mnt_list");
+	lo.mnt_node = HAVE(mntns_mounts) ? oc_member_path_offset("mount", "mnt_node") : -1;
+	lo.mnt_parent = oc_member_path_offset("mount", "mnt_parent");
+	lo.mnt_mountpoint = oc_member_path_offset("mount", "mnt_mountpoint");
+	lo.mnt_mnt = oc_member_path_offset("mount", "mnt");
+	lo.vfs_root = oc_member_path_offset("vfsmount", "mnt_root");
+	lo.vfs_sb = oc_member_path_offset("vfsmount", "mnt_sb");
+	lo.sb_magic = oc_member_path_offset("super_block", "s_magic");
+	lo.d_parent = oc_member_path_offset("dentry", "d_parent");
+	lo.d_name_len = oc_member_path_offset("dentry", "d_name.len");
+	lo.d_name_name = oc_member_path_offset("dentry", "d_name.name");
+	qstr_name = oc_member_path_offset("qstr", "name");
 	if (!HAVE(d_name_name) && qstr_name >= 0 &&
-	    (lo.d_name_name = oc_member_offset("dentry", "d_name")) >= 0)
+	    (lo.d_name_name = oc_member_path_offset("dentry", "d_name")) >= 0)
 		lo.d_name_name += qstr_name;
-	lo.d_inode = oc_member_offset("dentry", "d_inode");
-	lo.i_ino = oc_member_offset("inode", "i_ino");
-	lo.i_private = oc_member_offset("inode", "i_private");
-	lo.nsc_ops = oc_member_offset("ns_common", "ops");
+	lo.d_inode = oc_member_path_offset("dentry", "d_inode");
+	lo.i_ino = oc_member_path_offset("inode", "i_ino");
+	lo.i_private = oc_member_path_offset("inode", "i_private");
+	lo.nsc_ops = oc_member_path_offset("ns_common", "ops");
 	/* the count: net.ns.count since 5.12 (ns_common.count), net.count
 	 * before */
-	lo.nsc_count = oc_member_offset("ns_common", "count");
-	lo.net_count = HAVE(nsc_count) ? -1 : oc_member_offset("net", "count");
-	lo.rb_left = oc_member_offset("rb_node", "rb_left");
-	lo.rb_right = oc_member_offset("rb_node", "rb_right");
+	lo.nsc_count = oc_member_path_offset("ns_common", "count");
+	lo.net_count = HAVE(nsc_count) ? -1 : oc_member_path_offset("net", "count");
+	lo.rb_left = oc_member_path_offset("rb_node", "rb_left");
+	lo.rb_right = oc_member_path_offset("rb_node", "rb_right");
 	lo.netns_ops = oc_sym_value("netns_operations");
 	lo.done = 1;
 }
@@ -108,6 +110,7 @@ static struct {
 	int listed_complete;		/* the whole of net_namespace_list read */
 	struct oc_budget budget;	/* the build's own */
 	char warn[1024];
+	int mnt_namespaces, nsfs_mounts;	/* walked, met (OVSCRASH_TIMING) */
 } tab;
 
 static struct oc_netns *rec_at(int i)
@@ -171,19 +174,20 @@ static int count_dev(oc_addr node, void *arg)
 	return 0;
 }
 
-static void count_devices(struct oc_netns *ns)
+int oc_netns_count_devices(const struct oc_netns *cns)
 {
+	struct oc_netns *ns = (struct oc_netns *)cns;	/* a record of the table */
 	char why[128];
 	int k;
 
-	ns->n_devices = -1;
-	if (!OC_HAVE(net_dev_base_head))
-		return;
+	if (ns->n_devices >= 0 || !OC_HAVE(net_dev_base_head) || oc_cmd_budget_spent())
+		return ns->n_devices;
 	k = oc_list_walk(ns->net + oc_off.net_dev_base_head, count_dev, NULL, why, sizeof(why));
 	if (k >= 0)
 		ns->n_devices = k;
-	else if (!tab.budget.spent)
+	else if (!oc_cmd_budget_spent())
 		snprintf(ns->err, sizeof(ns->err), "dev_base_head: %s", why);
+	return ns->n_devices;
 }
 
 /* the new record of @net, not yet known: kept, index set */
@@ -236,48 +240,111 @@ static int dentry_name(oc_addr d, unsigned char *out, size_t *len, size_t cap)
 }
 
 /*
- * The path of mount @m in its mount namespace, raw bytes into @out (cap
- * OC_NETNS_PATH); 0, or -1 with @why.
+ * The dentries from @d up to (not including) @stop, the root of the
+ * mount above, onto @parts; 0, or -1 with @why.
  */
-static int mount_path(oc_addr m, unsigned char *out, char *why, size_t wn)
+static int climb(oc_addr d, oc_addr stop, oc_addr *parts, int *np, int cap, char *why,
+		 size_t wn)
 {
-	oc_addr parts[PATH_PARTS], parent, d, proot, dp;
-	int np = 0, hops;
-	size_t len = 0;
+	oc_addr dp;
 
-	for (hops = 0;; hops++) {
-		if (hops == PATH_MOUNTS) {
-			snprintf(why, wn, "more than %d mounts deep", PATH_MOUNTS);
+	while (d && d != stop) {
+		if (*np == cap) {
+			snprintf(why, wn, "more than %d path components", PATH_PARTS);
 			return -1;
 		}
-		if (oc_read_ulong(m + lo.mnt_parent, &parent) || !parent) {
-			snprintf(why, wn, "mount %lx: mnt_parent unreadable", m);
-			return -1;
-		}
-		if (parent == m)	/* the namespace's root mount */
-			break;
-		if (oc_read_ulong(m + lo.mnt_mountpoint, &d) ||
-		    oc_read_ulong(parent + lo.mnt_mnt + lo.vfs_root, &proot)) {
-			snprintf(why, wn, "mount %lx: mountpoint unreadable", m);
-			return -1;
-		}
-		while (d && d != proot) {
-			if (np == PATH_PARTS) {
-				snprintf(why, wn, "more than %d path components", PATH_PARTS);
-				return -1;
-			}
-			parts[np++] = d;
-			if (oc_read_ulong(d + lo.d_parent, &dp) || dp == d)
-				break;	/* a filesystem's root: no higher */
-			d = dp;
-		}
-		m = parent;
+		parts[(*np)++] = d;
+		if (oc_read_ulong(d + lo.d_parent, &dp) || dp == d)
+			break;	/* a filesystem's root: no higher */
+		d = dp;
 	}
+	return 0;
+}
+
+/* the mountpoint of @m and the root of its parent @parent (0 when @m is
+ * its namespace's root mount); 0, or -1 with @why */
+static int mount_up(oc_addr m, oc_addr *parent, oc_addr *d, oc_addr *proot, char *why,
+		    size_t wn)
+{
+	if (oc_read_ulong(m + lo.mnt_parent, parent) || !*parent) {
+		snprintf(why, wn, "mount %lx: mnt_parent unreadable", m);
+		return -1;
+	}
+	if (*parent == m) {
+		*parent = 0;
+		return 0;
+	}
+	if (oc_read_ulong(m + lo.mnt_mountpoint, d) ||
+	    oc_read_ulong(*parent + lo.mnt_mnt + lo.vfs_root, proot)) {
+		snprintf(why, wn, "mount %lx: mountpoint unreadable", m);
+		return -1;
+	}
+	return 0;
+}
+
+/* the names of @parts, last first, after @out's @len bytes */
+static int join(const oc_addr *parts, int np, unsigned char *out, size_t *len, char *why,
+		size_t wn)
+{
 	while (np--)
-		if (dentry_name(parts[np], out, &len, OC_NETNS_PATH)) {
+		if (dentry_name(parts[np], out, len, OC_NETNS_PATH)) {
 			snprintf(why, wn, "dentry %lx: name unreadable or too long", parts[np]);
 			return -1;
 		}
+	return 0;
+}
+
+/*
+ * The path of mount @m in its mount namespace, raw bytes into @out (cap
+ * OC_NETNS_PATH); 0, or -1 with @why.  The path of the mount above is
+ * kept for the next call: the nsfs mounts of a namespace sit mostly in
+ * one directory (/run/netns), so most calls read only their own last
+ * component.  (A dump does not change: what was read stays true.)
+ */
+static int mount_path(oc_addr m, unsigned char *out, char *why, size_t wn)
+{
+	static struct {
+		oc_addr mount;
+		size_t len;
+		unsigned char path[OC_NETNS_PATH];
+	} above;
+	oc_addr parts[PATH_PARTS], parent, d, proot, top;
+	int np = 0, hops;
+	size_t len = 0;
+
+	if (mount_up(m, &parent, &d, &proot, why, wn))
+		return -1;
+	if (!parent) {
+		memcpy(out, "/", 2);
+		return 0;
+	}
+	if (climb(d, proot, parts, &np, PATH_PARTS, why, wn))
+		return -1;
+	if (above.mount != parent) {
+		int k = 0;
+
+		above.mount = 0;
+		for (top = parent, hops = 0; ; hops++) {
+			if (hops == PATH_MOUNTS) {
+				snprintf(why, wn, "more than %d mounts deep", PATH_MOUNTS);
+				return -1;
+			}
+			if (mount_up(top, &top, &d, &proot, why, wn))
+				return -1;
+			if (!top)
+				break;
+			if (climb(d, proot, parts + np, &k, PATH_PARTS - np, why, wn))
+				return -1;
+		}
+		above.len = 0;
+		if (join(parts + np, k, above.path, &above.len, why, wn))
+			return -1;
+		above.mount = parent;
+	}
+	memcpy(out, above.path, above.len);
+	len = above.len;
+	if (join(parts, np, out, &len, why, wn))
+		return -1;
 	if (!len)
 		out[len++] = '/';
 	out[len] = '\0';
@@ -350,6 +417,7 @@ static void mount_seen(oc_addr m)
 		warn("%s %lx: %s", "nsfs mount", m, why);
 		return;
 	}
+	tab.nsfs_mounts++;
 	if (mount_path(m, path, why, sizeof(why))) {
 		warn("%s %lx: %s", "nsfs mount", m, why);
 		return;
@@ -428,8 +496,8 @@ static int cmp_str(const void *a, const void *b)
 static void find_names(void)
 {
 	struct oc_addrmap nsps = { 0 }, mnss = { 0 };
-	oc_addr task, nsp, mns, init_nsp;
-	struct oc_task_ref ref;
+	struct oc_task_ref t;
+	oc_addr nsp, mns, init_nsp;
 	int i, k, ntasks = oc_task_count();
 
 	if (!HAVE(nsp_mnt_ns) || !HAVE(mnt_parent) || !HAVE(mnt_mountpoint) ||
@@ -450,14 +518,13 @@ static void find_names(void)
 		if (i < 0) {
 			nsp = init_nsp;
 		} else {
-			if (!HAVE(task_nsproxy) || oc_task_get(i, &ref))
+			if (!HAVE(task_nsproxy) || oc_task_get(i, &t))
 				break;
-			task = ref.task;
 			if (oc_budget_charge(oc_cmd_budget(), 1)) {
 				oc_budget_stopped_at(oc_cmd_budget(), "the task table after %d tasks", i);
 				break;
 			}
-			if (oc_read_ulong(task + lo.task_nsproxy, &nsp))
+			if (oc_read_ulong(t.task + lo.task_nsproxy, &nsp))
 				continue;
 		}
 		if (!nsp || !oc_is_kvaddr(nsp) || oc_addrmap_get(&nsps, nsp) >= 0)
@@ -467,6 +534,7 @@ static void find_names(void)
 		    oc_addrmap_get(&mnss, mns) >= 0)
 			continue;
 		oc_addrmap_put(&mnss, mns, 1);
+		tab.mnt_namespaces++;
 		walk_mnt_ns(mns);
 	}
 	oc_addrmap_free(&nsps);
@@ -510,9 +578,9 @@ static int add_listed(oc_addr node, void *arg)
 		return 1;
 	tab.n++;
 	ns->listed = 1;
+	ns->n_devices = -1;	/* counted on demand */
 	read_inum(ns);
 	read_count(ns);
-	count_devices(ns);
 	return oc_cmd_budget_spent();
 }
 
@@ -529,12 +597,25 @@ void oc_netns_forget(void)
 	memset(&tab, 0, sizeof(tab));
 }
 
+static double ms_since(clockid_t clk, const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(clk, &t);
+	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
 static void build(void)
 {
 	struct oc_budget saved = oc_sess.budget;
+	struct timespec wall, cpu;
+	unsigned long hits = oc_sess.pages.hits, misses = oc_sess.pages.misses;
 	oc_addr head;
 	char why[128];
 	int cap = 0, i, k;
+
+	clock_gettime(CLOCK_MONOTONIC, &wall);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
 
 	oc_netns_forget();
 	layouts_resolve();
@@ -562,6 +643,14 @@ static void build(void)
 	oc_sess.budget = saved;
 	tab.built = 1;
 	tab.seq = oc_sess.command_seq;
+	/* the table's share of the command that built it (stderr, as the
+	 * command's own OVSCRASH_TIMING line) */
+	if (getenv("OVSCRASH_TIMING"))
+		fprintf(stderr, "OVSCRASH_TIMING netns-table wall_ms %.3f cpu_ms %.3f "
+			"pages_read %lu page_hits %lu namespaces %d mount_namespaces %d "
+			"nsfs_mounts %d\n", ms_since(CLOCK_MONOTONIC, &wall),
+			ms_since(CLOCK_PROCESS_CPUTIME_ID, &cpu), oc_sess.pages.misses - misses,
+			oc_sess.pages.hits - hits, tab.n, tab.mnt_namespaces, tab.nsfs_mounts);
 }
 
 /* built, and complete or built by this command (a cut table is built
@@ -583,6 +672,16 @@ int oc_netns_table(const struct oc_netns **v, char *err, size_t n)
 	return tab.n;
 }
 
+int oc_netns_kept(void)
+{
+	return tab.built ? tab.n + tab.nextra : 0;
+}
+
+const struct oc_netns *oc_netns_kept_at(int i)
+{
+	return i < oc_netns_kept() ? rec_at(i) : NULL;
+}
+
 const struct oc_netns *oc_netns_known(oc_addr net)
 {
 	return tab.built ? rec_at(oc_addrmap_get(&tab.index, net)) : NULL;
@@ -592,6 +691,7 @@ const struct oc_netns *oc_netns_of(oc_addr net)
 {
 	const struct oc_netns *ns;
 	uint32_t probe;
+	oc_addr ops;
 
 	if (!net)
 		return NULL;
@@ -600,6 +700,11 @@ const struct oc_netns *oc_netns_of(oc_addr net)
 		return ns;
 	if (!OC_HAVE(net_ns) || !OC_HAVE(ns_inum) ||
 	    oc_read_u32(net + oc_off.net_ns + oc_off.ns_inum, &probe))
+		return NULL;
+	/* a struct net only if its ns_common says so (a damaged device's
+	 * nd_net, a mistyped address): no record of anything else */
+	if (lo.netns_ops && (oc_read_ulong(net + oc_off.net_ns + lo.nsc_ops, &ops) ||
+			     ops != lo.netns_ops))
 		return NULL;
 	return add_extra(net);
 }
@@ -611,50 +716,16 @@ const struct oc_budget *oc_netns_budget(const char **w)
 	return &tab.budget;
 }
 
-/* the name as shown in a column: ip netns's own directory dropped */
-static const char *short_name(const unsigned char *path)
-{
-	static const char *const dirs[] = { "/run/netns/", "/var/run/netns/" };
-	size_t i, l;
-
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		l = strlen(dirs[i]);
-		if (!strncmp((const char *)path, dirs[i], l) && path[l])
-			return (const char *)path + l;
-	}
-	return (const char *)path;
-}
-
 const char *oc_netns_names_text(const struct oc_netns *ns, char *buf, size_t n)
 {
-	char esc[OC_NETNS_PATH * 4 + 1], more[16];
-	size_t len = 0, need;
-	int i, shown = 0;
+	const char *v[OC_NETNS_NAMES] = { NULL };
+	int i;
 
-	if (!n)
-		return buf;
-	buf[0] = '\0';
-	if (!ns || !ns->names_total) {
-		snprintf(buf, n, "-");
-		return buf;
-	}
-	for (i = 0; i < ns->n_names; i++) {
-		oc_path(short_name(ns->names[i]), esc, sizeof(esc));
-		need = strlen(esc) + (shown ? 1 : 0);
-		/* room for it and a "+N" of those after it */
-		if (len + need + (i + 1 < ns->names_total ? 12 : 0) >= n)
-			break;
-		len += snprintf(buf + len, n - len, "%s%s", shown ? "," : "", esc);
-		shown++;
-	}
-	if (shown < ns->names_total) {
-		snprintf(more, sizeof(more), "+%d", ns->names_total - shown);
-		if (len + strlen(more) < n)
-			snprintf(buf + len, n - len, "%s", more);
-		else if (!shown)
-			snprintf(buf, n, "%s", n > strlen(more) ? more : "+");
-	}
-	return buf;
+	if (!ns)
+		return oc_ns_names_text(v, 0, 0, buf, n);
+	for (i = 0; i < ns->n_names && i < OC_NETNS_NAMES; i++)
+		v[i] = (const char *)ns->names[i];
+	return oc_ns_names_text(v, i, ns->names_total, buf, n);
 }
 
 const struct oc_netns *oc_netns_find(const char *arg, char *err, size_t n)
@@ -677,7 +748,8 @@ const struct oc_netns *oc_netns_find(const char *arg, char *err, size_t n)
 	if (arg[0] && !*end && oc_is_kvaddr(v)) {
 		if ((ns = oc_netns_of(v)))
 			return ns;
-		snprintf(err, n, "netns: %lx: no struct net readable there", v);
+		snprintf(err, n, "netns: %lx: not a struct net (unreadable, or its ns.ops is "
+			 "not netns_operations)", v);
 		return NULL;
 	}
 	/* a name */
@@ -685,7 +757,7 @@ const struct oc_netns *oc_netns_find(const char *arg, char *err, size_t n)
 		ns = rec_at(i);
 		for (k = 0; k < ns->n_names; k++)
 			if (!strcmp((const char *)ns->names[k], arg) ||
-			    !strcmp(short_name(ns->names[k]), arg))
+			    !strcmp(oc_ns_short_name((const char *)ns->names[k]), arg))
 				return ns;
 	}
 	snprintf(err, n, "netns: \"%s\": no network namespace with that address, inode "

@@ -31,7 +31,8 @@ struct oc_netns {
 	int names_total;		/* distinct names found (>= n_names) */
 	/* mount paths, raw untrusted bytes, NUL-terminated (escape them) */
 	unsigned char names[OC_NETNS_NAMES][OC_NETNS_PATH];
-	int n_devices;			/* devices on its dev_base_head, -1 unknown */
+	int n_devices;			/* devices on its dev_base_head, -1 unknown
+					 * (not counted yet: oc_netns_count_devices()) */
 	char state[96];			/* "listed", "dying: off net_namespace_list, count 0", ... */
 	char err[128];			/* why a part could not be read, "" */
 };
@@ -63,6 +64,13 @@ const char *oc_netns_names_text(const struct oc_netns *ns, char *buf, size_t n);
 const struct oc_netns *oc_netns_known(oc_addr net);
 
 /*
+ * Every record kept: the table's, then those read on demand (off the
+ * list), in the order met.  oc_netns_kept() is their number (no build).
+ */
+int oc_netns_kept(void);
+const struct oc_netns *oc_netns_kept_at(int i);
+
+/*
  * The namespace a user named: "ffff8e4b..." / "0xffff..." (struct net
  * address), an inode (decimal), or a name (a whole path, or what follows
  * /run/netns/).  NULL with @err when none matches.
@@ -77,6 +85,13 @@ const struct oc_netns *oc_netns_find(const char *arg, char *err, size_t n);
  * building ("; "-separated) in @warn when non-NULL.
  */
 const struct oc_budget *oc_netns_budget(const char **warn);
+
+/*
+ * Count the devices on @ns's dev_base_head (a walk of every device,
+ * charged to the running command: only the netns command asks), kept in
+ * its n_devices.  The count, or -1 (the reason in its err).
+ */
+int oc_netns_count_devices(const struct oc_netns *ns);
 
 /* Drop the table (oc_session_end()). */
 void oc_netns_forget(void);

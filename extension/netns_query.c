@@ -11,13 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * The task index (tasks.c) may be absent from a build: then the rows
- * say so instead of a task count.
- */
-extern int oc_tasks_of_net(oc_addr net, struct oc_net_tasks *out)
-	__attribute__((weak));
-
 /* what holds a namespace in which no task lives, claiming nothing that
  * was not checked */
 static void holder(struct oc_netns_row *r)
@@ -28,7 +21,7 @@ static void holder(struct oc_netns_row *r)
 	r->holder[0] = '\0';
 	if (!r->tasks_read) {
 		snprintf(r->holder, sizeof(r->holder), "tasks not read: %s",
-			 r->tasks.err[0] ? r->tasks.err : "no task index in this build");
+			 r->tasks.err[0] ? r->tasks.err : "the command's budget was spent");
 		return;
 	}
 	if (r->tasks.total)
@@ -51,7 +44,8 @@ static void fill(struct oc_netns_row *r, const struct oc_netns *ns)
 {
 	memset(r, 0, sizeof(*r));
 	r->ns = ns;
-	if (oc_tasks_of_net && !oc_cmd_budget_spent())
+	oc_netns_count_devices(ns);
+	if (!oc_cmd_budget_spent())
 		r->tasks_read = !oc_tasks_of_net(ns->net, &r->tasks);
 	holder(r);
 }
@@ -59,11 +53,18 @@ static void fill(struct oc_netns_row *r, const struct oc_netns *ns)
 int oc_netns_query(const char *arg, struct oc_netns_query *q)
 {
 	const struct oc_netns *v, *one;
+	const oc_addr *held;
 	const char *w;
-	int n, i;
+	char why[128];
+	int n, i, k;
 
 	memset(q, 0, sizeof(*q));
 	n = oc_netns_table(&v, q->err, sizeof(q->err));
+	/* namespaces off the list that tasks still live in: kept too */
+	k = n >= 0 ? oc_tasks_nets(&held, why, sizeof(why)) : -1;
+	for (i = 0; i < k; i++)
+		if (!oc_netns_known(held[i]))
+			oc_netns_of(held[i]);
 	q->budget = oc_netns_budget(&w);
 	snprintf(q->warn, sizeof(q->warn), "%s", w);
 	if (n < 0)
@@ -78,12 +79,14 @@ int oc_netns_query(const char *arg, struct oc_netns_query *q)
 		fill(&q->rows[0], one);
 		return q->n = 1;
 	}
+	/* the table's, then those off the list met so far */
+	n = oc_netns_kept();
 	if (!(q->rows = malloc((n ? n : 1) * sizeof(*q->rows)))) {
 		snprintf(q->err, sizeof(q->err), "netns: out of memory");
 		return -1;
 	}
 	for (i = 0; i < n; i++)
-		fill(&q->rows[i], &v[i]);
+		fill(&q->rows[i], oc_netns_kept_at(i));
 	return q->n = n;
 }
 

@@ -349,7 +349,7 @@ void oc_json_ovsmod(const struct oc_modsyms *ms, int rc)
 static json_object *rec_net_task(const struct oc_net_task *t)
 {
 	json_object *o = json_object_new_object(), *cgs = json_object_new_array();
-	char comm[80], path[OC_CG_PATH * 4 + 1], hier[256];
+	char comm[80], path[OC_CG_PATH * 4 + 1];
 	int k;
 
 	json_object_object_add(o, "address", hex(t->task));
@@ -359,8 +359,9 @@ static json_object *rec_net_task(const struct oc_net_task *t)
 	for (k = 0; k < t->n_cgroups && k < OC_TASK_CGROUPS; k++) {
 		json_object *c = json_object_new_object();
 
-		json_object_object_add(c, "hierarchy", json_object_new_string(
-			oc_path(t->cgroups[k].hierarchy, hier, sizeof(hier))));
+		/* the hierarchy's name comes escaped (tasks.h) */
+		json_object_object_add(c, "hierarchy",
+				       json_object_new_string(t->cgroups[k].hierarchy));
 		json_object_object_add(c, "path", json_object_new_string(
 			oc_path((const char *)t->cgroups[k].path, path, sizeof(path))));
 		json_object_array_add(cgs, c);

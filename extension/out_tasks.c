@@ -76,6 +76,8 @@ static json_object *json_stats(const struct oc_tasks_stats *st)
 	json_object_object_add(s, "unreadable", json_object_new_int(st->unreadable));
 	json_object_object_add(s, "indexed", json_object_new_int(st->indexed));
 	json_object_object_add(s, "namespaces", json_object_new_int(st->namespaces));
+	json_object_object_add(s, "warning", st->warn[0] ?
+			       json_object_new_string(st->warn) : NULL);
 	return s;
 }
 
@@ -155,6 +157,9 @@ void oc_tasks_print(int json, int stats_only)
 			"unreadable %d), %d indexed in %d namespaces\n", st.tasks,
 			st.leaders, st.no_nsproxy, st.unreadable, st.indexed,
 			st.namespaces);
+		if (st.warn[0])
+			fprintf(fp, "WARNING: %s%s\n", st.warn, st.unreadable > 1 ?
+				" (and more: see the unreadable count)" : "");
 	}
 	if (stats_only) {
 		if (json)

@@ -186,7 +186,7 @@ static const char *ns_names(oc_addr net, char *buf, size_t n)
 static void netns_tasks(const struct oc_netns_row *r)
 {
 	const struct oc_net_tasks *t = &r->tasks;
-	char comm[80], path[OC_CG_PATH * 4 + 1], hier[256];
+	char comm[80], path[OC_CG_PATH * 4 + 1];
 	int i, k;
 
 	for (i = 0; i < t->n; i++) {
@@ -196,8 +196,8 @@ static void netns_tasks(const struct oc_netns_row *r)
 		for (k = 0; k < t->t[i].n_cgroups && k < OC_TASK_CGROUPS; k++) {
 			const struct oc_task_cgroup *c = &t->t[i].cgroups[k];
 
-			fprintf(fp, "    %s %s\n", c->hierarchy[0] ?
-				oc_path(c->hierarchy, hier, sizeof(hier)) : "cgroup2",
+			/* the hierarchy's name comes escaped (tasks.h) */
+			fprintf(fp, "    %s %s\n", c->hierarchy[0] ? c->hierarchy : "cgroup2",
 				oc_path((const char *)c->path, path, sizeof(path)));
 		}
 	}

@@ -50,7 +50,7 @@ static void oc_bitfield_span(const char *st, const char *mb, long *off,
 	*size = smd.bitsize / 8;
 }
 
-long oc_member_offset(const char *type, const char *member)
+long oc_member_path_offset(const char *type, const char *member)
 {
 	long v = strchr(member, '.') ? -1 :
 		 MEMBER_OFFSET((char *)type, (char *)member);
@@ -676,8 +676,12 @@ int oc_task_get(int i, struct oc_task_ref *t)
 	return 0;
 }
 
-/* layouts for a walker's own table (tasks.c): -1 when absent
- * (oc_member_offset() is above, with gdb's answer for a path) */
+/* layouts for a walker's own table (tasks.c): -1 when absent */
+long oc_member_offset(const char *st, const char *mb)
+{
+	return MEMBER_OFFSET((char *)st, (char *)mb);
+}
+
 long oc_member_size(const char *st, const char *mb)
 {
 	return MEMBER_SIZE((char *)st, (char *)mb);

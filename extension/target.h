@@ -48,8 +48,9 @@ extern struct oc_offsets oc_off;
 
 void oc_offsets_resolve(void);
 /* offsetof(struct @type, @member) from debuginfo, -1 absent; @member may
- * be a path ("ns.count") or sit in an anonymous union ("len" of qstr) */
-long oc_member_offset(const char *type, const char *member);
+ * be a path ("ns.count") or sit in an anonymous union ("len" of qstr):
+ * what crash's tables do not resolve is asked of gdb */
+long oc_member_path_offset(const char *type, const char *member);
 int oc_ovs_offsets_resolve(char *why, size_t n);
 
 /* reads: 0 on success, -1 on failure (never FATAL) */
@@ -71,7 +72,6 @@ const char *oc_addr_to_sym(oc_addr addr, char *buf, size_t n);
  * sym+off; returns buf */
 const char *oc_data_sym(oc_addr addr, char *buf, size_t n);
 int oc_enum_value(const char *name, long *val);
-
 
 /* Run a crash command line, capturing its output (malloc'd, NUL
  * terminated, caller frees) and guarding against error(FATAL).
@@ -107,9 +107,9 @@ struct oc_task_ref {
 int oc_task_count(void);
 int oc_task_get(int i, struct oc_task_ref *t);
 
-/* a member's size, a struct's size, asked of the debuginfo by name (for
- * a walker's own offsets, tasks.c; a module's once its symbols are
- * loaded: veth.c); -1 when absent */
+/* a member's offset/size, a struct's size, asked of the debuginfo by
+ * name (for a walker's own offsets, tasks.c); -1 when absent */
+long oc_member_offset(const char *st, const char *mb);
 long oc_member_size(const char *st, const char *mb);
 long oc_struct_size(const char *st);
 int oc_panic_cpu(void);		/* -1 unknown */

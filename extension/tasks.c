@@ -138,6 +138,19 @@ void oc_tasks_free(void)
 	memset(&L, 0, sizeof(L));
 }
 
+/* a leader the index leaves out: counted, the first one named */
+static void unreadable(struct oc_tasks_stats *st, const struct oc_task_ref *t,
+		       const char *fmt, oc_addr v)
+{
+	char why[96];
+
+	if (!st->unreadable++) {
+		snprintf(why, sizeof(why), fmt, v);
+		snprintf(st->warn, sizeof(st->warn), "task %#lx pid %ld: %s",
+			 t->task, t->pid, why);
+	}
+}
+
 /*
  * The index: for every thread group leader of crash's task table (pid
  * 0, each CPU's idle task, skipped), its nsproxy->net_ns.  A task with
@@ -161,6 +174,13 @@ static int index_build(void)
 		idx.state = -1;
 		return -1;
 	}
+	/* a walk that crash cut short (Ctrl-C longjmps out of the
+	 * command) left what it had gathered: start afresh */
+	free(idx.v);
+	free(idx.nets);
+	idx.v = NULL;
+	idx.nets = NULL;
+	idx.n = idx.n_nets = 0;
 	count = oc_task_count();
 	if (count <= 0) {
 		snprintf(idx.err, sizeof(idx.err), "tasks: crash's task table "
@@ -188,14 +208,14 @@ static int index_build(void)
 		if (t.pid <= 0)
 			continue;		/* idle tasks */
 		if (oc_read_u32(t.task + L.tk_tgid, &tgid)) {
-			st->unreadable++;
+			unreadable(st, &t, "task_struct.tgid unreadable", 0);
 			continue;
 		}
 		if ((long)(int32_t)tgid != t.pid)
 			continue;		/* a thread: its leader counts */
 		st->leaders++;
 		if (oc_read_ulong(t.task + L.tk_nsproxy, &nsp)) {
-			st->unreadable++;
+			unreadable(st, &t, "task_struct.nsproxy unreadable", 0);
 			continue;
 		}
 		if (!nsp) {
@@ -203,8 +223,13 @@ static int index_build(void)
 			continue;
 		}
 		if (nsp != last_nsp) {
-			if (oc_read_ulong(nsp + L.nsp_net, &net) || !oc_is_kvaddr(net)) {
-				st->unreadable++;
+			if (oc_read_ulong(nsp + L.nsp_net, &net)) {
+				unreadable(st, &t, "nsproxy %#lx unreadable", nsp);
+				continue;
+			}
+			if (!oc_is_kvaddr(net)) {
+				unreadable(st, &t, "nsproxy.net_ns %#lx not a kernel "
+					   "address", net);
 				continue;
 			}
 			last_nsp = nsp;
@@ -303,7 +328,7 @@ static int cgroup_path(oc_addr cg, unsigned char *out, size_t n, char *why,
 	static char names[CG_DEPTH][KN_NAME];
 	const char *chain[CG_DEPTH];
 	oc_addr kn, seen[CG_DEPTH], parent, name;
-	int depth = 0, i, cut = 0;
+	int depth = 0, i, rc;
 
 	out[0] = '\0';
 	if (oc_read_ulong(cg + L.cg_kn, &kn) || !oc_is_kvaddr(kn)) {
@@ -334,16 +359,18 @@ static int cgroup_path(oc_addr cg, unsigned char *out, size_t n, char *why,
 			}
 		seen[depth] = kn;
 		if (oc_read_ulong(kn + L.kn_name, &name) || !name ||
-		    read_cstr(name, names[depth], KN_NAME) < 0) {
+		    (rc = read_cstr(name, names[depth], KN_NAME)) < 0) {
 			snprintf(why, wn, "kernfs_node 0x%lx: name unreadable", kn);
 			return -1;
 		}
+		if (rc)
+			snprintf(why, wn, "kernfs_node 0x%lx: name longer than "
+				 "%d bytes, cut", kn, KN_NAME - 1);
 		chain[depth] = names[depth];
 		depth++;
 		kn = parent;
 	}
-	cut = oc_cg_path(chain, depth, (char *)out, n);
-	if (cut)
+	if (oc_cg_path(chain, depth, (char *)out, n))
 		snprintf(why, wn, "cgroup 0x%lx: path longer than %zu bytes, cut",
 			 cg, n - 1);
 	return 0;
@@ -361,11 +388,11 @@ static int v1_link(oc_addr node, void *arg)
 	struct v1_ctx *c = arg;
 	struct oc_task_cgroup *g;
 	oc_addr link = node - L.link_cgrp_link, cg, root;
-	char name[64] = "";
+	char name[64] = "", w[160], label[64];
+	unsigned char path[OC_CG_PATH];
 	long mask = 0;
+	int rc, slot;
 
-	if (c->t->n_cgroups >= OC_TASK_CGROUPS)
-		return 1;			/* enough: stop */
 	if (oc_read_ulong(link + L.link_cgrp, &cg) || !oc_is_kvaddr(cg) ||
 	    oc_read_ulong(cg + L.cg_root, &root) || !oc_is_kvaddr(root)) {
 		oc_appendf(c->why, c->wn, "cgrp_cset_link 0x%lx unreadable", link);
@@ -384,9 +411,8 @@ static int v1_link(oc_addr node, void *arg)
 	if (L.root_mask >= 0 &&
 	    oc_read_int_sized(root + L.root_mask, L.root_mask_size, &mask))
 		mask = 0;
-	g = &c->t->cgroups[c->t->n_cgroups];
 	{
-		const char *ss[SS_MAX];
+		const char *ss[SS_MAX], *kept[OC_TASK_CGROUPS];
 		char esc[64];
 		int i;
 
@@ -395,13 +421,25 @@ static int v1_link(oc_addr node, void *arg)
 		/* the hierarchy's name is untrusted bytes: escaped here, as
 		 * hierarchy[] is plain text (a label, not a path) */
 		oc_escape_text((unsigned char *)name, strlen(name), esc, sizeof(esc));
-		oc_cg_label((unsigned long)mask, ss, L.n_ss, esc, g->hierarchy,
-			    sizeof(g->hierarchy));
+		oc_cg_label((unsigned long)mask, ss, L.n_ss, esc, label,
+			    sizeof(label));
+		for (i = 0; i < c->t->n_cgroups; i++)
+			kept[i] = c->t->cgroups[i].hierarchy;
+		slot = oc_cg_slot(kept, c->t->n_cgroups, OC_TASK_CGROUPS, label);
 	}
-	if (cgroup_path(cg, g->path, sizeof(g->path), c->why, c->wn) &&
-	    !g->path[0])
+	if (slot < 0)
+		return 0;			/* not kept: a later one may be */
+	w[0] = '\0';
+	rc = cgroup_path(cg, path, sizeof(path), w, sizeof(w));
+	if (w[0])
+		oc_appendf(c->why, c->wn, "pid %d: %s", c->t->pid, w);
+	if (rc)
 		return 0;
-	c->t->n_cgroups++;
+	g = &c->t->cgroups[slot];
+	snprintf(g->hierarchy, sizeof(g->hierarchy), "%s", label);
+	memcpy(g->path, path, sizeof(g->path));
+	if (slot == c->t->n_cgroups)
+		c->t->n_cgroups++;
 	return 0;
 }
 
@@ -426,8 +464,7 @@ static void task_cgroups(struct oc_net_task *t, char *why, size_t wn)
 
 		g->hierarchy[0] = '\0';
 		w[0] = '\0';
-		if (!cgroup_path(dfl, g->path, sizeof(g->path), w, sizeof(w)) ||
-		    g->path[0])
+		if (!cgroup_path(dfl, g->path, sizeof(g->path), w, sizeof(w)))
 			t->n_cgroups = 1;
 		if (w[0])
 			oc_appendf(why, wn, "pid %d: %s", t->pid, w);

@@ -17,7 +17,9 @@
 #include "target.h"
 
 #define OC_NET_TASKS_LISTED	8	/* tasks kept per namespace (the rest counted) */
-#define OC_TASK_CGROUPS		4	/* hierarchies kept per task */
+#define OC_TASK_CGROUPS		4	/* hierarchies kept per task: v2 first,
+					 * then v1 ones, a named one (name=systemd)
+					 * before controller-only ones */
 #define OC_CG_PATH		512	/* bytes of a cgroup path kept */
 
 struct oc_task_cgroup {
@@ -57,6 +59,9 @@ struct oc_tasks_stats {
 					 * could not be read */
 	int indexed;			/* leaders in the index */
 	int namespaces;			/* distinct net_ns among them */
+	char warn[160];			/* the first unreadable leader and why
+					 * ("task ADDR pid N: nsproxy ADDR
+					 * unreadable"), "" none */
 };
 
 /* 0, or -1 with @err (the index cannot be built). */

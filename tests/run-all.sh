@@ -2,7 +2,8 @@
 # The whole test suite: unit (cmocka, no crash needed), pyunit (the batch
 # package: pytest + Hypothesis, no crash needed), fuzz (each libFuzzer
 # target of tests/fuzz for 20 s), integration (real crash on real fixture
-# vmcores), asan (the extension under ASan + UBSan on an integration
+# vmcores), tasks (the task/cgroup index against crash's ps and the
+# manifests' tenancy), asan (the extension under ASan + UBSan on an integration
 # subset, unit tests under valgrind), fixture set handling (pruning, no
 # guest), log-only triage, end-to-end batch tests, the cluster engine on
 # a single-node Slurm (tests/cluster, root), batch faults (tests/faults:
@@ -31,7 +32,7 @@ uf=$(grep -E '^\[  FAILED  \] [0-9]+ test' tests/out/unit.log | awk '{s+=$4} END
 echo "unit: $up passed, $uf failed"
 passed=$((passed + up)); failed=$((failed + uf))
 
-for suite in pyunit fuzz fixtures integration asan log e2e cluster faults damage fastpath; do
+for suite in pyunit fuzz fixtures integration tasks netns asan log e2e cluster faults damage fastpath; do
 	[ -x "tests/$suite/run.sh" ] || continue
 	echo "== $suite tests"
 	if "tests/$suite/run.sh" 2>&1 | tee "tests/out/$suite.log"; then :; else broken="$broken $suite"; fi

@@ -133,6 +133,30 @@ else
 			"at $(first_frame "$f")"
 	done
 fi
+
+# 1b. the task/cgroup index suite against the ASan build (amd64 6.1;
+# no damaged copies, no scale timing)
+OVSCRASH_TEST_OUT=$out/tasks OVSCRASH_ARCHES=amd64 \
+	OVSCRASH_LINES=${OVSCRASH_ASAN_LINES:-bookworm} OVSCRASH_TASKS_SLOW=0 \
+	"$top/tests/tasks/run.sh" >"$out/tasks.log" 2>&1
+sed -n 's/^\(FAIL\|#\) */  &/p' "$out/tasks.log" || true
+line=$(grep -oE '[0-9]+ passed, [0-9]+ failed' "$out/tasks.log" | tail -n1)
+if [ -z "$line" ]; then
+	fail "tasks suite under ASan did not finish (see $out/tasks.log)"
+else
+	passed=$((passed + $(echo "$line" | awk '{print $1}')))
+	failed=$((failed + $(echo "$line" | awk '{print $3}')))
+	echo "# tasks under ASan: $line"
+fi
+r=$(reports "$out/tasks-reports")
+if [ -z "$r" ]; then
+	pass "no ASan/UBSan report from any crash session of the tasks suite"
+else
+	for f in $r; do
+		fail "sanitizer report $f: $(grep -m1 -E 'ERROR: AddressSanitizer|runtime error:' "$f")" \
+			"at $(first_frame "$f")"
+	done
+fi
 t1=$(date +%s)
 echo "# ASan part took $((t1 - t0))s"
 

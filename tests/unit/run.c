@@ -70,6 +70,7 @@ int main(void)
 	failed += oc_test_fuzzfound();
 	failed += oc_test_plausible();
 	failed += oc_test_cgname();
+	failed += oc_test_nsname();
 	printf("oc unit tests: %d failed\n", failed);
 	return failed ? 1 : 0;
 }

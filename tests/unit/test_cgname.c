@@ -30,7 +30,7 @@ static void test_path_root(void **state)
 static void test_path_cut(void **state)
 {
 	const char *const chain[] = { "cccc", "bbbb", "aaaa" };
-	char out[9];
+	char out[9], big[16];
 
 	(void)state;
 	/* "/aaaa/bbbb/cccc" in 9 bytes: 8 kept, flagged */
@@ -38,10 +38,10 @@ static void test_path_cut(void **state)
 	assert_string_equal(out, "/aaaa/bb");
 	assert_int_equal(strlen(out), 8);
 	/* exactly fits */
-	assert_int_equal(oc_cg_path(chain + 1, 2, out, 11), 0);
-	assert_string_equal(out, "/aaaa/bbbb");
-	assert_int_equal(oc_cg_path(chain + 1, 2, out, 10), 1);
-	assert_string_equal(out, "/aaaa/bbb");
+	assert_int_equal(oc_cg_path(chain + 1, 2, big, 11), 0);
+	assert_string_equal(big, "/aaaa/bbbb");
+	assert_int_equal(oc_cg_path(chain + 1, 2, big, 10), 1);
+	assert_string_equal(big, "/aaaa/bbb");
 }
 
 static void test_label(void **state)
@@ -62,6 +62,23 @@ static void test_label(void **state)
 	assert_string_equal(out, "");
 	assert_int_equal(oc_cg_label(0x6, ss, 5, "", out, 6), 1);
 	assert_int_equal(strlen(out) < 6, 1);
+}
+
+static void test_slot(void **state)
+{
+	const char *kept[4] = { "", "cpuset", "cpu,cpuacct", "memory" };
+
+	(void)state;
+	assert_int_equal(oc_cg_slot(kept, 2, 4, "memory"), 2);	/* room */
+	assert_int_equal(oc_cg_slot(kept, 4, 4, "devices"), -1);	/* full */
+	/* a named hierarchy takes the last controller-only slot */
+	assert_int_equal(oc_cg_slot(kept, 4, 4, "name=systemd"), 3);
+	kept[3] = "name=systemd";
+	assert_int_equal(oc_cg_slot(kept, 4, 4, "name=other"), 2);
+	/* never v2's slot, never another named one */
+	kept[1] = kept[2] = "name=x";
+	assert_int_equal(oc_cg_slot(kept, 4, 4, "name=y"), -1);
+	assert_int_equal(oc_cg_slot(kept, 4, 4, NULL), -1);
 }
 
 #define UID	"0f3c2a9e-5b71-4d8a-9c1e-7a2b4c6d8e10"
@@ -114,6 +131,7 @@ int oc_test_cgname(void)
 		cmocka_unit_test(test_path_root),
 		cmocka_unit_test(test_path_cut),
 		cmocka_unit_test(test_label),
+		cmocka_unit_test(test_slot),
 		cmocka_unit_test(test_tenant),
 		cmocka_unit_test(test_tenant_none),
 	};

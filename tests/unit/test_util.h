@@ -36,5 +36,6 @@ int oc_test_debugpath(void);
 int oc_test_fuzzfound(void);
 int oc_test_plausible(void);
 int oc_test_cgname(void);
+int oc_test_nsname(void);
 
 #endif
