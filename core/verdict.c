@@ -433,7 +433,7 @@ static void tenant_evidence(const struct oc_findings *f, struct oc_verdict *v)
 {
 	int i;
 
-	for (i = 0; i < f->ntenant_ev && i < 4; i++)
+	for (i = 0; i < f->ntenant_ev && i < OC_TENANT_EV; i++)
 		add_evidence(v, f->tenant_ev[i].cmd, "%s", f->tenant_ev[i].text);
 }
 

@@ -20,6 +20,7 @@ enum oc_verdict_kind {
 /* Tri-state fields: 1 yes, 0 no, -1 unknown (OC_UNKNOWN). */
 #define OC_UNKNOWN	(-1)
 #define OC_CMD_MAX	128
+#define OC_TENANT_EV	6	/* evidence items of the tenant */
 
 struct oc_findings {
 	int have_spin_frame;	/* tri: a CPU interrupted in netdev_pick_tx */
@@ -85,7 +86,7 @@ struct oc_findings {
 	struct {
 		char text[256];
 		char cmd[OC_CMD_MAX];
-	} tenant_ev[4];
+	} tenant_ev[OC_TENANT_EV];
 	/* crash commands that reproduce each finding ("" if none) */
 	char cmd_frame[OC_CMD_MAX];
 	char cmd_regs[OC_CMD_MAX];

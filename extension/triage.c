@@ -119,7 +119,7 @@ static void tenant_ev(struct oc_findings *f, const char *cmd, const char *fmt, .
 {
 	va_list ap;
 
-	if (f->ntenant_ev >= 4)
+	if (f->ntenant_ev >= OC_TENANT_EV)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(f->tenant_ev[f->ntenant_ev].text, sizeof(f->tenant_ev[0].text), fmt, ap);
@@ -212,6 +212,14 @@ static void triage_tenant(struct oc_triage *t, const struct oc_netdev *victim)
 		  tn->peer.ifindex, tn->netns, strcmp(ino, tn->netns) ? " (inode " : "",
 		  strcmp(ino, tn->netns) ? ino : "", strcmp(ino, tn->netns) ? ")" : "",
 		  tn->dying == 1 ? ", being torn down" : "");
+	if (tn->net && ns) {
+		char names[256];
+
+		snprintf(cmd, sizeof(cmd), "netns %lx", tn->net);
+		tenant_ev(f, cmd, "netns %u: %s, %s", tn->inum,
+			  ns->n_names ? oc_netns_names_text(ns, names, sizeof(names)) : "no name",
+			  ns->state[0] ? ns->state : "state unknown");
+	}
 	who[0] = '\0';
 	if (tn->net && !out_of_time("the tasks of the tenant's namespace")) {
 		tn->have_tasks = !oc_tasks_of_net(tn->net, &tn->tasks);
