@@ -122,6 +122,9 @@ static json_object *rec_peer(const struct oc_veth_peer *p)
 	json_object_object_add(o, "listed", tri(p->listed));
 	json_object_object_add(o, "mutual", tri(p->mutual));
 	json_object_object_add(o, "points_back", json_object_new_boolean(p->points_back));
+	/* the other end found on the victim's unreg_list (same unregister batch) */
+	json_object_object_add(o, "found_via_unreg_list",
+			       json_object_new_boolean(p->via_unreg_list));
 	put_str(o, "note", oc_veth_peer_note(p, note, sizeof(note)));
 	return o;
 }

@@ -243,7 +243,9 @@ static void triage_tenant(struct oc_triage *t, const struct oc_netdev *victim)
 		}
 	}
 	snprintf(f->tenant, sizeof(f->tenant), "victim %s <-> %s%s in netns %s%s%s", name, pname,
-		 tn->peer.state == OC_PEER_CLEARED ? " (peer cleared by veth_dellink; it points back)" : "",
+		 tn->peer.state != OC_PEER_CLEARED ? "" :
+		 tn->peer.points_back ? " (peer cleared by veth_dellink; it points back)" :
+		 " (both ends cleared by veth_dellink; paired by the unregister batch's order)",
 		 tn->netns, tn->dying == 1 ? " (being torn down)" : "", who);
 }
 

@@ -36,6 +36,7 @@ static struct {
 	int ok;
 	long priv_off;			/* netdev_priv() - net_device */
 	long peer_off;			/* struct veth_priv.peer */
+	long unreg_off;			/* struct net_device.unreg_list, -1 absent */
 	oc_addr ops, link_ops;		/* &veth_netdev_ops, &veth_link_ops, 0 unknown */
 	char debug[4096];		/* veth.ko file crash loaded, "" */
 	char why[512];			/* why not ok */
@@ -99,6 +100,7 @@ static int veth_setup(char *status, size_t n)
 			 "kernel's debuginfo (and veth is not a module in this dump)");
 		return -1;
 	}
+	vs.unreg_off = oc_member_offset("net_device", "unreg_list");
 	vs.ops = veth_symbol("veth_netdev_ops");
 	vs.link_ops = veth_symbol("veth_link_ops");
 	if (!vs.ops && !vs.link_ops) {
@@ -135,6 +137,99 @@ static void fill_from(struct oc_veth_peer *p, const struct oc_netdev *o, int lis
 	p->listed = listed;
 }
 
+/* entries of an unreg_list ring looked at, the ring's own head (a stack
+ * variable of unregister_netdevice_many()'s caller) included */
+#define UNREG_RING_MAX	256
+
+/*
+ * A cleared end being unregistered.  veth_dellink() clears both ends'
+ * priv->peer and queues the end it was called for, then its peer, on the
+ * batch's kill list: the two are neighbours, in that order, on each
+ * other's unreg_list ring (the batch of a namespace torn down: its
+ * devices are on no namespace list and on no todo list yet).  So on the
+ * ring, from its head, consecutive veths whose peers are both cleared
+ * are paired in order; the victim's pair is its other end.  That is an
+ * inference from the kill list's order, not a pointer read: it is said
+ * so (via_unreg_list).  A device there whose veth_priv.peer still is the
+ * victim (a kernel that clears only one end) is taken first, as read.
+ * Every entry is checked as a net_device; the ring's head, on a stack,
+ * is not one; the walk is bounded.
+ */
+static void unreg_batch(struct oc_netdev *nd, struct oc_netdev_list *l)
+{
+	struct oc_veth_peer *p = &nd->peer;
+	struct oc_netdev *o, *rec;
+	oc_addr head, e, back, cand, ring[UNREG_RING_MAX];
+	int cleared[UNREG_RING_MAX], n = 0, i, me = -1, other = -1, read_back = 0;
+	long unregistering;
+	char why[96];
+
+	/* only a device being unregistered is on a batch's ring */
+	if (vs.unreg_off < 0 || oc_enum_value("NETREG_UNREGISTERING", &unregistering) ||
+	    nd->reg_state != unregistering)
+		return;
+	/* find the ring's head: the one entry that is not a net_device */
+	if (!(o = malloc(sizeof(*o))))
+		return;
+	head = 0;
+	e = nd->addr + vs.unreg_off;
+	for (i = 0; i < UNREG_RING_MAX; i++) {
+		if (oc_budget_charge(oc_cmd_budget(), 1) || oc_read_ulong(e, &e) || !e)
+			goto out;
+		if (e == nd->addr + vs.unreg_off)
+			goto out;	/* a ring of net_devices only: no head */
+		if (oc_netdev_read(e - vs.unreg_off, o) || oc_netdev_check(o, why, sizeof(why))) {
+			head = e;
+			break;
+		}
+	}
+	if (!head)
+		goto out;
+	/* the ring in kill-list order, from the head */
+	for (e = head; n < UNREG_RING_MAX;) {
+		if (oc_budget_charge(oc_cmd_budget(), 1) || oc_read_ulong(e, &e) || !e || e == head)
+			break;
+		cand = e - vs.unreg_off;
+		cleared[n] = 0;
+		if (!oc_netdev_read(cand, o) && !oc_netdev_check(o, why, sizeof(why)) &&
+		    is_veth(o) && !read_peer_ptr(cand, &back)) {
+			if (back == nd->addr && cand != nd->addr) {
+				other = n;
+				read_back = 1;
+			}
+			cleared[n] = !back;
+		}
+		if (cand == nd->addr)
+			me = n;
+		ring[n++] = cand;
+	}
+	if (me < 0)
+		goto out;
+	if (other < 0) {
+		/* pair consecutive cleared veths, in order */
+		for (i = 0; i + 1 < n; i++) {
+			if (!cleared[i] || !cleared[i + 1])
+				continue;
+			if (i == me)
+				other = i + 1;
+			else if (i + 1 == me)
+				other = i;
+			if (other >= 0)
+				break;
+			i++;	/* this pair is taken */
+		}
+	}
+	if (other < 0 || oc_netdev_read(ring[other], o))
+		goto out;
+	rec = l ? oc_netdev_list_find(l, o->addr) : NULL;
+	fill_from(p, o, rec ? rec->listed : 0);
+	p->points_back = read_back;
+	p->via_unreg_list = 1;
+	p->why[0] = '\0';
+out:
+	free(o);
+}
+
 static void peer_one(struct oc_netdev *nd, struct oc_netdev_list *l)
 {
 	struct oc_veth_peer *p = &nd->peer;
@@ -156,6 +251,7 @@ static void peer_one(struct oc_netdev *nd, struct oc_netdev_list *l)
 	if (!ptr) {
 		p->state = OC_PEER_CLEARED;
 		snprintf(p->why, sizeof(p->why), "peer cleared; no device points back");
+		unreg_batch(nd, l);
 		return;
 	}
 	rec = l ? oc_netdev_list_find(l, ptr) : NULL;
@@ -280,7 +376,15 @@ const char *oc_veth_peer_note(const struct oc_veth_peer *p, char *buf, size_t n)
 	buf[0] = '\0';
 	switch (p->state) {
 	case OC_PEER_CLEARED:
-		if (p->points_back)
+		if (p->points_back && p->via_unreg_list)
+			snprintf(buf, n, "peer cleared by veth_dellink; %s, unregistered in the same batch "
+				 "(on this device's unreg_list), points back",
+				 oc_name(p->name, name, sizeof(name)));
+		else if (p->via_unreg_list)
+			snprintf(buf, n, "peer cleared by veth_dellink, both ends; %s, queued beside it "
+				 "on the same unregister batch (unreg_list), is its other end (inferred "
+				 "from the kill list's order)", oc_name(p->name, name, sizeof(name)));
+		else if (p->points_back)
 			snprintf(buf, n, "peer cleared by veth_dellink; %s points back",
 				 oc_name(p->name, name, sizeof(name)));
 		else

@@ -31,6 +31,11 @@ struct oc_veth_peer {
 	 * this one (found among the devices walked).
 	 */
 	int points_back;
+	/* CLEARED with points_back: the device was found on this end's
+	 * unreg_list (unregistered in the same unregister_netdevice_many()
+	 * batch, e.g. the devices of a namespace being torn down), not
+	 * among the devices walked */
+	int via_unreg_list;
 	oc_addr addr;			/* 0 unknown */
 	unsigned char name[OC_PEER_NAME];	/* raw, untrusted bytes */
 	int ifindex;

@@ -791,12 +791,17 @@ def tenant_checks(s, r, m, scen):
         if race:
             p = tn["peer"]
             true(p is not None, "race victim taken for no veth")
-            if p["state"] == "cleared" and not p["points_back"]:
-                true("peer cleared" in tn["line"], f"tenant line: {tn['line']!r}")
-            else:
-                eq(p["netns_inode"], race["peer_netns_inode"], "race peer's netns inode")
-                if "peer" in race:
-                    eq(p["name"], race["peer"], "race peer's name")
+            # the real race: veth_dellink cleared both ends' peers; the
+            # other end is found on the victim's unregister batch
+            eq(p["state"], "cleared", "race victim's veth_priv.peer")
+            true(p["found_via_unreg_list"], f"race peer not found on the unreg_list: {p}")
+            eq(p["netns_inode"], race["peer_netns_inode"], "race peer's netns inode")
+            if "peer" in race:
+                eq((p["name"], p["ifindex"]), (race["peer"], race["peer_ifindex"]),
+                   "race peer's name and ifindex")
+                true(f"<-> {race['peer']} " in tn["line"] and "(being torn down)" in tn["line"],
+                     f"tenant line: {tn['line']!r}")
+            eq(p["netns_dying"], True, "the pod's namespace is being torn down")
             return
         pairs = {(a, b): (c, dd) for a, b, c, dd, _ in manifest_pairs(m)}
         want = pairs.get((victim["name"], victim["netns_inode"]))
