@@ -66,17 +66,33 @@ static int peer_width(const struct oc_netdev_list *l)
 	return w > 48 ? 48 : w;
 }
 
-static void netdev_header(int pw)
+/* the NETNS_NAMES column's width: its widest entry, at least the
+ * header's, at most NSN_MAX (longer names are cut whole, "+N" said) */
+#define NSN_MAX	48
+static int nsn_width(const struct oc_netdev_list *l)
 {
-	fprintf(fp, "%-16s %-16s %7s %10s %-12s %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %-*s %s\n",
-		"NET_DEVICE", "NAME", "IFINDEX", "NETNS", "NETNS_NAMES", "REG_STATE", "STATE", "TXQ",
-		"RXQ", "OPS", "RX_HANDLER", "MASTER", "REFS", pw, "PEER", "NOTE");
+	char nsn[NSN_MAX + 1];
+	int i, w = 11, len;
+
+	for (i = 0; i < l->n && w < NSN_MAX; i++) {
+		len = strlen(ns_names(l->v[i].net, nsn, sizeof(nsn)));
+		if (len > w)
+			w = len;
+	}
+	return w;
 }
 
-static void netdev_line(const struct oc_netdev *nd, int pw)
+static void netdev_header(int nw, int pw)
+{
+	fprintf(fp, "%-16s %-16s %7s %10s %-*s %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %-*s %s\n",
+		"NET_DEVICE", "NAME", "IFINDEX", "NETNS", nw, "NETNS_NAMES", "REG_STATE", "STATE",
+		"TXQ", "RXQ", "OPS", "RX_HANDLER", "MASTER", "REFS", pw, "PEER", "NOTE");
+}
+
+static void netdev_line(const struct oc_netdev *nd, int nw, int pw)
 {
 	char name[80], st[128], txq[32], rxq[32], master[24], refs[16], note[400], bad[96];
-	char peer[PEER_TEXT], pnote[240], nsn[128];
+	char peer[PEER_TEXT], pnote[240], nsn[NSN_MAX + 1];
 	const char *rs = oc_nd_reg_state_name(nd->reg_state);
 
 	snprintf(txq, sizeof(txq), "%ld/%ld", nd->real_num_tx, nd->num_tx);
@@ -97,9 +113,9 @@ static void netdev_line(const struct oc_netdev *nd, int pw)
 		note[0] = '\0';
 	if (oc_veth_peer_note(&nd->peer, pnote, sizeof(pnote))[0])
 		oc_appendf(note, sizeof(note), "PEER: %s", pnote);
-	fprintf(fp, "%-16lx %-16s %7d %10u %-12s %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %-*s %s%s\n",
+	fprintf(fp, "%-16lx %-16s %7d %10u %-*s %-20s %-24s %9s %9s %-24s %-20s %-16s %4s %-*s %s%s\n",
 		nd->addr, oc_name(nd->name, name, sizeof(name)), nd->ifindex, nd->netns_inum,
-		ns_names(nd->net, nsn, sizeof(nsn)), rs ? rs : "?", oc_state_names(nd->state, st, sizeof(st)), txq, rxq,
+		nw, ns_names(nd->net, nsn, (size_t)nw + 1 < sizeof(nsn) ? (size_t)nw + 1 : sizeof(nsn)), rs ? rs : "?", oc_state_names(nd->state, st, sizeof(st)), txq, rxq,
 		nd->ops_sym[0] ? nd->ops_sym : "-",
 		nd->rx_handler_sym[0] ? nd->rx_handler_sym : "-", master, refs,
 		pw, oc_veth_peer_text(&nd->peer, peer, sizeof(peer)),
@@ -108,14 +124,15 @@ static void netdev_line(const struct oc_netdev *nd, int pw)
 
 void oc_text_netdev(const struct oc_netdev_query *q, const struct oc_budget *b)
 {
-	int i, pw;
+	int i, nw, pw;
 
 	if (q->walk_failed)
 		error(INFO, "netdev: %s\n", q->l.warn);
+	nw = nsn_width(&q->l);
 	pw = peer_width(&q->l);
-	netdev_header(pw);
+	netdev_header(nw, pw);
 	for (i = 0; i < q->l.n; i++)
-		netdev_line(&q->l.v[i], pw);
+		netdev_line(&q->l.v[i], nw, pw);
 	if (q->l.warn[0])
 		fprintf(fp, "WARNING: %s\n", q->l.warn);
 	if (q->ovs_status[0])
