@@ -352,7 +352,7 @@ void oc_json_ovsmod(const struct oc_modsyms *ms, int rc)
 static json_object *rec_net_task(const struct oc_net_task *t)
 {
 	json_object *o = json_object_new_object(), *cgs = json_object_new_array();
-	char comm[80], path[OC_CG_PATH * 4 + 1];
+	char comm[80], path[OC_CG_PATH * 4 + 1], who[160];
 	int k;
 
 	json_object_object_add(o, "address", hex(t->task));
@@ -370,6 +370,8 @@ static json_object *rec_net_task(const struct oc_net_task *t)
 		json_object_array_add(cgs, c);
 	}
 	json_object_object_add(o, "cgroups", cgs);
+	json_object_object_add(o, "tenant", oc_task_tenant(t, who, sizeof(who)) ?
+			       json_object_new_string(who) : NULL);
 	return o;
 }
 
@@ -453,6 +455,8 @@ static json_object *rec_task(const struct oc_net_task *k)
 					       json_object_new_string(p));
 	}
 	json_object_object_add(o, "cgroup_v1", v1);
+	json_object_object_add(o, "tenant", oc_task_tenant(k, p, sizeof(p)) ?
+			       json_object_new_string(p) : NULL);
 	return o;
 }
 

@@ -207,9 +207,14 @@ static void netns_tasks(const struct oc_netns_row *r)
 	int i, k;
 
 	for (i = 0; i < t->n; i++) {
+		char who[160];
+
 		oc_escape_text(t->t[i].comm, strnlen((const char *)t->t[i].comm, 16), comm,
 			       sizeof(comm));
-		fprintf(fp, "  TASK %d %s\n", t->t[i].pid, comm);
+		if (oc_task_tenant(&t->t[i], who, sizeof(who)))
+			fprintf(fp, "  TASK %d %s  (%s)\n", t->t[i].pid, comm, who);
+		else
+			fprintf(fp, "  TASK %d %s\n", t->t[i].pid, comm);
 		for (k = 0; k < t->t[i].n_cgroups && k < OC_TASK_CGROUPS; k++) {
 			const struct oc_task_cgroup *c = &t->t[i].cgroups[k];
 

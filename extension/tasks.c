@@ -513,3 +513,22 @@ int oc_tasks_of_net(oc_addr net, struct oc_net_tasks *out)
 	}
 	return 0;
 }
+
+int oc_task_tenant(const struct oc_net_task *t, char *out, size_t n)
+{
+	int pass, k;
+
+	if (n)
+		out[0] = '\0';
+	/* v2 first: the unified hierarchy is where a current runtime puts it */
+	for (pass = 0; pass < 2; pass++)
+		for (k = 0; k < t->n_cgroups && k < OC_TASK_CGROUPS; k++) {
+			int v2 = !t->cgroups[k].hierarchy[0];
+
+			if (v2 != (pass == 0))
+				continue;
+			if (oc_cg_tenant((const char *)t->cgroups[k].path, out, n))
+				return 1;
+		}
+	return 0;
+}

@@ -77,4 +77,13 @@ int oc_tasks_nets(const oc_addr **v, char *err, size_t n);
 /* Drop the index (oc_session_end). */
 void oc_tasks_free(void);
 
+/*
+ * The pod or container a task's cgroup paths give away (core/cgname's
+ * oc_cg_tenant() of its v2 path, else of each v1 path in turn):
+ * "pod <uid> container <id12>", "docker <id12>", ...  Returns 1 with
+ * @out set, 0 with @out "" when no path names one.  Built from hex ids
+ * and uids only: safe in every output as it is.
+ */
+int oc_task_tenant(const struct oc_net_task *t, char *out, size_t n);
+
 #endif

@@ -258,6 +258,15 @@ def checks(s, arch, crash, ext, scen_dir, scen):
             eq(cg.get(""), t["cgroup_v2"], f"cgroup v2 of pid {t['pid']}")
             for h, p in t.get("cgroup_v1", {}).items():
                 eq(cg.get(h), p, f"cgroup v1 {h} of pid {t['pid']}")
+            # the pod or container the path gives away, read here from the
+            # manifest's path (Kubernetes' cgroupfs layout, a docker scope)
+            k8s = re.search(r"/pod([0-9a-f-]{36})/([0-9a-f]{64})$", t["cgroup_v2"])
+            dock = re.search(r"/docker-([0-9a-f]{64})\.scope$", t["cgroup_v2"])
+            if k8s:
+                eq(y["tenant"], f"pod {k8s.group(1)} container {k8s.group(2)[:12]}",
+                   f"tenant of pid {t['pid']}")
+            elif dock:
+                eq(y["tenant"], f"docker {dock.group(1)[:12]}", f"tenant of pid {t['pid']}")
         for name, t in ten["netns"].items():
             x = by_inode[t["inode"]]
             if t["holder"] == "task":
@@ -271,8 +280,8 @@ def checks(s, arch, crash, ext, scen_dir, scen):
                                   r"\(sockets, devices\.\.\.\)", x["held_by"] or ""),
                      f"holder of {name}: {x['held_by']!r}")
                 true(x["count"] >= 1, f"count of {name}")
-    s.check(f"{A}: tenants: tasks (pid, comm), cgroup v2 and v1 paths, and what holds a "
-            "namespace without a task (mount, socket)", tenants)
+    s.check(f"{A}: tenants: tasks (pid, comm), cgroup v2 and v1 paths, the pod or container "
+            "they name, and what holds a namespace without a task (mount, socket)", tenants)
 
 
 def main():
