@@ -78,6 +78,30 @@ reports() {	# the sanitizer reports written since the last call, moved to $1
 	grep -lE 'ERROR: AddressSanitizer|runtime error:' "$1"/* 2>/dev/null
 }
 
+# A suite run against the ASan build: its "N passed, M failed" added to
+# this suite's counts, then every sanitizer report its crash sessions
+# wrote is a failure naming its first frame.
+#   suite_result NAME WHAT   (log $out/NAME.log, reports to $out/NAME-reports)
+suite_result() {
+	local name=$1 what=$2 line r f
+	line=$(grep -oE '[0-9]+ passed, [0-9]+ failed' "$out/$name.log" | tail -n1)
+	if [ -z "$line" ]; then
+		fail "$name suite under ASan did not finish ($what; see $out/$name.log)"
+	else
+		passed=$((passed + $(echo "$line" | awk '{print $1}')))
+		failed=$((failed + $(echo "$line" | awk '{print $3}')))
+		echo "# $name under ASan ($what): $line"
+	fi
+	r=$(reports "$out/$name-reports")
+	if [ -z "$r" ]; then
+		pass "no ASan/UBSan report from any crash session of the $name suite"
+	else
+		for f in $r; do
+			fail "sanitizer report $f: $(grep -m1 -E 'ERROR: AddressSanitizer|runtime error:' "$f") at $(first_frame "$f")"
+		done
+	fi
+}
+
 # The in-process symbolizer gives no names for frames in the dlopen()ed
 # extension (crash's frames are named); name the first frame of a report
 # that lies in an ASan-built .so with addr2line.
@@ -116,23 +140,7 @@ OVSCRASH_TEST_OUT=$out/integration OVSCRASH_ARCHES=amd64 \
 	"$top/tests/integration/run.sh" >"$out/integration.log" 2>&1
 rc=$?
 sed -n 's/^\(PASS\|FAIL\|#\) */  &/p' "$out/integration.log" | grep -E '^  (FAIL|#)' || true
-line=$(grep -oE '[0-9]+ passed, [0-9]+ failed' "$out/integration.log" | tail -n1)
-ip=$(echo "$line" | awk '{print $1}') if_=$(echo "$line" | awk '{print $3}')
-if [ -z "$line" ]; then
-	fail "integration suite under ASan did not finish (exit $rc, see $out/integration.log)"
-else
-	passed=$((passed + ip)); failed=$((failed + if_))
-	echo "# integration under ASan ($scenarios): $line"
-fi
-r=$(reports "$out/integration-reports")
-if [ -z "$r" ]; then
-	pass "no ASan/UBSan report from any crash session of the integration suite"
-else
-	for f in $r; do
-		fail "sanitizer report $f: $(grep -m1 -E 'ERROR: AddressSanitizer|runtime error:' "$f")" \
-			"at $(first_frame "$f")"
-	done
-fi
+suite_result integration "$scenarios, exit $rc"
 
 # 1b. the task/cgroup index suite against the ASan build (amd64 6.1;
 # no damaged copies, no scale timing)
@@ -140,23 +148,7 @@ OVSCRASH_TEST_OUT=$out/tasks OVSCRASH_ARCHES=amd64 \
 	OVSCRASH_LINES=${OVSCRASH_ASAN_LINES:-bookworm} OVSCRASH_TASKS_SLOW=0 \
 	"$top/tests/tasks/run.sh" >"$out/tasks.log" 2>&1
 sed -n 's/^\(FAIL\|#\) */  &/p' "$out/tasks.log" || true
-line=$(grep -oE '[0-9]+ passed, [0-9]+ failed' "$out/tasks.log" | tail -n1)
-if [ -z "$line" ]; then
-	fail "tasks suite under ASan did not finish (see $out/tasks.log)"
-else
-	passed=$((passed + $(echo "$line" | awk '{print $1}')))
-	failed=$((failed + $(echo "$line" | awk '{print $3}')))
-	echo "# tasks under ASan: $line"
-fi
-r=$(reports "$out/tasks-reports")
-if [ -z "$r" ]; then
-	pass "no ASan/UBSan report from any crash session of the tasks suite"
-else
-	for f in $r; do
-		fail "sanitizer report $f: $(grep -m1 -E 'ERROR: AddressSanitizer|runtime error:' "$f")" \
-			"at $(first_frame "$f")"
-	done
-fi
+suite_result tasks "amd64 6.1"
 t1=$(date +%s)
 echo "# ASan part took $((t1 - t0))s"
 
