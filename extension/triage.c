@@ -159,8 +159,10 @@ static void triage_tenant(struct oc_triage *t, const struct oc_netdev *victim)
 		free(v);
 		return;
 	}
-	/* cleared: the other end is the device whose peer is the victim */
-	if (v->peer.state == OC_PEER_CLEARED && !out_of_time("the walk for the victim's veth peer")) {
+	/* cleared, and not found on the victim's unregister batch: the other
+	 * end is the device whose peer is the victim, among all walked */
+	if (v->peer.state == OC_PEER_CLEARED && !v->peer.via_unreg_list &&
+	    !out_of_time("the walk for the victim's veth peer")) {
 		oc_netdev_walk(&l);
 		if (!oc_netdev_list_add(&l, v) && (rec = oc_netdev_list_find(&l, v->addr))) {
 			*rec = *v;
