@@ -653,6 +653,21 @@ RECIPE_PAIRS = (("p1", "vA"), ("p2", "vB"))
 NETDEV_ALIGN = 32	# include/linux/netdevice.h
 
 
+def dbg_layout(tree, rel, vmlinux, moddir):
+    """An unpacked -dbg package's layout (dpkg-deb -x) under TREE:
+    usr/lib/debug/boot/vmlinux-REL linked to the fixture's vmlinux, and
+    the module directory usr/lib/debug/lib/modules/REL/MODDIR, made.
+    Returns (that vmlinux path, the module directory)."""
+    boot = os.path.join(tree, "usr/lib/debug/boot")
+    mods = os.path.join(tree, f"usr/lib/debug/lib/modules/{rel}", moddir)
+    os.makedirs(boot, exist_ok=True)
+    os.makedirs(mods, exist_ok=True)
+    vml = os.path.join(boot, f"vmlinux-{rel}")
+    if not os.path.lexists(vml):
+        os.symlink(os.path.realpath(vmlinux), vml)
+    return vml, mods
+
+
 def veth_debug_dir(fx):
     """Where the fixture's kernel keeps veth.ko's debuginfo (the unpacked
     -dbg package's modules tree, fetch-kernel.sh): the main session's
@@ -847,16 +862,11 @@ def peer_debuginfo_checks(s, crash, ext, fx, m, tmp, A):
     env = {k: v for k, v in os.environ.items() if k != "OVSCRASH_DEBUG_PATH"}
 
     def dbg_tree():
-        rel = m["kernel_release"]
-        tree = os.path.join(tmp, "vethtree")
-        boot = os.path.join(tree, "usr/lib/debug/boot")
-        mods = os.path.join(tree, f"usr/lib/debug/lib/modules/{rel}/kernel/drivers/net")
-        os.makedirs(boot, exist_ok=True)
-        os.makedirs(mods, exist_ok=True)
-        vml = os.path.join(boot, f"vmlinux-{rel}")
-        if not os.path.exists(vml):
-            os.symlink(os.path.realpath(fx["vmlinux"]), vml)
-            os.symlink(os.path.join(veth_debug_dir(fx), "veth.ko"), os.path.join(mods, "veth.ko"))
+        vml, mods = dbg_layout(os.path.join(tmp, "vethtree"), m["kernel_release"], fx["vmlinux"],
+                               "kernel/drivers/net")
+        ko = os.path.join(mods, "veth.ko")
+        if not os.path.lexists(ko):
+            os.symlink(os.path.join(veth_debug_dir(fx), "veth.ko"), ko)
         o = run_crash(crash, vml, fx["vmcore"], ["netdev -j", "ovsmod -m veth -j"], ext=ext, env=env)
         d = js(o["netdev -j"])
         eq(d["peer_status"], None, "peer_status")
@@ -1459,16 +1469,8 @@ def debuginfo_search_checks(s, crash, ext, fx, m, tmp, A, timings):
             preconditions)
 
     def dbg_tree():
-        # dpkg-deb -x layout: <tree>/usr/lib/debug/boot/vmlinux-<rel> and
-        # <tree>/usr/lib/debug/lib/modules/<rel>/kernel/net/openvswitch/
-        tree = os.path.join(tmp, f"dbgtree-{A}")
-        boot = os.path.join(tree, "usr/lib/debug/boot")
-        mods = os.path.join(tree, f"usr/lib/debug/lib/modules/{rel}/kernel/net/openvswitch")
-        os.makedirs(boot, exist_ok=True)
-        os.makedirs(mods, exist_ok=True)
-        vml = os.path.join(boot, f"vmlinux-{rel}")
-        if not os.path.lexists(vml):
-            os.symlink(os.path.realpath(fx["vmlinux"]), vml)
+        vml, mods = dbg_layout(os.path.join(tmp, f"dbgtree-{A}"), rel, fx["vmlinux"],
+                               "kernel/net/openvswitch")
         ko = os.path.join(mods, "openvswitch.ko")
         shutil.copyfile(ovs_src, ko)
         # a server that is down does not matter when a local file matches
