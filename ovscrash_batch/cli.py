@@ -29,7 +29,7 @@ import signal
 import socket
 import tempfile
 
-from .common import DEFAULT_MAX_DECOMPRESSED, MACHINE_ARCH, STATUSES, VERSION
+from .common import DEFAULT_MAX_DECOMPRESSED, MACHINE_ARCH, STATUSES, VERSION, stop_writes
 from .links import LinkDir
 from .shard import parse_spec, ShardSpecError
 from .progress import DEFAULT_EVERY
@@ -52,11 +52,14 @@ def signal_handler(b, scratch):
     main thread between any two bytecodes, so it takes no lock (see
     Batch.kill_all) and writes with os.write (sys.stderr's buffer has
     its own lock, held if the signal came inside a progress() write);
-    the workers see b.stopping, the children are killed, what this
-    process half-wrote (scratch dir, result temp files, index and
-    reassembly builds) removed, and the exit status is 130."""
+    the workers see b.stopping, the children are killed, no temp file
+    is created any more (stop_writes: a worker whose crash was just
+    killed writes its log), what this process half-wrote (scratch dir,
+    result temp files, index and reassembly builds) is removed, and the
+    exit status is 130."""
     def on_signal(signum, _frame):
         b.stopping = True
+        stop_writes()
         b.kill_all()
         clean_own(b, scratch)
         os.write(2, (f"\novscrash-batch: stopped by signal {signum}; rerun to resume "

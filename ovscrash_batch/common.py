@@ -82,14 +82,43 @@ def tmp_path(path):
                         f"{socket.gethostname()}.{os.getpid()}.{threading.get_ident()}")
 
 
+# The gate no temp file is created past once the batch stops: the signal
+# handler closes it (stop_writes) before it removes this process's temp
+# files, so a worker thread that comes back from a killed crash cannot
+# create one behind the handler's listing (seen in CI: a crash log's temp
+# file left after ^C).  Only the open() is under it, never a write.
+_gate = threading.Lock()
+_stopped = False
+
+
+class Stopped(OSError):
+    """write_atomic after stop_writes(): the batch is exiting."""
+
+
+def stop_writes(wait=1.0):
+    """Refuse every later write_atomic.  For the signal handler: it may
+    have interrupted the main thread inside the gate (a lock is not
+    reentrant), so it waits at most WAIT seconds for it; a worker holds
+    it only for one open()."""
+    global _stopped
+    _stopped = True
+    if _gate.acquire(timeout=wait):
+        _gate.release()
+
+
 def write_atomic(path, data):
     """Write PATH whole or not at all: a temp file beside it, fsynced and
     renamed.  A failed write (ENOSPC, EROFS) removes the temp file and
-    raises the OSError."""
+    raises the OSError; after stop_writes() it raises Stopped and
+    creates nothing."""
     d = os.path.dirname(path)
     tmp = tmp_path(path)
+    with _gate:
+        if _stopped:
+            raise Stopped(errno.EINTR, "the batch is stopping", path)
+        f = open(tmp, "wb")
     try:
-        with open(tmp, "wb") as f:
+        with f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
