@@ -3,6 +3,7 @@
 #   make            build extension/ovscrash.so against the project's crash,
 #                   and tools/ovscrash-log (log-only triage, no crash needed)
 #   make tools      only tools/ovscrash-log
+#   make man        the man pages (man/*.scd -> build/man/, scdoc)
 #   make demo       install deps, build, make the fixtures, triage the lockup, write the batch report
 #   make check      unit + integration + e2e tests (builds both crashes and fixtures, cached)
 #   make install    install ovscrash.so where crash's `extend ovscrash.so` finds it,
@@ -63,7 +64,18 @@ TOOL_CORE_OBJS := $(patsubst core/%.c,build/tools/core/%.o,$(CORE_SRCS))
 TOOL_LIBS := $(LIBS) -lopcodes -lbfd -ldl
 
 .PHONY: all tools arm64 crash fixtures scale-fixtures demo check unit integration install bench clean deps ext-system \
-	asan asan-canary check-asan fuzz
+	asan asan-canary check-asan fuzz man
+
+# Man pages: man/NAME.SECTION.scd, rendered by scdoc (Debian's scdoc) to
+# build/man/NAME.SECTION (man -l build/man/ovscrash.7)
+MAN_SRCS := $(wildcard man/*.scd)
+MAN_PAGES := $(patsubst man/%.scd,build/man/%,$(MAN_SRCS))
+
+man: $(MAN_PAGES)
+
+build/man/%: man/%.scd
+	@mkdir -p $(dir $@)
+	scdoc < $< > $@.tmp && mv $@.tmp $@
 
 all: $(SO) $(LOGTOOL)
 

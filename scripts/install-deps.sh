@@ -17,6 +17,8 @@ python3-pytest python3-hypothesis
 slurm-wlm munge parallel
 python3-drgn linux-perf
 clang libclang-rt-14-dev
+debhelper dh-python fakeroot lintian scdoc man-db groff-base
+systemd-container debootstrap
 "
 
 missing=""

@@ -8,8 +8,11 @@
 # guest), log-only triage, end-to-end batch tests, the cluster engine on
 # a single-node Slurm (tests/cluster, root), batch faults (tests/faults:
 # needs root for tmpfs and bind mounts), damaged dumps and the batch's
-# fast path (after damage, whose damaged copies it reuses), each where
-# present.  Ends with one
+# fast path (after damage, whose damaged copies it reuses), the version
+# guard and .crashrc (guard), the man pages (man), the user guide's
+# screenshot (guide), triage on arrival and its systemd units (arrival),
+# and the Debian package built, installed, used and removed (package,
+# last: it installs onto this machine), each where present.  Ends with one
 # "total: N passed, M failed" line; exit 1 on any failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,7 +35,7 @@ uf=$(grep -E '^\[  FAILED  \] [0-9]+ test' tests/out/unit.log | awk '{s+=$4} END
 echo "unit: $up passed, $uf failed"
 passed=$((passed + up)); failed=$((failed + uf))
 
-for suite in pyunit fuzz fixtures integration tasks netns asan log e2e cluster faults damage fastpath; do
+for suite in pyunit fuzz fixtures integration tasks netns guard man asan log e2e guide arrival cluster faults damage fastpath package; do
 	[ -x "tests/$suite/run.sh" ] || continue
 	echo "== $suite tests"
 	if "tests/$suite/run.sh" 2>&1 | tee "tests/out/$suite.log"; then :; else broken="$broken $suite"; fi
