@@ -293,6 +293,34 @@ def main():
                     lambda: true(re.search(r"command not found: triage", r.get("triage -j", "")),
                                  f"{r.get('triage -j', '')[:200]!r}"))
 
+        # the batch given a crash its extension refuses: the dump's
+        # result says why (the guard line first), its verdict from the log
+        def batch():
+            d = os.path.join(tmp, "dumps")
+            os.makedirs(d)
+            for f in ("vmcore", "vmcore-dmesg.txt"):
+                os.symlink(os.path.join(fx510["dir"], f), os.path.join(d, f))
+            out = os.path.join(tmp, "batch")
+            p = subprocess.run([os.path.join(a.top, "scripts", "ovscrash-batch"), "--out", out,
+                                "--full", "--no-index", "--jobs", "1", "--symbols",
+                                os.path.dirname(os.path.realpath(fx510["vmlinux"])),
+                                "--crash", f"x86_64={a.debian_crash}", "--ext", f"x86_64={a.ext}",
+                                d], capture_output=True, text=True, timeout=600)
+            eq(p.returncode, 1, f"batch exit ({p.stderr[-300:]})")
+            res = [json.load(open(os.path.join(out, f))) for f in os.listdir(out)
+                   if re.match(r"[0-9a-f]{64}\.json$", f)]
+            eq(len(res), 1, "results")
+            r0 = res[0]
+            eq(r0["status"], "crash-failed", "status")
+            first = r0["error"].split(": ", 1)[1].splitlines()[0]
+            g = guard_lines(first)
+            true(g and (g[0].group(2), g[0].group(4)) == (pver, dver),
+                 f"the error's first line is not the guard's: {r0['error'][:300]!r}")
+            eq((r0["verdict"], r0["verdict_source"]),
+               (fx510["manifest"]["expected"]["verdict_kind"], "log"), "verdict, source")
+        s.check("batch with Debian's crash and the project's build: crash-failed, the guard's "
+                "line first in the error, the verdict from the log", batch)
+
         make_checks(s, a.top, tmp, pdir, pver, dver)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
