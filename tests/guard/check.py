@@ -118,6 +118,13 @@ def verdict_ok(s, name, out, m):
     s.check(name, check)
 
 
+def built_for(s, name, out, run, built):
+    def check():
+        d = js(out)
+        eq((d["crash"], d["crash_built_for"]), (run, built), "ovscrash -j crash, crash_built_for")
+    s.check(f"{name}: ovscrash -j names the crash it runs in and the one it was built for", check)
+
+
 def make_checks(s, top, tmp, project_inc, project_version, debian_version):
     """The Makefile: an unknown crash version fails the build in one line;
     another crash into the same build tree recompiles (crash.stamp)."""
@@ -216,7 +223,8 @@ def main():
 
         # a + c: the extension built against Debian's headers in the
         # project's crash, then the project's own build in the same session
-        cmds = [f"extend {a.ext_system}", "triage", "p jiffies", f"extend {a.ext}", "triage -j"]
+        cmds = [f"extend {a.ext_system}", "triage", "p jiffies", f"extend {a.ext}", "triage -j",
+                "ovscrash -j"]
         pre, r, text = session(a.crash, fx, cmds)
         refused(s, "Debian-header build in the project's crash", r.get(cmds[0], ""), a.ext_system,
                 (dver, host), (pver, ptarget), "`make CRASH_INCLUDE=DIR`",
@@ -226,11 +234,13 @@ def main():
                               "not loaded"), eq(guard_lines(r[cmds[3]]), [], "guard lines")))
         verdict_ok(s, "project crash + project build: triage -j verdict is the manifest's",
                    r.get("triage -j", ""), fx["manifest"])
+        built_for(s, "project crash + project build", r.get("ovscrash -j", ""), pver, pver)
 
         # b + c: the project's build in Debian's crash 8.0.2, then the
         # Debian-header build; on 5.10 (8.0.2 cannot read 6.1's task list:
         # "active task ... not found in PID hash")
-        cmds = [f"extend {a.ext}", "triage", "p jiffies", f"extend {a.ext_system}", "triage -j"]
+        cmds = [f"extend {a.ext}", "triage", "p jiffies", f"extend {a.ext_system}", "triage -j",
+                "ovscrash -j"]
         pre, r, text = session(a.debian_crash, fx510, cmds)
         refused(s, "project build in Debian's crash", r.get(cmds[0], ""), a.ext,
                 (pver, ptarget), (dver, host), "`make ext-system`: /usr/include/crash",
@@ -241,6 +251,7 @@ def main():
                          eq(guard_lines(r[cmds[3]]), [], "guard lines")))
         verdict_ok(s, "Debian crash 8.0.2 + Debian-header build: triage -j verdict (5.10 dump) "
                    "is the manifest's", r.get("triage -j", ""), fx510["manifest"])
+        built_for(s, "Debian crash + Debian-header build", r.get("ovscrash -j", ""), dver, dver)
 
         # d: the X86_64 build in the ARM64-target crash, then the arm64 build
         cmds = [f"extend {a.ext}", "triage", "p jiffies", f"extend {a.ext_arm64}", "triage -j"]
