@@ -332,6 +332,20 @@ def main():
         s.check("batch with Debian's crash and the project's build: crash-failed, the guard's "
                 "line first in the error, the verdict from the log", batch)
 
+        # both files: the second extend changes nothing
+        e = dict(env, HOME=home)
+        pre, r, text = session(a.crash, fx, ["triage -j"], env=e, cwd=cwd, crashrc=True)
+
+        def both():
+            eq(len(re.findall(r"ovscrash\.so: shared object loaded", text)), 1, "loads")
+            eq(len(re.findall(r"ovscrash\.so: shared object already loaded", text)), 1,
+               "'already loaded' lines")
+            eq(guard_lines(text), [], "guard lines")
+            eq(js(r.get("triage -j", ""))["verdict"], fx["manifest"]["expected"]["verdict_kind"],
+               "triage -j verdict")
+        s.check("data/crashrc as both ~/.crashrc and ./.crashrc: loaded once, 'already loaded' "
+                "once, the verdict", both)
+
         make_checks(s, a.top, tmp, pdir, pver, dver)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
