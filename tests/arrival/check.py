@@ -1,0 +1,481 @@
+#!/usr/bin/python3
+"""Triage on arrival (issue 14): ovscrash-arrival run as
+ovscrash-triage.service runs it, on a /var/crash tree laid out as Debian's
+kdump-tools lays it out (<stamp>/dump.<stamp> kdump-compressed, as
+`makedumpfile -c -d 31` writes it, + dmesg.<stamp>), made from the fixture
+dumps; and the units themselves (systemd-analyze verify, their bounds).
+
+Expectations come from the fixtures' manifest.json (verdict_kind), from
+what this test laid out (names, bytes, mtimes) and from sha256 / os.stat.
+"""
+import argparse
+import configparser
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from suite import Suite, eq, true  # noqa: E402
+
+UNIT_DIR = "data/systemd"
+OUTPUTS = ("ovscrash.json", "ovscrash.md", "ovscrash.html")
+
+
+def sha256(p):
+    h = hashlib.sha256()
+    with open(p, "rb") as f:
+        for b in iter(lambda: f.read(1 << 20), b""):
+            h.update(b)
+    return h.hexdigest()
+
+
+def escaped(name):
+    """NAME as a journal line must show it: C0/C1 controls and DEL as
+    \\xNN, a byte that is not UTF-8 (a surrogate escape) as that byte's
+    \\xNN (the rule of docs/reliability.md: no raw control byte)."""
+    out = []
+    for ch in name:
+        c = ord(ch)
+        if 0xdc80 <= c <= 0xdcff:
+            out.append(f"\\x{c - 0xdc00:02x}")
+        elif c < 0x20 or 0x7f <= c <= 0x9f:
+            out.append(f"\\x{c:02x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def running(pids, wait):
+    """Those of PIDS still running (not gone, not a zombie) after up to
+    WAIT seconds (a SIGKILLed child's parent-death signal and its reaping
+    take a moment)."""
+    end = time.monotonic() + wait
+    while True:
+        left = []
+        for p in pids:
+            try:
+                with open(f"/proc/{p}/stat") as f:
+                    st = f.read().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if st != "Z":
+                left.append(p)
+        if not left or time.monotonic() > end:
+            return left
+        time.sleep(0.2)
+
+
+def unit(path):
+    """{section: {key: [values]}} of a unit file (keys may repeat)."""
+    cp = configparser.RawConfigParser(strict=False, dict_type=dict, interpolation=None)
+    cp.optionxform = str
+    out = {}
+    sec = None
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line or line[0] in "#;":
+                continue
+            m = re.fullmatch(r"\[(.+)\]", line)
+            if m:
+                sec = out.setdefault(m.group(1), {})
+                continue
+            k, _, v = line.partition("=")
+            sec.setdefault(k.strip(), []).append(v.strip())
+    return out
+
+
+class Arrival:
+    def __init__(self, a):
+        self.a = a
+        self.top = a.top
+        self.s = Suite()
+        self.work = a.work
+        self.root = os.path.join(self.work, "var", "crash")
+        self.state = os.path.join(self.work, "state")
+        os.makedirs(self.root)
+        self.service = unit(os.path.join(self.top, UNIT_DIR, "ovscrash-triage.service"))
+        self.path = unit(os.path.join(self.top, UNIT_DIR, "ovscrash-triage.path"))
+        self.sets = {"amd64": a.fixtures, "arm64": a.fixtures_arm64}
+        self.expect = {}      # dir name -> (arch, scenario, "dump" | "dmesg")
+        self.untouched = {}   # file path -> (sha256, mtime_ns, size)
+
+    # ------------------------------------------------------------ layout
+
+    def manifest(self, arch, scen):
+        with open(os.path.join(self.sets[arch], scen, "manifest.json")) as f:
+            return json.load(f)
+
+    def symbols(self):
+        dirs = []
+        for arch, sd in self.sets.items():
+            for scen in ("lockup",):
+                m = self.manifest(arch, scen)
+                d = os.path.dirname(os.path.realpath(m.get("vmlinux") or
+                                                     os.path.join(sd, scen, "vmlinux")))
+                if d not in dirs:
+                    dirs.append(d)
+        return dirs
+
+    def lay(self, name, arch, scen, what):
+        """NAME/dump.<stamp> (a copy of the scenario's kdump-compressed
+        vmcore: kdump-tools' makedumpfile -c output) and dmesg.<stamp>
+        (its vmcore-dmesg.txt), or the dmesg alone.  A copy, not a hard
+        link: the fixture cache must not be reachable from the test."""
+        d = os.path.join(self.root, name)
+        os.makedirs(d)
+        stamp = re.sub(r"\D", "", name)[:12] or "202611270400"
+        src = os.path.join(self.sets[arch], scen)
+        files = []
+        if what == "dump":
+            files.append(shutil.copy2(os.path.join(src, "vmcore"), os.path.join(d, f"dump.{stamp}")))
+        files.append(shutil.copy2(os.path.join(src, "vmcore-dmesg.txt"),
+                                  os.path.join(d, f"dmesg.{stamp}")))
+        for p in files:
+            st = os.stat(p)
+            self.untouched[p] = (sha256(p), st.st_mtime_ns, st.st_size)
+        self.expect[name] = (arch, scen, what)
+        return d
+
+    def half_saved(self, name):
+        """kdump-tools still writing: dump-incomplete holding the first
+        30% of a dump, no dmesg yet."""
+        d = os.path.join(self.root, name)
+        os.makedirs(d)
+        src = os.path.join(self.sets["amd64"], "lockup", "vmcore")
+        with open(src, "rb") as f, open(os.path.join(d, "dump-incomplete"), "wb") as o:
+            o.write(f.read(os.path.getsize(src) * 3 // 10))
+        return d
+
+    # ------------------------------------------------------------ running
+
+    def argv(self, extra=()):
+        """The service's ExecStart, its program replaced by this tree's
+        shim and /var/crash by the test's tree; test-only options (state
+        directory, symbol store of the fixtures) before the directory."""
+        ex = self.service["Service"]["ExecStart"]
+        eq(len(ex), 1, "one ExecStart")
+        words = shlex.split(ex[0])
+        eq(words[0], "/usr/sbin/ovscrash-arrival", "ExecStart's program")
+        words[0] = os.path.join(self.top, "scripts", "ovscrash-arrival")
+        words = [self.root if w == "/var/crash" else w for w in words]
+        true(self.root in words, f"ExecStart names /var/crash: {ex[0]}")
+        opts = ["--state", self.state]
+        if "--settle" not in extra:
+            opts += ["--settle", "0"]
+        for s in self.symbols():
+            opts += ["--symbols", s]
+        i = words.index(self.root)
+        return words[:i] + opts + list(extra) + words[i:]
+
+    def env(self):
+        env = dict(os.environ)
+        env.update(dict(e.split("=", 1) for e in self.service["Service"].get("Environment", [])
+                        if e.split("=", 1)[0] != "OVSCRASH_CACHE"))
+        return env
+
+    def run(self, extra=(), wrap=(), timeout=900, during=None):
+        """Run it; DURING(), if given, is called while it runs."""
+        t0 = time.monotonic()
+        p = subprocess.Popen(list(wrap) + self.argv(extra), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=self.env())
+        if during:
+            during()
+        o, e = p.communicate(timeout=timeout)
+        p.stdout, p.stderr = o, e
+        dt = time.monotonic() - t0
+        out = p.stdout.decode("utf-8", "surrogateescape")
+        print(f"  ovscrash-arrival exit {p.returncode} in {dt:.1f}s:", flush=True)
+        for line in out.splitlines():
+            print(f"    {line}", flush=True)
+        if p.stderr.strip():
+            print("    stderr: " + p.stderr.decode("utf-8", "replace")[-2000:], flush=True)
+        return p.returncode, out.splitlines(), dt
+
+    def line_of(self, lines, name):
+        shown = escaped(os.path.join(self.root, name))
+        hits = [ln for ln in lines if ln.startswith(shown + ": ")]
+        eq(len(hits), 1, f"lines for {name!r} in {lines!r}")
+        return hits[0]
+
+    # ------------------------------------------------------------ checks
+
+    def check_units(self):
+        s = self.s
+
+        def verify():
+            # a root holding the host's units, the two units and the
+            # program ExecStart names (verify checks it is executable)
+            r = os.path.join(self.work, "unitroot")
+            shutil.copytree("/lib/systemd/system", os.path.join(r, "lib/systemd/system"),
+                            symlinks=True)
+            os.makedirs(os.path.join(r, "usr/sbin"))
+            shutil.copy2(os.path.join(self.top, "scripts/ovscrash-arrival"),
+                         os.path.join(r, "usr/sbin/ovscrash-arrival"))
+            units = []
+            for u in ("ovscrash-triage.service", "ovscrash-triage.path"):
+                units.append(shutil.copy2(os.path.join(self.top, UNIT_DIR, u),
+                                          os.path.join(r, "lib/systemd/system", u)))
+            p = subprocess.run(["systemd-analyze", "verify", "--man=no", f"--root={r}"] + units,
+                               capture_output=True, text=True)
+            eq(p.returncode, 0, f"systemd-analyze verify exit ({p.stderr.strip()})")
+            eq((p.stdout + p.stderr).strip(), "", "systemd-analyze verify warnings")
+        s.check("units: systemd-analyze verify of ovscrash-triage.service and .path: no warning",
+                verify)
+
+        def bounds():
+            sv = self.service["Service"]
+            want = {"Type": "simple", "Nice": "19", "IOSchedulingClass": "idle",
+                    "CPUQuota": "50%", "MemoryMax": "2G", "ProtectSystem": "strict",
+                    "PrivateTmp": "yes", "NoNewPrivileges": "yes"}
+            for k, v in want.items():
+                eq(sv.get(k), [v], f"[Service] {k}")
+            rw = " ".join(sv.get("ReadWritePaths", [])).split()
+            true("/var/crash" in rw, f"ReadWritePaths holds /var/crash: {rw}")
+            eq(sv.get("StateDirectory"), ["ovscrash"], "StateDirectory (/var/lib/ovscrash)")
+            un = self.service["Unit"]
+            eq(un.get("After"), ["local-fs.target"], "[Unit] After")
+            true("Before" not in un, "[Unit] orders the service before nothing (never blocks boot)")
+            eq(self.service["Install"].get("WantedBy"), ["multi-user.target"], "service WantedBy")
+            pa = self.path
+            eq(pa["Path"].get("PathChanged"), ["/var/crash"], "[Path] PathChanged")
+            eq(pa["Path"].get("Unit"), ["ovscrash-triage.service"], "[Path] Unit")
+            eq(pa["Install"].get("WantedBy"), ["paths.target"], "path WantedBy")
+            eq(pa["Install"].get("Also"), ["ovscrash-triage.service"],
+               "path Also= (one enable command turns both on)")
+        s.check("units: Type=simple after local-fs, Nice=19, idle I/O, CPUQuota=50%, MemoryMax=2G, "
+                "hardening; path unit PathChanged=/var/crash, Also= the service", bounds)
+
+    def check_tree(self):
+        s = self.s
+        names = {
+            "202611270401": ("amd64", "lockup", "dump"),
+            "202611270402": ("amd64", "healthy", "dump"),
+            "202611270403": ("arm64", "lockup", "dump"),
+            "202611270404": ("amd64", "oops-null", "dmesg"),
+            # a hostile name: quotes, $(), ESC, a newline, HTML, a non-UTF-8 byte
+            "202611270405 '$(touch x)\"\x1b[31m\n<b>&" + os.fsdecode(b"\xff"): ("amd64", "oops-null",
+                                                                                "dmesg"),
+        }
+        for n, (arch, scen, what) in names.items():
+            self.lay(n, arch, scen, what)
+        half = "202611270406"
+        self.half_saved(half)
+        rc, lines, dt = self.run()
+        first = {"rc": rc, "lines": lines}
+
+        s.check("first run: exit 0 (every dump done or skipped with a reason)",
+                lambda: eq(first["rc"], 0, "exit status"))
+        s.check("first run: one stdout line per dump directory, path escaped (no raw control byte)",
+                lambda: (eq(len(lines), len(names) + 1, f"lines {lines!r}"),
+                         true(all(not re.search("[\x00-\x1f\x7f]", ln) for ln in lines),
+                              "a raw control character in a line")))
+        for n, (arch, scen, what) in names.items():
+            self.check_done(n, arch, scen, what, lines)
+        s.check("half-saved dir (dump-incomplete): skipped with its reason, no output written",
+                lambda: (true(re.search(r": skipped: half-saved \(dump-incomplete: ",
+                                        self.line_of(lines, half)), "reason"),
+                         true(not any(os.path.exists(os.path.join(self.root, half, f))
+                                      for f in OUTPUTS), "outputs beside a half-saved dump")))
+        s.check("dumps and logs untouched: sha256, size and mtime as laid out", self.check_untouched)
+
+        # rerun: nothing done again
+        stamps = {n: os.stat(os.path.join(self.root, n, "ovscrash.json")).st_mtime_ns for n in names}
+        rc2, lines2, dt2 = self.run()
+        s.check("rerun: idempotent (no dump triaged again, only the half-saved one said again)",
+                lambda: (eq(rc2, 0, "exit"), eq(len(lines2), 1, f"lines {lines2!r}"),
+                         true(": skipped: half-saved" in lines2[0], lines2[0]),
+                         eq({n: os.stat(os.path.join(self.root, n, "ovscrash.json")).st_mtime_ns
+                             for n in names}, stamps, "ovscrash.json rewritten")))
+
+        # the save completes (kdump-tools renames it) and a new dump arrives
+        os.unlink(os.path.join(self.root, half, "dump-incomplete"))
+        shutil.rmtree(os.path.join(self.root, half))
+        self.lay(half, "amd64", "lockup", "dump")
+        self.lay("202611270407", "amd64", "race", "dump")
+        rc3, lines3, dt3 = self.run()
+        s.check("next run: the completed save and the new dump are triaged, nothing else",
+                lambda: (eq(rc3, 0, "exit"), eq(len(lines3), 2, f"lines {lines3!r}")))
+        self.check_done(half, "amd64", "lockup", "dump", lines3)
+        self.check_done("202611270407", "amd64", "race", "dump", lines3)
+        s.check("dumps and logs untouched after three runs", self.check_untouched)
+
+    def check_done(self, name, arch, scen, what, lines):
+        m = self.manifest(arch, scen)
+        want = m["expected"]["verdict_kind"]
+        label = f"{name!r} ({arch} {scen}, {'dump + dmesg' if what == 'dump' else 'dmesg only'})"
+
+        def fn():
+            d = os.path.join(self.root, name)
+            for f in OUTPUTS:
+                true(os.path.isfile(os.path.join(d, f)), f"{f} beside the dump")
+            with open(os.path.join(d, "ovscrash.json")) as f:
+                rep = json.load(f)
+            eq(rep["total"], 1, "results in ovscrash.json")
+            r = rep["dumps"][0]
+            eq(r["verdict"], want, "verdict (manifest expected.verdict_kind)")
+            if what == "dmesg":
+                eq(r["status"], "log-only", "status of a dmesg-only dir")
+            else:
+                eq(r["status"], "ok", "status")
+                eq(r["arch"], "x86_64" if arch == "amd64" else "arm64", "arch")
+            line = self.line_of(lines, name)
+            true(re.search(rf": {re.escape(want)}\b.* \(\d+s\) -> ovscrash\.json$", line),
+                 f"journal line {line!r}")
+            with open(os.path.join(d, "ovscrash.html"), encoding="utf-8") as f:
+                h = f.read()
+            true("<html" in h.lower() and "</html>" in h.lower(), "ovscrash.html is a whole page")
+            true("<b>&" not in h, "the dir name's HTML reached ovscrash.html raw")
+            with open(os.path.join(d, "ovscrash.md"), encoding="utf-8") as f:
+                # Markdown escapes the underscores of the verdict
+                true(want.replace("_", "\\_") in f.read(), "verdict in ovscrash.md")
+        self.s.check(f"{label}: ovscrash.json/.md/.html beside it, verdict {want}, one line", fn)
+
+    def check_untouched(self):
+        for p, (h, mt, size) in self.untouched.items():
+            if not os.path.exists(p):
+                continue
+            st = os.stat(p)
+            eq((st.st_size, st.st_mtime_ns), (size, mt), f"size/mtime of {p!r}")
+            eq(sha256(p), h, f"sha256 of {p!r}")
+
+    def check_readonly(self):
+        """A dump directory on a read-only mount: results go to the state
+        directory, the line says where and why."""
+        name = "202611270408"
+        d = self.lay(name, "amd64", "oops-null", "dmesg")
+        wrap = ["unshare", "-m", "sh", "-c",
+                'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1" && shift && exec "$@"',
+                "sh", d]
+        probe = subprocess.run(wrap[:-1] + [d, "true"], capture_output=True, text=True)
+        if probe.returncode:
+            self.s.skip("read-only dump directory", f"no read-only bind mount here: "
+                        f"{probe.stderr.strip()}")
+            return
+        rc, lines, _dt = self.run(wrap=wrap)
+
+        def fn():
+            eq(rc, 0, "exit")
+            line = self.line_of(lines, name)
+            sd = os.path.join(self.state, name)
+            true(f"-> {sd}/ovscrash.json (its directory is not writable: Read-only file system)"
+                 in line, f"line {line!r}")
+            for f in OUTPUTS:
+                true(os.path.isfile(os.path.join(sd, f)), f"{f} in the state dir")
+                true(not os.path.exists(os.path.join(d, f)), f"{f} beside the read-only dump")
+            with open(os.path.join(sd, "ovscrash.json")) as f:
+                eq(json.load(f)["dumps"][0]["verdict"],
+                   self.manifest("amd64", "oops-null")["expected"]["verdict_kind"], "verdict")
+        self.s.check("read-only dump dir: results in STATE/<dir>/, the line names it and why", fn)
+        rc2, lines2, _ = self.run()
+        self.s.check("read-only dump dir: done (its state dir result counts), not redone",
+                     lambda: (eq(rc2, 0, "exit"),
+                              true(not any(ln.startswith(d + ":") for ln in lines2), lines2)))
+
+    def check_lock(self):
+        """A dump another run holds the lock of is skipped with that reason."""
+        name = "202611270409"
+        self.lay(name, "amd64", "oops-null", "dmesg")
+        sd = os.path.join(self.state, name)
+        os.makedirs(sd, exist_ok=True)
+        with open(os.path.join(sd, "lock"), "a") as lk:
+            fcntl.flock(lk, fcntl.LOCK_EX)
+            rc, lines, _ = self.run()
+        self.s.check("locked dump (another run on it): skipped with the reason, nothing written",
+                     lambda: (eq(rc, 0, "exit"),
+                              true("skipped: another ovscrash-arrival is triaging it"
+                                   in self.line_of(lines, name), lines),
+                              true(not os.path.exists(os.path.join(self.root, name,
+                                                                   "ovscrash.json")), "written")))
+        rc2, lines2, _ = self.run()
+        self.s.check("lock released: the next run does it",
+                     lambda: (eq(rc2, 0, "exit"),
+                              true(os.path.isfile(os.path.join(self.root, name, "ovscrash.json")),
+                                   "ovscrash.json")))
+
+    def check_timeout(self):
+        """The per-dump --timeout bounds the whole triage: a crash and a
+        log tool that hang (each would be killed by the batch at 0.8 x
+        timeout, together they outlast it) are stopped at --timeout, the
+        line says so, nothing is written, no process is left, exit 1."""
+        name = "202611270410"
+        self.lay(name, "amd64", "lockup", "dump")
+        pids = os.path.join(self.work, "hang-pids")
+        hang = os.path.join(self.work, "hang")
+        with open(hang, "w") as f:
+            f.write(f"#!/bin/sh\necho $$ >> {shlex.quote(pids)}\nexec sleep 60\n")
+        os.chmod(hang, 0o755)
+        t = 3
+        rc, lines, dt = self.run(extra=["--timeout", str(t), "--crash", f"x86_64={hang}",
+                                        "--ovscrash-log", hang])
+
+        def fn():
+            eq(rc, 1, "exit status (a triage failed)")
+            line = self.line_of(lines, name)
+            true(f"failed: timed out after {t}s (--timeout" in line and "retried next run" in line,
+                 f"line {line!r}")
+            true(dt < t + 10 + 5, f"run took {dt:.1f}s, bound {t}s + {10}s grace")
+            true(not os.path.exists(os.path.join(self.root, name, "ovscrash.json")), "written")
+            with open(pids) as f:
+                hung = f.read().split()
+            true(hung, "the hanging crash / log tool never ran")
+            eq(running(hung, 5), [], "hung processes left running 5 s after the run")
+        self.s.check("per-dump --timeout: the hung triage is killed at the bound, said, retried", fn)
+        rc2, lines2, _ = self.run()
+        self.s.check("after a timeout: the next run (real crash) does it",
+                     lambda: (eq(rc2, 0, "exit"),
+                              true(" (" in self.line_of(lines2, name) and
+                                   "OVS_PICKTX_LOCKUP" in self.line_of(lines2, name), lines2)))
+
+    def check_settle(self):
+        """The path unit fires when a dump directory is made, before
+        kdump-tools (or a copy) has written into it: an empty directory
+        is waited for (--settle) and done in the same run."""
+        name = "202611270411"
+        d = os.path.join(self.root, name)
+        os.makedirs(d)
+
+        def fill():
+            time.sleep(3)
+            src = os.path.join(self.sets["amd64"], "oops-null", "vmcore-dmesg.txt")
+            shutil.copy2(src, os.path.join(d, "dmesg.202611270411.tmp"))
+            os.rename(os.path.join(d, "dmesg.202611270411.tmp"), os.path.join(d, "dmesg.202611270411"))
+        rc, lines, dt = self.run(extra=["--settle", "30"], during=fill)
+        self.s.check("a dump dir made empty and filled 3 s later: waited for and done in that run",
+                     lambda: (eq(rc, 0, "exit"),
+                              true(self.line_of(lines, name).endswith("-> ovscrash.json"), lines),
+                              true(dt < 30, f"took {dt:.0f}s: waited the whole --settle")))
+
+    def main(self):
+        t0 = time.monotonic()
+        self.check_units()
+        self.check_tree()
+        self.check_readonly()
+        self.check_lock()
+        self.check_timeout()
+        self.check_settle()
+        print(f"arrival: checks took {time.monotonic() - t0:.0f}s", flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--top", required=True)
+    ap.add_argument("--fixtures", required=True, help="amd64 fixture set dir")
+    ap.add_argument("--fixtures-arm64", required=True, help="arm64 fixture set dir")
+    ap.add_argument("--work", required=True)
+    a = ap.parse_args()
+    t = Arrival(a)
+    t.main()
+    return t.s
+
+
+if __name__ == "__main__":
+    s = main()
+    sys.exit(s.summary("arrival"))
