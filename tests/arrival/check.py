@@ -453,14 +453,129 @@ class Arrival:
                               true(self.line_of(lines, name).endswith("-> ovscrash.json"), lines),
                               true(dt < 30, f"took {dt:.0f}s: waited the whole --settle")))
 
+    def check_systemd(self):
+        """A real systemd: systemd-nspawn boots this machine's /usr
+        (--volatile=yes: a tmpfs root, /usr read-only from the host) with
+        the units in /etc/systemd/system (a drop-in points ExecStart at
+        this tree's ovscrash-arrival), /var/crash bound to a test
+        directory, and a driver unit (nspawn-driver.sh) that enables the
+        path unit with the one documented command, makes a dump
+        directory, reads the limits systemd applied to the running
+        service, and saves the journal.  When the container cannot boot
+        here: a SKIP line with systemd-nspawn's own error."""
+        if not shutil.which("systemd-nspawn"):
+            self.s.skip("real systemd (systemd-nspawn)", "systemd-nspawn not installed "
+                        "(systemd-container)")
+            return
+        w = os.path.join(self.work, "nspawn")
+        etc, crash, out, inp = (os.path.join(w, x) for x in ("system", "crash", "out", "in"))
+        for x in (etc, crash, out, inp):
+            os.makedirs(x)
+        for u in ("ovscrash-triage.service", "ovscrash-triage.path"):
+            shutil.copy2(os.path.join(self.top, UNIT_DIR, u), etc)
+        exe = os.path.join(self.top, "scripts", "ovscrash-arrival")
+        ex = self.service["Service"]["ExecStart"][0].replace("/usr/sbin/ovscrash-arrival", exe, 1)
+        os.makedirs(os.path.join(etc, "ovscrash-triage.service.d"))
+        with open(os.path.join(etc, "ovscrash-triage.service.d", "test.conf"), "w") as f:
+            f.write(f"[Service]\nExecStart=\nExecStart={ex}\n")
+        with open(os.path.join(etc, "arrival-test-driver.service"), "w") as f:
+            f.write("[Unit]\nDescription=tests/arrival driver\nAfter=basic.target\n"
+                    "[Service]\nType=oneshot\n"
+                    f"ExecStart=/bin/sh {self.top}/tests/arrival/nspawn-driver.sh\n"
+                    "[Install]\nWantedBy=multi-user.target\n")
+        os.makedirs(os.path.join(etc, "multi-user.target.wants"))
+        # the empty /etc of --volatile=yes starts systemd-firstboot, which
+        # waits for a key on the console: masked
+        os.symlink("/dev/null", os.path.join(etc, "systemd-firstboot.service"))
+        os.symlink("../arrival-test-driver.service",
+                   os.path.join(etc, "multi-user.target.wants", "arrival-test-driver.service"))
+        src = os.path.join(self.sets["amd64"], "oops-null")
+        shutil.copy2(os.path.join(src, "vmcore-dmesg.txt"), os.path.join(inp, "dmesg"))
+        argv = ["systemd-nspawn", "-D", "/", "--volatile=yes", "--register=no", "--keep-unit",
+                "-M", f"ovscrash-arrival-{os.getpid()}", "--quiet",
+                f"--bind={etc}:/etc/systemd/system", f"--bind={crash}:/var/crash",
+                f"--bind={out}:/opt/arrival-out", f"--bind-ro={inp}:/opt/arrival-in",
+                f"--bind-ro={self.top}:{self.top}", "--boot"]
+        t0 = time.monotonic()
+        try:
+            p = subprocess.run(argv, capture_output=True, timeout=240, stdin=subprocess.DEVNULL)
+            err = (p.stdout + p.stderr).decode("utf-8", "replace")
+        except subprocess.TimeoutExpired as e:
+            err = f"no poweroff within 240 s ({(e.stderr or b'').decode('utf-8', 'replace')[-300:]})"
+        dt = time.monotonic() - t0
+        print(f"  systemd-nspawn ran {dt:.0f}s", flush=True)
+
+        def read(fn):
+            try:
+                with open(os.path.join(out, fn)) as f:
+                    return f.read().strip()
+            except OSError:
+                return None
+        if read("enable.rc") is None:
+            lines = [ln for ln in err.splitlines() if ln.strip()]
+            self.s.skip("real systemd (systemd-nspawn --volatile=yes --boot)",
+                        "the container did not boot to its driver unit: "
+                        + " | ".join(lines[-3:]))
+            return
+        for fn in ("driver.log", "journal.txt", "show.txt", "cgroup", "ionice", "nice"):
+            print(f"  [{fn}]\n    " + (read(fn) or "(none)").replace("\n", "\n    "), flush=True)
+        d = os.path.join(crash, "202611270501")
+        want = self.manifest("amd64", "oops-null")["expected"]["verdict_kind"]
+
+        def enabled():
+            eq(read("enable.rc"), "0", "systemctl enable --now ovscrash-triage.path exit")
+            eq(read("enabled.txt"), "enabled\nenabled", "is-enabled path, service (Also=)")
+            eq(read("path-active.txt"), "active", "path unit active")
+        self.s.check("real systemd: `systemctl enable --now ovscrash-triage.path` enables both "
+                     "units and starts the path unit", enabled)
+
+        def arrived():
+            for f in OUTPUTS:
+                true(os.path.isfile(os.path.join(d, f)), f"{f} beside the dump")
+            with open(os.path.join(d, "ovscrash.json")) as f:
+                eq(json.load(f)["dumps"][0]["verdict"], want, "verdict")
+            j = read("journal.txt") or ""
+            hits = [ln for ln in j.splitlines()
+                    if ln.startswith("/var/crash/202611270501: ")]
+            eq(len(hits), 1, f"journal lines for the dump: {j!r}")
+            true(re.search(rf": {want}\b.*\(\d+s\) -> ovscrash\.json$", hits[0]), hits[0])
+            true("Result=success" in (read("result.txt") or ""), read("result.txt"))
+        self.s.check("real systemd: a dump dir made under /var/crash is triaged by the path unit; "
+                     "one journal line; the 3 files beside it", arrived)
+
+        def limits():
+            show = dict(ln.split("=", 1) for ln in (read("show.txt") or "").splitlines())
+            eq(show.get("Type"), "simple", "Type")
+            eq(show.get("Nice"), "19", "Nice")
+            eq(show.get("CPUQuotaPerSecUSec"), "500ms", "CPUQuotaPerSecUSec (50%)")
+            eq(show.get("MemoryMax"), str(2 << 30), "MemoryMax")
+            # what the running process has (not only what the unit asks)
+            eq(read("nice"), "19", "nice of the running service's main process (/proc)")
+            true((read("ionice") or "").startswith("idle"), f"ionice: {read('ionice')!r}")
+        self.s.check("real systemd: the running service has nice 19 and idle I/O, CPUQuota=50% "
+                     "and MemoryMax=2G set", limits)
+        cg = read("cgroup") or ""
+        if "missing" in cg or not cg:
+            self.s.skip("real systemd: cgroup limits in the kernel",
+                        f"the container's cgroup files are not there ({cg!r}; this host's "
+                        f"cgroups are v1 hybrid)")
+        else:
+            self.s.check("real systemd: cpu.max 50000 100000, memory.max 2 GiB in the service's "
+                         "cgroup", lambda: (true("cpu.max 50000 100000" in cg, cg),
+                                            true(f"memory.max {2 << 30}" in cg, cg)))
+
     def main(self):
         t0 = time.monotonic()
+        if self.a.only == "systemd":
+            self.check_systemd()
+            return
         self.check_units()
         self.check_tree()
         self.check_readonly()
         self.check_lock()
         self.check_timeout()
         self.check_settle()
+        self.check_systemd()
         print(f"arrival: checks took {time.monotonic() - t0:.0f}s", flush=True)
 
 
@@ -470,6 +585,7 @@ def main():
     ap.add_argument("--fixtures", required=True, help="amd64 fixture set dir")
     ap.add_argument("--fixtures-arm64", required=True, help="arm64 fixture set dir")
     ap.add_argument("--work", required=True)
+    ap.add_argument("--only", choices=["systemd"], help="only the real-systemd check")
     a = ap.parse_args()
     t = Arrival(a)
     t.main()
