@@ -468,13 +468,22 @@ class Arrival:
                         "(systemd-container)")
             return
         w = os.path.join(self.work, "nspawn")
-        etc, crash, out, inp = (os.path.join(w, x) for x in ("system", "crash", "out", "in"))
-        for x in (etc, crash, out, inp):
+        etc, crash_dir, out, inp = (os.path.join(w, x) for x in ("system", "crash", "out", "in"))
+        for x in (etc, crash_dir, out, inp):
             os.makedirs(x)
         for u in ("ovscrash-triage.service", "ovscrash-triage.path"):
             shutil.copy2(os.path.join(self.top, UNIT_DIR, u), etc)
         exe = os.path.join(self.top, "scripts", "ovscrash-arrival")
-        ex = self.service["Service"]["ExecStart"][0].replace("/usr/sbin/ovscrash-arrival", exe, 1)
+        # the project's crash and the fixture kernel, bound read-only
+        # outside the service's writable paths (never the cache itself: a
+        # ReadWritePaths= remount would make it writable in there)
+        m = self.manifest("amd64", "lockup")
+        kdir = os.path.dirname(os.path.realpath(m["vmlinux"]))
+        crash = self.a.crash
+        opts = (f"--symbols /opt/ovscrash-kernel "
+                f"--crash x86_64=/opt/ovscrash-crash/{os.path.basename(crash)}")
+        ex = self.service["Service"]["ExecStart"][0].replace(
+            "/usr/sbin/ovscrash-arrival", f"{exe} {opts}", 1)
         os.makedirs(os.path.join(etc, "ovscrash-triage.service.d"))
         with open(os.path.join(etc, "ovscrash-triage.service.d", "test.conf"), "w") as f:
             f.write(f"[Service]\nExecStart=\nExecStart={ex}\n")
@@ -491,17 +500,22 @@ class Arrival:
                    os.path.join(etc, "multi-user.target.wants", "arrival-test-driver.service"))
         src = os.path.join(self.sets["amd64"], "oops-null")
         shutil.copy2(os.path.join(src, "vmcore-dmesg.txt"), os.path.join(inp, "dmesg"))
+        lk = os.path.join(self.sets["amd64"], "lockup")
+        shutil.copy2(os.path.join(lk, "vmcore"), os.path.join(inp, "dump"))
+        shutil.copy2(os.path.join(lk, "vmcore-dmesg.txt"), os.path.join(inp, "dump-dmesg"))
         argv = ["systemd-nspawn", "-D", "/", "--volatile=yes", "--register=no", "--keep-unit",
                 "-M", f"ovscrash-arrival-{os.getpid()}", "--quiet",
-                f"--bind={etc}:/etc/systemd/system", f"--bind={crash}:/var/crash",
+                f"--bind={etc}:/etc/systemd/system", f"--bind={crash_dir}:/var/crash",
                 f"--bind={out}:/opt/arrival-out", f"--bind-ro={inp}:/opt/arrival-in",
-                f"--bind-ro={self.top}:{self.top}", "--boot"]
+                f"--bind-ro={self.top}:{self.top}",
+                f"--bind-ro={os.path.dirname(crash)}:/opt/ovscrash-crash",
+                f"--bind-ro={kdir}:/opt/ovscrash-kernel", "--boot"]
         t0 = time.monotonic()
         try:
-            p = subprocess.run(argv, capture_output=True, timeout=240, stdin=subprocess.DEVNULL)
+            p = subprocess.run(argv, capture_output=True, timeout=600, stdin=subprocess.DEVNULL)
             err = (p.stdout + p.stderr).decode("utf-8", "replace")
         except subprocess.TimeoutExpired as e:
-            err = f"no poweroff within 240 s ({(e.stderr or b'').decode('utf-8', 'replace')[-300:]})"
+            err = f"no poweroff within 600 s ({(e.stderr or b'').decode('utf-8', 'replace')[-300:]})"
         dt = time.monotonic() - t0
         print(f"  systemd-nspawn ran {dt:.0f}s", flush=True)
 
@@ -517,9 +531,9 @@ class Arrival:
                         "the container did not boot to its driver unit: "
                         + " | ".join(lines[-3:]))
             return
-        for fn in ("driver.log", "journal.txt", "show.txt", "cgroup", "ionice", "nice"):
+        for fn in ("journal.txt", "show.txt", "cgroup", "proc-cgroup", "sys-fs-cgroup", "ionice", "nice"):
             print(f"  [{fn}]\n    " + (read(fn) or "(none)").replace("\n", "\n    "), flush=True)
-        d = os.path.join(crash, "202611270501")
+        d = os.path.join(crash_dir, "202611270501")
         want = self.manifest("amd64", "oops-null")["expected"]["verdict_kind"]
 
         def enabled():
@@ -542,6 +556,21 @@ class Arrival:
             true("Result=success" in (read("result.txt") or ""), read("result.txt"))
         self.s.check("real systemd: a dump dir made under /var/crash is triaged by the path unit; "
                      "one journal line; the 3 files beside it", arrived)
+
+        def crashed():
+            d2 = os.path.join(crash_dir, "202611270502")
+            for f in OUTPUTS:
+                true(os.path.isfile(os.path.join(d2, f)), f"{f} beside the dump")
+            with open(os.path.join(d2, "ovscrash.json")) as f:
+                r = json.load(f)["dumps"][0]
+            eq((r["verdict"], r["status"], r["method"]),
+               (m["expected"]["verdict_kind"], "ok", "crash"), "verdict, status, method")
+            hits = [ln for ln in (read("journal.txt") or "").splitlines()
+                    if ln.startswith("/var/crash/202611270502: ")]
+            eq(len(hits), 1, "journal lines for the dump")
+            true(hits[0].endswith("-> ovscrash.json"), hits[0])
+        self.s.check("real systemd: a kdump-compressed dump (dump-incomplete renamed) triaged by "
+                     "crash inside the hardened, bounded service: manifest verdict", crashed)
 
         def limits():
             show = dict(ln.split("=", 1) for ln in (read("show.txt") or "").splitlines())
@@ -585,6 +614,7 @@ def main():
     ap.add_argument("--fixtures", required=True, help="amd64 fixture set dir")
     ap.add_argument("--fixtures-arm64", required=True, help="arm64 fixture set dir")
     ap.add_argument("--work", required=True)
+    ap.add_argument("--crash", required=True, help="the project's x86_64 crash build")
     ap.add_argument("--only", choices=["systemd"], help="only the real-systemd check")
     a = ap.parse_args()
     t = Arrival(a)

@@ -31,6 +31,8 @@ cut -d' ' -f19 "/proc/$pid/stat" >"$out/nice" 2>&1
 ionice -p "$pid" >"$out/ionice" 2>&1
 cg=$(systemctl show -p ControlGroup --value ovscrash-triage.service)
 echo "$cg" >"$out/cgroup-path"
+cat "/proc/$pid/cgroup" >"$out/proc-cgroup" 2>&1
+ls /sys/fs/cgroup >"$out/sys-fs-cgroup" 2>&1
 for f in cpu.max memory.max; do
 	printf '%s ' "$f" >>"$out/cgroup"
 	cat "/sys/fs/cgroup$cg/$f" >>"$out/cgroup" 2>&1 || echo missing >>"$out/cgroup"
@@ -41,6 +43,16 @@ cp /opt/arrival-in/dmesg "$d/dmesg.202611270501.tmp"
 mv "$d/dmesg.202611270501.tmp" "$d/dmesg.202611270501"
 i=0
 while [ ! -f "$d/ovscrash.json" ] && [ $i -lt 120 ]; do sleep 1; i=$((i + 1)); done
+# a real dump, triaged by crash inside the hardened, bounded service:
+# written as kdump-tools writes it (dump-incomplete, then renamed)
+d2=/var/crash/202611270502
+mkdir "$d2.new"
+cp /opt/arrival-in/dump "$d2.new/dump-incomplete"
+cp /opt/arrival-in/dump-dmesg "$d2.new/dmesg.202611270502"
+mv "$d2.new/dump-incomplete" "$d2.new/dump.202611270502"
+mv "$d2.new" "$d2"
+i=0
+while [ ! -f "$d2/ovscrash.json" ] && [ $i -lt 400 ]; do sleep 1; i=$((i + 1)); done
 i=0
 while systemctl -q is-active ovscrash-triage.service && [ $i -lt 30 ]; do sleep 1; i=$((i + 1)); done
 journalctl -u ovscrash-triage.service -o cat --no-pager >"$out/journal.txt"

@@ -7,9 +7,10 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export OVSCRASH_CACHE=${OVSCRASH_CACHE:-/var/cache/ovscrash}
+crash=$("$top/scripts/build-crash.sh" X86_64)
 set_dir=$("$top/fixtures/mkfixture.sh" amd64)
 set_dir_arm64=$("$top/fixtures/mkfixture.sh" arm64)
 work=$(mktemp -d "${TMPDIR:-/tmp}/ovscrash-arrival.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 /usr/bin/python3 "$top/tests/arrival/check.py" --top "$top" --fixtures "$set_dir" \
-	--fixtures-arm64 "$set_dir_arm64" --work "$work" "$@"
+	--fixtures-arm64 "$set_dir_arm64" --crash "$crash" --work "$work" "$@"
