@@ -585,9 +585,11 @@ class Arrival:
                      "and MemoryMax=2G set", limits)
         cg = read("cgroup") or ""
         if "missing" in cg or not cg:
-            self.s.skip("real systemd: cgroup limits in the kernel",
-                        f"the container's cgroup files are not there ({cg!r}; this host's "
-                        f"cgroups are v1 hybrid)")
+            pc = (read("proc-cgroup") or "").replace("\n", " ")
+            self.s.skip("real systemd: cgroup limits in the kernel (cpu.max, memory.max)",
+                        f"not applied here: this host's cgroups are v1 hybrid and the "
+                        f"container gets no controller (the service's /proc/<pid>/cgroup: "
+                        f"{pc}); the service's cgroup has no cpu.max / memory.max")
         else:
             self.s.check("real systemd: cpu.max 50000 100000, memory.max 2 GiB in the service's "
                          "cgroup", lambda: (true("cpu.max 50000 100000" in cg, cg),
