@@ -203,6 +203,10 @@ class Arrival:
         shutil.rmtree(results, ignore_errors=True)
         logp = os.path.join(sd, "batch.log")
         why = self.triage(name, results, logp)
+        # the batch's reassembly cache holds a dump-sized copy of a
+        # flattened dump (kdump-tools' `makedumpfile -F ... | gzip`): of no
+        # use once this directory is done, or to its retry (a fresh batch)
+        shutil.rmtree(os.path.join(results, "reassembled"), ignore_errors=True)
         secs = f"({time.monotonic() - t0:.0f}s)"
         if why:
             self.failed += 1

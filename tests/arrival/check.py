@@ -595,8 +595,49 @@ class Arrival:
                          "cgroup", lambda: (true("cpu.max 50000 100000" in cg, cg),
                                             true(f"memory.max {2 << 30}" in cg, cg)))
 
+    def check_flattened(self):
+        """kdump-tools' own pipeline (`makedumpfile -F -c -d 31 | gzip -c`
+        into dump-incomplete.gz, renamed dump.<stamp>.gz): triaged, and the
+        state directory keeps no reassembled or decompressed copy of the
+        dump (a dump-sized file per dump, kept for good, before)."""
+        name = "202611270412"
+        d = os.path.join(self.root, name)
+        os.makedirs(d)
+        src = os.path.join(self.sets["amd64"], "lockup")
+        tmp = os.path.join(d, "dump-incomplete.gz")
+        with open(tmp, "wb") as o:
+            md = subprocess.Popen(["makedumpfile", "-F", "-c", "-d", "31",
+                                   os.path.join(src, "vmcore")],
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            gz = subprocess.run(["gzip", "-c"], stdin=md.stdout, stdout=o)
+            md.stdout.close()
+            eq((md.wait(), gz.returncode), (0, 0), "makedumpfile -F | gzip")
+        os.rename(tmp, os.path.join(d, f"dump.{name}.gz"))
+        shutil.copy2(os.path.join(src, "vmcore-dmesg.txt"), os.path.join(d, f"dmesg.{name}"))
+        for p in (os.path.join(d, f"dump.{name}.gz"), os.path.join(d, f"dmesg.{name}")):
+            st = os.stat(p)
+            self.untouched[p] = (sha256(p), st.st_mtime_ns, st.st_size)
+        rc, lines, _ = self.run()
+        self.check_done(name, "amd64", "lockup", "dump", lines)
+
+        def small():
+            sd = os.path.join(self.state, name)
+            big = []
+            for dp, _dns, fns in os.walk(sd):
+                for fn in fns:
+                    p = os.path.join(dp, fn)
+                    if os.path.getsize(p) > 1 << 20:
+                        big.append((p, os.path.getsize(p)))
+            eq(big, [], "files over 1 MiB left in the state directory")
+        self.s.check("flattened gzip dump: no reassembled/decompressed copy left in the state dir",
+                     small)
+        self.s.check("flattened gzip dump: dump and log untouched", self.check_untouched)
+
     def main(self):
         t0 = time.monotonic()
+        if self.a.only == "flattened":
+            self.check_flattened()
+            return
         if self.a.only == "systemd":
             self.check_systemd()
             return
@@ -606,6 +647,7 @@ class Arrival:
         self.check_lock()
         self.check_timeout()
         self.check_settle()
+        self.check_flattened()
         self.check_systemd()
         print(f"arrival: checks took {time.monotonic() - t0:.0f}s", flush=True)
 
@@ -617,7 +659,8 @@ def main():
     ap.add_argument("--fixtures-arm64", required=True, help="arm64 fixture set dir")
     ap.add_argument("--work", required=True)
     ap.add_argument("--crash", required=True, help="the project's x86_64 crash build")
-    ap.add_argument("--only", choices=["systemd"], help="only the real-systemd check")
+    ap.add_argument("--only", choices=["systemd", "flattened"],
+                    help="only the real-systemd or the flattened-dump check")
     a = ap.parse_args()
     t = Arrival(a)
     t.main()
