@@ -250,6 +250,16 @@ class Arrival:
             eq(pa["Install"].get("WantedBy"), ["paths.target"], "path WantedBy")
             eq(pa["Install"].get("Also"), ["ovscrash-triage.service"],
                "path Also= (one enable command turns both on)")
+        def exposure():
+            p = subprocess.run(["systemd-analyze", "security", "--offline=yes", "--no-pager",
+                                os.path.join(self.top, UNIT_DIR, "ovscrash-triage.service")],
+                               capture_output=True, text=True)
+            m = re.search(r"Overall exposure level for \S+: ([0-9.]+)", p.stdout)
+            true(m, f"no exposure level in systemd-analyze security's output ({p.stderr.strip()})")
+            true(float(m.group(1)) <= 2.0, f"exposure {m.group(1)} > 2.0")
+        s.check("units: systemd-analyze security --offline rates the service's exposure <= 2.0",
+                exposure)
+
         s.check("units: Type=simple after local-fs, Nice=19, idle I/O, CPUQuota=50%, MemoryMax=2G, "
                 "hardening; path unit PathChanged=/var/crash, Also= the service", bounds)
 
@@ -581,8 +591,12 @@ class Arrival:
             # what the running process has (not only what the unit asks)
             eq(read("nice"), "19", "nice of the running service's main process (/proc)")
             true((read("ionice") or "").startswith("idle"), f"ionice: {read('ionice')!r}")
-        self.s.check("real systemd: the running service has nice 19 and idle I/O, CPUQuota=50% "
-                     "and MemoryMax=2G set", limits)
+            st = dict(re.split(r":\s*", ln, 1) for ln in (read("status") or "").splitlines())
+            eq((st.get("Seccomp"), st.get("NoNewPrivs"), st.get("CapBnd")),
+               ("2", "1", "0000000000000000"),
+               "the main process's /proc status: seccomp filter, no_new_privs, no capability")
+        self.s.check("real systemd: the running service has nice 19, idle I/O, a seccomp filter, "
+                     "no capability; CPUQuota=50% and MemoryMax=2G set", limits)
         cg = read("cgroup") or ""
         if "missing" in cg or not cg:
             pc = (read("proc-cgroup") or "").replace("\n", " ")

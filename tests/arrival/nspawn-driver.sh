@@ -29,6 +29,7 @@ done
 echo "$pid" >"$out/mainpid"
 cut -d' ' -f19 "/proc/$pid/stat" >"$out/nice" 2>&1
 ionice -p "$pid" >"$out/ionice" 2>&1
+grep -E '^(Seccomp|CapBnd|NoNewPrivs):' "/proc/$pid/status" >"$out/status" 2>&1
 cg=$(systemctl show -p ControlGroup --value ovscrash-triage.service)
 echo "$cg" >"$out/cgroup-path"
 cat "/proc/$pid/cgroup" >"$out/proc-cgroup" 2>&1
