@@ -66,6 +66,10 @@ TOOL_LIBS := $(LIBS) -lopcodes -lbfd -ldl
 .PHONY: all tools arm64 crash fixtures scale-fixtures demo check unit integration install bench clean deps ext-system \
 	asan asan-canary check-asan fuzz man
 
+# `make` alone (and `make TARGET=ARM64`, which `make check` runs) builds
+# `all`, not the first rule below (man)
+.DEFAULT_GOAL := all
+
 # Man pages: man/NAME.SECTION.scd, rendered by scdoc (Debian's scdoc) to
 # build/man/NAME.SECTION (man -l build/man/ovscrash.7)
 MAN_SRCS := $(wildcard man/*.scd)
