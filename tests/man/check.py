@@ -237,9 +237,9 @@ class Checks:
         for p in PAGES:
             if not os.path.isfile(self.page(p)):
                 continue
-            self.s.check(f"{p}: man -l --warnings=w and groff -ww: no warning",
+            self.s.check(f"{p}: man -l --warnings=w, lintian's man --warnings, groff -ww: no warning",
                          lambda p=p: self.no_warning(p))
-            self.s.check(f"{p}: MANWIDTH=80 man -l: NAME section naming the page",
+            self.s.check(f"{p}: MANWIDTH=80 man -l: NAME section naming the page; lexgrog reads it",
                          lambda p=p: self.name_section(p))
             self.s.check(f"{p}: no scdoc markup or roff control line left in the text",
                          lambda p=p: self.lint(p))
@@ -249,6 +249,10 @@ class Checks:
     def no_warning(self, p):
         r = run(["man", "-l", "--warnings=w", self.page(p)], env=man_env(80))
         eq(r.stderr.strip(), "", f"man -l --warnings=w {p}: stderr")
+        # lintian's groff-message check, as its tag description gives it
+        r = run(["man", "--warnings", "-E", "UTF-8", "-l", "-Tutf8", "-Z", self.page(p)],
+                env=dict(man_env(80), MANROFFSEQ=""))
+        eq(r.stderr.strip(), "", f"man --warnings -E UTF-8 -l -Tutf8 -Z {p} (lintian's): stderr")
         r = run(["groff", "-ww", "-z", "-man", "-Tutf8", self.page(p)])
         eq(r.stderr.strip(), "", f"groff -ww -z -man {p}: stderr")
 
@@ -261,6 +265,11 @@ class Checks:
         true(name.startswith(want + " - ") and len(name) > len(want) + 10,
              f"{p}: NAME is {name[:80]!r}, not '{want} - <what it is>'")
         true(len(text.splitlines()) > 20, f"{p}: only {len(text.splitlines())} lines")
+        # mandb's reader of the NAME line (whatis, apropos; lintian's
+        # bad-whatis-entry)
+        r = run(["lexgrog", self.page(p)], env=dict(os.environ, LC_ALL="C.UTF-8"))
+        eq(r.returncode, 0, f"lexgrog {p}: exit status ({r.stdout.strip()[:200]})")
+        true(f'"{want} - ' in r.stdout, f"lexgrog {p}: {r.stdout.strip()[:200]!r}")
 
     def lint(self, p):
         bad = []
