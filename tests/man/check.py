@@ -333,6 +333,39 @@ class Checks:
         extra = sorted(t for t in have - want)
         true(not extra, f"ovscrash.7 {name}: items {extra} that the usage {usage!r} lacks")
 
+    def environment(self):
+        """Every variable the extension (and core/, linked into it) reads
+        with getenv() has an item in ovscrash(7)'s ENVIRONMENT: the
+        getenv() arguments of the sources, macros resolved through the
+        tree's #defines and libdebuginfod's header."""
+        defs = {}
+        heads = [os.path.join(self.top, d, f) for d in ("extension", "core")
+                 for f in os.listdir(os.path.join(self.top, d)) if f.endswith(".h")]
+        for h in heads + ["/usr/include/elfutils/debuginfod.h"]:
+            if os.path.isfile(h):
+                for k, v in re.findall(r'#define\s+(\w+)\s+"([^"]+)"', open(h).read()):
+                    defs[k] = v
+        want = set()
+        for d in ("extension", "core"):
+            for f in sorted(os.listdir(os.path.join(self.top, d))):
+                if f.endswith(".c"):
+                    for arg in re.findall(r"getenv\(\s*([^)]+?)\s*\)",
+                                          open(os.path.join(self.top, d, f)).read()):
+                        lit = re.fullmatch(r'"([^"]+)"', arg)
+                        name = lit.group(1) if lit else defs.get(arg)
+                        true(name, f"{d}/{f}: getenv({arg}): no #define gives its name")
+                        want.add(name)
+        text = render(self.page("ovscrash.7"), 200)
+        secs = sections(text, 0)
+        true("ENVIRONMENT" in secs, "ovscrash.7: no ENVIRONMENT section")
+        have = set()
+        for t in item_tags(secs["ENVIRONMENT"]):
+            have.update(w.strip() for w in t.split(","))
+        missing = sorted(want - have)
+        true(len(want) >= 5, f"only {sorted(want)} read with getenv: parse failed?")
+        true(not missing, f"ovscrash.7 ENVIRONMENT: no item for {missing} "
+                          f"(read with getenv by the extension)")
+
     # ---- programs' options ----
 
     def programs(self):
@@ -536,6 +569,8 @@ def main():
     c = Checks(a)
     c.rendering()
     c.commands()
+    c.s.check("ovscrash.7: an ENVIRONMENT item for every variable the extension reads "
+              "(getenv in extension/, core/)", c.environment)
     c.programs()
     c.json_examples()
     c.fixture()
