@@ -59,13 +59,13 @@ def sections(text, indent):
 
 
 def item_tags(lines):
-    """The tags of a section's definition items: a line indented 7 whose
-    next non-blank line is indented 11 (scdoc's tab-indented paragraph)."""
+    """The tags of a section's definition items: a line indented 7 right
+    above a line indented 11 (scdoc's tab-indented paragraph; a literal
+    block, indented 11 too, comes after a blank line)."""
     tags = []
-    body = [ln for ln in lines if ln.strip()]
-    for i, ln in enumerate(body[:-1]):
-        nxt = body[i + 1]
-        if (len(ln) - len(ln.lstrip(" ")) == 7
+    for ln, nxt in zip(lines, lines[1:]):
+        if (ln.strip() and nxt.strip()
+                and len(ln) - len(ln.lstrip(" ")) == 7
                 and len(nxt) - len(nxt.lstrip(" ")) == 11):
             tags.append(ln.strip())
     return tags
