@@ -245,6 +245,11 @@ class Checks:
                          lambda p=p: self.lint(p))
             self.s.check(f"{p}: every ovscrash page it refers to exists",
                          lambda p=p: self.refs(p))
+            if os.path.isdir("/usr/share/lintian/data/spelling"):
+                self.s.check(f"{p}: no word of lintian's spelling corrections",
+                             lambda p=p: self.spelling(p))
+            else:
+                self.s.skip(f"{p}: spelling", "lintian not installed")
 
     def no_warning(self, p):
         r = run(["man", "-l", "--warnings=w", self.page(p)], env=man_env(80))
@@ -293,6 +298,43 @@ class Checks:
             if m:
                 bad.append(f"{p}: scdoc markup left in the text: {m.group()!r} in {line.strip()[:60]!r}")
         true(not bad, "; ".join(bad[:5]))
+
+    def spelling(self, p):
+        """Lintian's spelling lists (typo-in-manual-page) over the page's
+        roff lines, words taken a little more strictly than lintian does
+        (roff escapes and surrounding punctuation removed), so a word cut
+        in an example ("nam...") counts too."""
+        base = "/usr/share/lintian/data/spelling"
+        single, multi = {}, []
+        with open(os.path.join(base, "corrections"), encoding="utf-8") as f:
+            for ln in f:
+                if "||" in ln and not ln.startswith("#"):
+                    a, b = ln.rstrip("\n").split("||", 1)
+                    single[a.lower()] = b
+        with open(os.path.join(base, "corrections-multiword"), encoding="utf-8") as f:
+            for ln in f:
+                if "||" in ln and not ln.startswith("#"):
+                    a, b = ln.rstrip("\n").split("||", 1)
+                    flags = re.I if a.startswith("(?i)") else 0
+                    a = a[4:] if flags else a
+                    multi.append((re.compile(r"\b(" + a + r")\b", flags), b))
+        bad = []
+        with open(self.page(p), encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if line.startswith('.\\"'):
+                    continue
+                text = re.sub(r"\\(f[BIRP]|&|e|\(..|-)", " ", line)
+                for w in text.split():
+                    w = re.sub(r"^[^A-Za-z]+|[^A-Za-z]+$", "", w)
+                    if re.fullmatch(r"[A-Z]{1,5}", w):
+                        continue
+                    if w.lower() in single:
+                        bad.append(f"line {n}: {w!r} (lintian: {single[w.lower()]!r})")
+                for rx, fix in multi:
+                    m = rx.search(text)
+                    if m:
+                        bad.append(f"line {n}: {m.group(1)!r} (lintian: {fix!r})")
+        true(not bad, f"build/man/{p}: " + "; ".join(bad[:6]))
 
     def refs(self, p):
         text = render(self.page(p), 200)
