@@ -181,7 +181,9 @@ class Guide:
         argv = [os.path.join(self.top, "scripts", "ovscrash-batch"), "--out", self.res,
                 "--crash", f"x86_64={self.a.crash}", "--ext", f"x86_64={self.a.ext}",
                 "--crash", f"arm64={self.a.crash_arm64}", "--ext", f"arm64={self.a.ext_arm64}",
-                "--symbols", self.sym, "--no-progress-bar", "-j", "2", self.dumps]
+                "--symbols", self.sym, "--no-progress-bar", "-j", "2",
+                # no symbol index cache: nothing written outside the work dir
+                "--no-index", self.dumps]
         p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                            env=dict(os.environ, HOME=self.w))
         with open(os.path.join(self.a.out, "batch.log"), "w") as f:
