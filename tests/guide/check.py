@@ -7,9 +7,12 @@ edited), renders ovscrash-report --html, loads it in headless chromium
 (tests/e2e's chromium_render) and checks the screenshot (PNG signature,
 IHDR size equal to the window, not blank) and the page's DOM (each dump's
 verdict as its fixture manifest says).  Then checks docs/guide.md: it links
-docs/img/report.png, that image is committed and a valid PNG, and every
+docs/img/report.png, that image is committed and a valid PNG; every
 `crash> ` command in its code blocks is one the extension's command table
-(extension/ovscrash.c) or crash itself (its `help` list) knows.
+(extension/ovscrash.c) or crash itself (`crash -h CMD`) knows; its pasted
+VERDICT/SIGNATURE/PANIC KIND/FIXES lines are what triage and ovscrash-log
+print today on the lockup and race fixtures, its fix claims those of the
+manifests; every relative link and #anchor resolves.
 
 --update copies the fresh screenshot to docs/img/report.png.
 Prints PASS/FAIL lines and a final `guide: N passed, M failed`.
@@ -37,6 +40,8 @@ SCENARIOS = ("lockup", "race", "healthy", "oops-null")
 MIN_COLOURS = 16
 PNG_SIG = b"\x89PNG\r\n\x1a\n"
 CRASH_PROMPT = re.compile(r"^\s*crash> (\S+)", re.M)
+# the pasted lines that must still be what the tools print today
+FRESH = re.compile(r"^(VERDICT: |  SIGNATURE: |  PANIC KIND: |FIXES IN THIS KERNEL: ).*$", re.M)
 # docs the guide links that other issue-14 parts write (their branches are
 # merged with this one): missing, they are a skip, not a failure
 OTHER_PARTS = {"packaging.md": "i14-deb", "arrival.md": "i14-arrival"}
@@ -280,6 +285,48 @@ class Guide:
         eq((w, h), WINDOW, f"{img}: IHDR size")
         true(n > MIN_COLOURS, f"{img}: only {n} distinct colours: a blank page")
 
+    def crash_session(self, fx, cmds):
+        """crash's output of CMDS after `extend` on fixture dir FX."""
+        script = os.path.join(self.w, "guide-cmds")
+        with open(script, "w") as f:
+            f.write("\n".join([f"extend {self.a.ext}"] + cmds + ["exit"]) + "\n")
+        p = subprocess.run([self.a.crash, "-s", "--no_crashrc", os.path.join(fx, "vmlinux"),
+                            os.path.join(fx, "vmcore"), "-i", script], stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True, timeout=300, cwd=self.w,
+                           env=dict(os.environ, HOME=self.w))
+        return p.stdout + p.stderr
+
+    def t_guide_fresh(self):
+        """The guide's pasted VERDICT, SIGNATURE, PANIC KIND and FIXES lines
+        are what triage (lockup, race) and ovscrash-log (the lockup's
+        vmcore-dmesg.txt) print today, and its FIXES lines say what the
+        manifests say of the fixes in each fixture's openvswitch.ko."""
+        g = self.guide_text()
+        fx = self.a.fixtures
+        out = self.crash_session(os.path.join(fx, "lockup"), ["triage"])
+        out += self.crash_session(os.path.join(fx, "race"), ["triage"])
+        log = subprocess.run([os.path.join(self.top, "tools", "ovscrash-log"), "--vmlinux",
+                              os.path.join(fx, "lockup", "vmlinux"),
+                              os.path.join(fx, "lockup", "vmcore-dmesg.txt")],
+                             capture_output=True, text=True, timeout=120)
+        today = set((out + log.stdout).splitlines())
+        pasted = [m.group(0) for m in FRESH.finditer(g)]
+        true(len(pasted) >= 8, f"docs/guide.md: only {len(pasted)} pasted verdict lines found")
+        eq(sorted(set(l for l in pasted if l not in today)), [],
+           "pasted lines of docs/guide.md the tools no longer print (re-run and re-paste)")
+        # the fix claims: lockup's module has both, race's neither
+        for scen in ("lockup", "race"):
+            with open(os.path.join(fx, scen, "manifest.json")) as f:
+                m = json.load(f)
+            absent = set(m["expected"].get("fixes_absent") or
+                         [c for c, have in (m.get("fixes_in_module") or {}).items() if not have])
+            for c in ("066b86787fa3", "47e55e4b410f"):
+                word = "ABSENT" if c in absent else "present"
+                line = [l for l in pasted if l.startswith("FIXES IN THIS KERNEL:")
+                        and f"({c}) {word}" in l]
+                true(line, f"docs/guide.md: no FIXES IN THIS KERNEL line saying {c} {word} "
+                     f"({scen}'s manifest)")
+
     def t_guide_commands(self):
         g = self.guide_text()
         blocks = re.findall(r"^```[^\n]*\n(.*?)^```", g, re.S | re.M)
@@ -344,6 +391,8 @@ def main():
             g.t_guide_image)
     s.check("docs/guide.md: every `crash> ` command is the extension's or crash's",
             g.t_guide_commands)
+    s.check("docs/guide.md: pasted verdict lines are today's output; fix claims as the manifests",
+            g.t_guide_fresh)
     links = guide_links(a.top)
     s.check("docs/guide.md: every relative link and #anchor resolves",
             lambda: eq([b for b in links if b[1]], [], "broken links"))

@@ -4,7 +4,8 @@
 # checked as a PNG of the window's size that is not blank, the page's DOM
 # against the fixture manifests; docs/guide.md's link to docs/img/report.png
 # and its `crash> ` commands against the extension's command table and
-# crash's own help.  `--update` copies the fresh screenshot to
+# crash's own help; its pasted verdict lines against today's triage and
+# ovscrash-log output (lockup, race) and the manifests; its links.  `--update` copies the fresh screenshot to
 # docs/img/report.png (commit it).  Artifacts go to tests/out/guide/.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
