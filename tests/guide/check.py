@@ -180,14 +180,15 @@ class Guide:
                 os.makedirs(mods, exist_ok=True)
                 # veth.ko's debuginfo where Debian's -dbg package has it
                 # (the TENANT line, issue 13): the kernel cache's copy
-                veth = os.path.join(os.path.dirname(os.path.realpath(os.path.join(src, "vmlinux"))),
-                                    "debug", "kernel", "drivers", "net", "veth.ko")
+                kdir = os.path.dirname(os.path.realpath(os.path.join(src, "vmlinux")))
+                veth = os.path.join(kdir, "debug", "kernel", "drivers", "net", "veth.ko")
                 vdir = os.path.join(sym, f"usr/lib/debug/lib/modules/{rel}/kernel/drivers/net")
                 if os.path.isfile(veth) and not os.path.lexists(os.path.join(vdir, "veth.ko")):
                     os.makedirs(vdir, exist_ok=True)
                     os.symlink(veth, os.path.join(vdir, "veth.ko"))
                 if os.path.exists(ko):
-                    link = os.path.join(mods, "openvswitch.ko" if s == "lockup" else f"{s}/openvswitch.ko")
+                    sub = "" if s == "lockup" else s
+                    link = os.path.join(mods, sub, "openvswitch.ko")
                     os.makedirs(os.path.dirname(link), exist_ok=True)
                     os.symlink(os.path.realpath(ko), link)
         true(len(self.want) >= 4, f"fewer than 4 fixture dumps staged ({len(self.want)})")
@@ -257,12 +258,13 @@ class Guide:
             true(f"<li>panic_kind: {e['panic_kind']}</li>" in sec,
                  f"{name}: detail section lacks panic_kind {e['panic_kind']}")
             if e.get("function"):
-                want = e["function"] + (f" [{e['module']}]" if e.get("module") else "")
+                mod = f" [{e['module']}]" if e.get("module") else ""
                 where = re.search(r"<li>panic_where: (.*?)</li>", sec)
-                true(where and re.fullmatch(re.escape(e["function"]) + r"\+0x[0-9a-f]+(/0x[0-9a-f]+)?"
-                                            + (re.escape(f" [{e['module']}]") if e.get("module") else ""),
-                                            where.group(1)),
-                     f"{name}: panic_where {where and where.group(1)!r} is not {want}+OFF")
+                want = (re.escape(e["function"]) + r"\+0x[0-9a-f]+(/0x[0-9a-f]+)?"
+                        + re.escape(mod))
+                true(where and re.fullmatch(want, where.group(1)),
+                     f"{name}: panic_where {where and where.group(1)!r} is not "
+                     f"{e['function']}+OFF{mod}")
 
     def t_update(self):
         dst = os.path.join(self.top, "docs", "img", "report.png")
@@ -341,7 +343,8 @@ class Guide:
         true(crash_knows(self.a.crash, "bt") and not crash_knows(self.a.crash, "nosuchcmd"),
              f"`{self.a.crash} -h CMD` does not tell commands apart")
         unknown = sorted(c for c in cmds if c not in ours and not crash_knows(self.a.crash, c))
-        eq(unknown, [], "crash> commands in docs/guide.md that neither the extension nor crash knows")
+        eq(unknown, [],
+           "crash> commands in docs/guide.md that neither the extension nor crash knows")
 
 
 def guide_links(top):
@@ -356,14 +359,15 @@ def guide_links(top):
         if re.match(r"[a-z]+:", link):
             continue
         path, _, frag = link.partition("#")
-        target = os.path.normpath(os.path.join(docs, path)) if path else os.path.join(docs, "guide.md")
+        target = os.path.normpath(os.path.join(docs, path or "guide.md"))
         if not os.path.exists(target):
             bad.append((link, None if path in OTHER_PARTS else f"{target} does not exist"))
             continue
         if frag:
             with open(target) as f:
                 if frag not in anchors(f.read()):
-                    bad.append((link, f"no heading of {os.path.relpath(target, top)} has anchor #{frag}"))
+                    bad.append((link, f"no heading of {os.path.relpath(target, top)} "
+                                      f"has anchor #{frag}"))
     return bad
 
 
