@@ -229,6 +229,8 @@ class Guide:
     def t_chromium(self):
         self.dom = chromium_render(os.path.abspath(self.html), self.shot,
                                    os.path.join(self.w, "chromium-profile"), WINDOW)
+        with open(os.path.join(self.a.out, "report.dom.html"), "w") as f:
+            f.write(self.dom)
 
     def t_png(self):
         w, h, n = png_info(self.shot)
