@@ -67,11 +67,16 @@ TOOL_LIBS := $(LIBS) -lopcodes -lbfd -ldl
 	asan asan-canary check-asan fuzz man
 
 # `make` alone (and `make TARGET=ARM64`, which `make check` runs) builds
-# `all`, not the first rule below (man)
+# `all` whatever rule comes first
 .DEFAULT_GOAL := all
 
+all: $(SO) $(LOGTOOL)
+
+tools: $(LOGTOOL)
+
 # Man pages: man/NAME.SECTION.scd, rendered by scdoc (Debian's scdoc) to
-# build/man/NAME.SECTION (man -l build/man/ovscrash.7)
+# build/man/NAME.SECTION (man -l build/man/ovscrash.7); after all, which
+# stays the default goal
 MAN_SRCS := $(wildcard man/*.scd)
 MAN_PAGES := $(patsubst man/%.scd,build/man/%,$(MAN_SRCS))
 
@@ -80,10 +85,6 @@ man: $(MAN_PAGES)
 build/man/%: man/%.scd
 	@mkdir -p $(dir $@)
 	scdoc < $< > $@.tmp && mv $@.tmp $@
-
-all: $(SO) $(LOGTOOL)
-
-tools: $(LOGTOOL)
 
 build/tools/core/%.o: core/%.c $(wildcard core/*.h)
 	@mkdir -p $(dir $@)
