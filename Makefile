@@ -71,8 +71,13 @@ TOOL_LIBS := $(LIBS) -lopcodes -lbfd -ldl
 .PHONY: all tools arm64 crash fixtures scale-fixtures demo check unit integration install deb bench clean deps ext-system \
 	asan asan-canary check-asan fuzz man
 
+all: $(SO) $(LOGTOOL)
+
+tools: $(LOGTOOL)
+
 # Man pages: man/NAME.SECTION.scd, rendered by scdoc (Debian's scdoc) to
-# build/man/NAME.SECTION (man -l build/man/ovscrash.7)
+# build/man/NAME.SECTION (man -l build/man/ovscrash.7); after all, which
+# stays the default goal
 MAN_SRCS := $(wildcard man/*.scd)
 MAN_PAGES := $(patsubst man/%.scd,build/man/%,$(MAN_SRCS))
 
@@ -81,10 +86,6 @@ man: $(MAN_PAGES)
 build/man/%: man/%.scd
 	@mkdir -p $(dir $@)
 	scdoc < $< > $@.tmp && mv $@.tmp $@
-
-all: $(SO) $(LOGTOOL)
-
-tools: $(LOGTOOL)
 
 build/tools/core/%.o: core/%.c $(wildcard core/*.h)
 	@mkdir -p $(dir $@)
