@@ -137,6 +137,11 @@ def ext_name(arch):
     return "ovscrash.so" if arch == HOST_ARCH else f"ovscrash-{arch}.so"
 
 
+def ext_where(arch):
+    """Where default_ext looks for ARCH's extension, for a message."""
+    return ext_name(arch) if source_tree() else installed_ext(arch)
+
+
 def default_ext(arch):
     """The extension for ARCH's crash, or None.  Installed: the one of the
     installed layout, built against installed_crash(ARCH)'s defs.h.  In

@@ -71,12 +71,16 @@ else
 fi
 deb=$(ls "$top"/build/deb/ovscrash_*_*.deb | head -n1)
 changes=$(ls "$top"/build/deb/ovscrash_*.changes | head -n1)
-lintian --info --display-info --show-overrides "$changes" >"$out/lintian.txt" 2>&1
+# the gate: lintian's own verdict on errors and warnings (overridden tags
+# excluded); the listing for the report also shows the overridden ones
+# (with --show-overrides lintian counts those as failures, so two runs)
+lintian --fail-on error,warning --info --display-info "$changes" >"$out/lintian-gate.txt" 2>&1
 lrc=$?
-if [ $lrc -le 1 ] && ! grep -qE '^[EW]: ' "$out/lintian.txt"; then
+lintian --info --display-info --show-overrides "$changes" >"$out/lintian.txt" 2>&1
+if [ $lrc -eq 0 ] && ! grep -qE '^[EW]: ' "$out/lintian-gate.txt" "$out/lintian.txt"; then
 	ok "lintian: no error or warning tag left (tests/out/package/lintian.txt, $(grep -c '^O: ' "$out/lintian.txt") overridden)"
 else
-	grep -E '^[EW]: ' "$out/lintian.txt"
+	grep -hE '^[EW]: ' "$out/lintian-gate.txt"
 	bad "lintian: error or warning tags (rc $lrc; tests/out/package/lintian.txt)"
 fi
 dpkg-deb -c "$deb" >"$out/contents.txt"
@@ -196,10 +200,8 @@ check "installed ovscrash-batch (cwd $run, PATH /usr/bin:/bin) on two dumps exit
 (cd "$run" && "${cleanenv[@]}" ovscrash-report "$run/results" --json "$run/report.json" \
 	--md "$run/report.md" --html "$run/report.html") >"$run/report.txt" 2>&1 </dev/null
 check "installed ovscrash-report writes the report" test $? -eq 0 -a -s "$run/report.json"
-check "installed batch + report: each dump's verdict and signature are its manifest's" \
+check "installed batch + report: each dump's verdict and signature are its manifest's, from crash with /usr/lib/ovscrash's crash and extension of its arch" \
 	"$top/tests/package/verdict.py" report "$run/report.json" "$dumps"
-check "the batch used the installed crashes and extensions (results name /usr/lib/ovscrash)" \
-	grep -rq '/usr/lib/ovscrash/extensions/arm64/ovscrash.so' "$run/results"
 
 # man pages: only when the tree has them (the i14-man branch)
 pages=$(grep -E '^/usr/share/man/man[0-9]/.*\.gz$' "$out/dpkg-L.txt")
@@ -242,7 +244,9 @@ fi
 left=()
 while read -r p; do
 	[ "$p" = /. ] && continue
-	grep -qxF "$p" "$out/before.txt" && continue	# a shared directory, there before
+	# a shared directory, there before (/lib/... through merged /usr's link)
+	grep -qxF "$p" "$out/before.txt" && continue
+	grep -qxF "$(readlink -f "$p")" "$out/before.txt" && continue
 	[ -e "$p" ] || [ -L "$p" ] && left+=("$p")
 done <"$out/listed.txt"
 if [ ${#left[@]} -eq 0 ]; then

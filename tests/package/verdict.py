@@ -10,7 +10,9 @@
       REPORT_JSON: ovscrash-report --json over the batch's results of
       DUMPS_DIR/<name>/vmcore, each copied beside its manifest.json;
       checks every dump has a row whose verdict and signature are its
-      manifest's.
+      manifest's, given by crash (status ok) running the installed crash
+      and extension of the dump's arch (LIBEXEC/crash[-ARCH],
+      LIBEXEC/extensions/ARCH/ovscrash.so; LIBEXEC /usr/lib/ovscrash).
 Prints one line per check ("ok: ..." / "FAIL: ...") and exits 1 on any
 failure."""
 import json
@@ -18,6 +20,8 @@ import os
 import sys
 
 bad = 0
+LIBEXEC = "/usr/lib/ovscrash"
+HOST = {"aarch64": "arm64"}.get(os.uname().machine, os.uname().machine)
 
 
 def check(cond, what):
@@ -68,6 +72,21 @@ def report(report_json, dumps):
               f"{name}: batch verdict {r.get('verdict')!r} is the manifest's {exp['verdict_kind']!r}")
         check(r.get("signature") == exp["verdict"],
               f"{name}: batch signature {r.get('signature')!r} is the manifest's {exp['verdict']!r}")
+        # a verdict from the log beside the dump would match too: crash
+        # must have given it, with the installed tools of the dump's arch
+        arch = {"amd64": "x86_64"}.get(exp_arch(dumps, name), "arm64")
+        check(r.get("status") == "ok" and r.get("verdict_source") != "log",
+              f"{name}: verdict from crash (status {r.get('status')!r}, "
+              f"source {r.get('verdict_source')!r}; error {r.get('error')!r})")
+        want = {"crash_binary": f"{LIBEXEC}/crash" + ("" if arch == HOST else f"-{arch}"),
+                "extension": f"{LIBEXEC}/extensions/{arch}/ovscrash.so"}
+        for k, v in want.items():
+            check(r.get(k) == v, f"{name}: {k} {r.get(k)!r} is the installed {v!r}")
+
+
+def exp_arch(dumps, name):
+    with open(os.path.join(dumps, name, "manifest.json")) as f:
+        return json.load(f)["arch"]
 
 
 if __name__ == "__main__":

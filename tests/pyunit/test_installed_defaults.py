@@ -52,6 +52,8 @@ def test_installed_missing_crash_names_the_path(tmp_path, monkeypatch):
     assert str(lx / f"crash-{OTHER}") in why and f"--crash {OTHER}=PATH" in why
     # never the project's cache or a crash on PATH in place of the layout's
     assert tools.default_ext(OTHER) is None
+    # the runner's message names where the extension was looked for
+    assert tools.ext_where(OTHER) == str(lx / "extensions" / OTHER / "ovscrash.so")
 
 
 def test_installed_logtool_is_on_path_not_beside_package(tmp_path, monkeypatch):
