@@ -1,6 +1,8 @@
 #!/bin/bash
 # The Debian package, built, checked, installed on this machine, used and
 # removed (issue 14, deb; docs/packaging.md):
+#   0. the ovscrash-crash wrapper from the tree (tests/package/wrapper.sh:
+#      arch choice and one-line errors against a crafted libexec);
 #   1. `make deb` (build/deb/), lintian on the .changes: any error or
 #      warning tag that debian/ovscrash.lintian-overrides does not
 #      override fails (tests/out/package/lintian.txt);
@@ -45,6 +47,12 @@ check() {
 	echo "## $d" >>"$out/checks.log"
 	if "$@" >>"$out/checks.log" 2>&1; then ok "$d"; else bad "$d (tests/out/package/checks.log)"; fi
 }
+
+# the wrapper's arch choice and errors, from the tree (no install)
+"$top/tests/package/wrapper.sh" >"$out/wrapper.txt" 2>&1
+cat "$out/wrapper.txt"
+pass=$((pass + $(grep -c '^ok: ' "$out/wrapper.txt")))
+fail=$((fail + $(grep -c '^FAIL: ' "$out/wrapper.txt")))
 
 if [ "$(id -u)" -ne 0 ]; then
 	bad "not root: the package suite installs the .deb with apt-get"
