@@ -21,7 +21,8 @@
 #                   ~11,000 devices (amd64 6.1; not built by fixtures or check)
 #
 # Against an installed crash instead:  make CRASH_INCLUDE=/usr/include/crash
-#                                      (GDB_DEFINE defaults from that crash's version)
+#                                      (its version and GDB_DEFINE come from the
+#                                      crash package owning that defs.h)
 SHELL := /bin/bash
 # `make` alone builds `all`, whichever rule comes first below
 .DEFAULT_GOAL := all
@@ -37,8 +38,33 @@ VERSION := 0.1.0
 # The project's own crash (built from Debian's source package, cached)
 CRASH_DIR ?= $(shell ls -d $(OVSCRASH_CACHE)/crash/$(shell echo $(TARGET) | tr A-Z a-z)-sid-* 2>/dev/null | tail -n1)
 CRASH_INCLUDE ?= $(CRASH_DIR)
-GDB_DEFINE ?= $(shell cat $(CRASH_INCLUDE)/gdb-define 2>/dev/null || \
-	(crash --version 2>/dev/null | awk '/^crash /{split($$2,v,"."); if (v[1] >= 9) print "GDB_16_3"; else print "GDB_10_2"}'))
+
+# The crash the extension is built for, recorded in it: extension/guard.c
+# refuses to register in any other crash (docs/guard.md).  The version is
+# that crash's build_version, as `crash --version` prints it; it comes
+# from scripts/crash-version.sh (the crash beside defs.h, the Debian
+# package owning defs.h, or the build dir's version file), else the build
+# fails: set OVSCRASH_CRASH_VERSION=X.Y.Z to say it.  Asked once per make.
+crash_version = $(shell ./scripts/crash-version.sh $(1))
+OVSCRASH_CRASH_VERSION ?= $(eval OVSCRASH_CRASH_VERSION := $(call crash_version,$(CRASH_INCLUDE)))$(OVSCRASH_CRASH_VERSION)
+# gdb 16.3 from crash 9, 10.2 before
+gdb_of = $(shell echo '$(1)' | awk -F. '{ print ($$1 >= 9) ? "GDB_16_3" : "GDB_10_2" }')
+GDB_DEFINE ?= $(shell cat $(CRASH_INCLUDE)/gdb-define 2>/dev/null || echo $(call gdb_of,$(OVSCRASH_CRASH_VERSION)))
+
+# Recipe lines checking the crash an extension build tree is made for
+# ($(1) include dir, $(2) version, $(3) build tree): defs.h is there, the
+# version is known, the dir's target file (the project's crash builds have
+# one) agrees with TARGET.  Then $(3)/crash.stamp names that crash; every
+# object of the tree depends on it, so building against another crash
+# rebuilds them all (before, `make CRASH_INCLUDE=...` reused the objects
+# compiled against the previous defs.h).
+define crash_check
+	@test -f "$(1)/defs.h" || { echo "no crash defs.h in '$(1)': run 'make crash' or set CRASH_INCLUDE" >&2; exit 1; }
+	@test -n "$(2)" || { echo "not building an unguarded extension: the crash version of '$(1)/defs.h' is unknown (set OVSCRASH_CRASH_VERSION)" >&2; exit 1; }
+	@test ! -f "$(1)/target" || test "$$(cat "$(1)/target")" = "$(TARGET)" || { echo "'$(1)' is a crash for target $$(cat "$(1)/target"), not TARGET=$(TARGET)" >&2; exit 1; }
+	@mkdir -p $(3)
+	@echo '$(1) $(2) $(TARGET)' | cmp -s - $(3)/crash.stamp || echo '$(1) $(2) $(TARGET)' >$(3)/crash.stamp
+endef
 
 CC ?= gcc
 CFLAGS ?= -O2 -g
@@ -68,7 +94,7 @@ TOOL_OBJS := $(patsubst tools/%.c,build/tools/%.o,$(TOOL_SRCS))
 TOOL_CORE_OBJS := $(patsubst core/%.c,build/tools/core/%.o,$(CORE_SRCS))
 TOOL_LIBS := $(LIBS) -lopcodes -lbfd -ldl
 
-.PHONY: all tools arm64 crash fixtures scale-fixtures demo check unit integration install deb bench clean deps ext-system \
+.PHONY: FORCE all tools arm64 crash fixtures scale-fixtures demo check unit integration install deb bench clean deps ext-system \
 	asan asan-canary check-asan fuzz man
 
 all: $(SO) $(LOGTOOL)
@@ -112,11 +138,14 @@ $(BUILD)/core/%.o: core/%.c $(wildcard core/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -fPIC -std=gnu11 -c -o $@ $<
 
-$(BUILD)/ext/%.o: extension/%.c $(wildcard extension/*.h core/*.h)
-	@test -f "$(CRASH_INCLUDE)/defs.h" || { echo "no crash defs.h in '$(CRASH_INCLUDE)': run 'make crash' or set CRASH_INCLUDE" >&2; exit 1; }
+$(BUILD)/crash.stamp: FORCE
+	$(call crash_check,$(CRASH_INCLUDE),$(OVSCRASH_CRASH_VERSION),$(BUILD))
+
+$(BUILD)/ext/%.o: extension/%.c $(wildcard extension/*.h core/*.h) $(BUILD)/crash.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-unused-function -fPIC -D$(TARGET) -D$(GDB_DEFINE) \
-		-DOVSCRASH_VERSION='"$(VERSION)"' -I$(CRASH_INCLUDE) -c -o $@ $<
+		-DOVSCRASH_VERSION='"$(VERSION)"' -DOVSCRASH_CRASH_VERSION='"$(OVSCRASH_CRASH_VERSION)"' \
+		-I$(CRASH_INCLUDE) -c -o $@ $<
 
 $(SO): $(CORE_OBJS) $(EXT_OBJS)
 	$(CC) $(LDFLAGS) -shared -rdynamic -o $@ $^ $(LIBS) $(EXT_LIBS)
@@ -124,16 +153,20 @@ $(SO): $(CORE_OBJS) $(EXT_OBJS)
 # The same sources built against the crash installed from Debian
 # (/usr/include/crash/defs.h), as a user without the project's crash would.
 SYSTEM_INCLUDE ?= /usr/include/crash
-SYSTEM_GDB ?= $(shell crash --version 2>/dev/null | awk '/^crash /{split($$2,v,"."); if (v[1] >= 9) print "GDB_16_3"; else print "GDB_10_2"}')
+SYSTEM_CRASH_VERSION ?= $(eval SYSTEM_CRASH_VERSION := $(call crash_version,$(SYSTEM_INCLUDE)))$(SYSTEM_CRASH_VERSION)
+SYSTEM_GDB ?= $(call gdb_of,$(SYSTEM_CRASH_VERSION))
 SYSTEM_OBJS := $(patsubst extension/%.c,build/system/%.o,$(EXT_SRCS))
 
 ext-system: build/system/ovscrash.so
 
-build/system/%.o: extension/%.c $(wildcard extension/*.h core/*.h)
-	@test -f "$(SYSTEM_INCLUDE)/defs.h" || { echo "no $(SYSTEM_INCLUDE)/defs.h: install Debian's crash package" >&2; exit 1; }
+build/system/crash.stamp: FORCE
+	$(call crash_check,$(SYSTEM_INCLUDE),$(SYSTEM_CRASH_VERSION),build/system)
+
+build/system/%.o: extension/%.c $(wildcard extension/*.h core/*.h) build/system/crash.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARN) -Wno-unused-function -fPIC -D$(TARGET) -D$(SYSTEM_GDB) \
-		-DOVSCRASH_VERSION='"$(VERSION)"' -I$(SYSTEM_INCLUDE) -c -o $@ $<
+		-DOVSCRASH_VERSION='"$(VERSION)"' -DOVSCRASH_CRASH_VERSION='"$(SYSTEM_CRASH_VERSION)"' \
+		-I$(SYSTEM_INCLUDE) -c -o $@ $<
 
 build/system/ovscrash.so: $(CORE_OBJS) $(SYSTEM_OBJS)
 	$(CC) -shared -rdynamic -o $@ $^ $(LIBS) $(EXT_LIBS)
@@ -156,11 +189,14 @@ $(ASAN_BUILD)/core/%.o: core/%.c $(wildcard core/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_CFLAGS) $(ASAN_WARN) -fPIC -std=gnu11 -c -o $@ $<
 
-$(ASAN_BUILD)/ext/%.o: extension/%.c $(wildcard extension/*.h core/*.h)
-	@test -f "$(CRASH_INCLUDE)/defs.h" || { echo "no crash defs.h in '$(CRASH_INCLUDE)': run 'make crash' or set CRASH_INCLUDE" >&2; exit 1; }
+$(ASAN_BUILD)/crash.stamp: FORCE
+	$(call crash_check,$(CRASH_INCLUDE),$(OVSCRASH_CRASH_VERSION),$(ASAN_BUILD))
+
+$(ASAN_BUILD)/ext/%.o: extension/%.c $(wildcard extension/*.h core/*.h) $(ASAN_BUILD)/crash.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_CFLAGS) $(ASAN_WARN) -Wno-unused-function -fPIC -D$(TARGET) -D$(GDB_DEFINE) \
-		-DOVSCRASH_VERSION='"$(VERSION)"' -I$(CRASH_INCLUDE) -c -o $@ $<
+		-DOVSCRASH_VERSION='"$(VERSION)"' -DOVSCRASH_CRASH_VERSION='"$(OVSCRASH_CRASH_VERSION)"' \
+		-I$(CRASH_INCLUDE) -c -o $@ $<
 
 $(ASAN_SO): $(ASAN_CORE_OBJS) $(ASAN_EXT_OBJS)
 	$(CC) -fsanitize=address,undefined -shared -rdynamic -o $@ $^ $(LIBS) $(EXT_LIBS)
