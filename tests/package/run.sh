@@ -242,6 +242,16 @@ else
 		test -z "$en"
 fi
 
+# state as the arrival unit leaves it (StateDirectory=ovscrash), which
+# purge removes; only when no /var/lib/ovscrash was there before
+state=/var/lib/ovscrash/arrival
+if [ ! -e /var/lib/ovscrash ]; then
+	mkdir -p "$state/done" && : >"$state/done/crafted-by-tests-package"
+else
+	state=
+	echo "skip: purge of the arrival state: /var/lib/ovscrash existed before the install"
+fi
+
 # -- 4. purge; nothing left
 cp "$out/dpkg-L.txt" "$out/listed.txt"
 if apt-get "${apt_opts[@]}" purge ovscrash >>"$out/apt.log" 2>&1; then
@@ -261,6 +271,9 @@ if [ ${#left[@]} -eq 0 ]; then
 	ok "after purge no path dpkg -L listed is left (but the directories there before)"
 else
 	bad "left after purge: ${left[*]}"
+fi
+if [ -n "$state" ]; then
+	check "purge removed the arrival state /var/lib/ovscrash" test ! -e /var/lib/ovscrash
 fi
 snapshot >"$out/after.txt"
 if diff -u "$out/before.txt" "$out/after.txt" >"$out/snapshot.diff"; then
