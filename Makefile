@@ -245,7 +245,11 @@ install: all man
 	$(foreach t,$(OTHER_TARGETS),install -D -m 0644 extension/ovscrash-$(call lc,$(t)).so \
 		$(DESTDIR)$(LIBEXEC)/extensions/$(call lc,$(t))/ovscrash.so &&) true
 	install -D -m 0644 $(SO) $(DESTDIR)$(PREFIX)/lib/crash/extensions/ovscrash.so
-	install -D -m 0755 scripts/ovscrash-crash $(DESTDIR)$(PREFIX)/bin/ovscrash-crash
+	install -d $(DESTDIR)$(PREFIX)/bin
+	sed 's|^libexec=$${OVSCRASH_LIBEXEC:-/usr/lib/ovscrash}$$|libexec=$${OVSCRASH_LIBEXEC:-$(LIBEXEC)}|' \
+		scripts/ovscrash-crash >$(DESTDIR)$(PREFIX)/bin/ovscrash-crash
+	chmod 0755 $(DESTDIR)$(PREFIX)/bin/ovscrash-crash
+	grep -q '^libexec=.*:-$(LIBEXEC)}$$' $(DESTDIR)$(PREFIX)/bin/ovscrash-crash
 	install -D -m 0755 $(LOGTOOL) $(DESTDIR)$(PREFIX)/bin/ovscrash-log
 	for s in ovscrash-batch ovscrash-report; do install -D -m 0755 scripts/$$s $(DESTDIR)$(PREFIX)/bin/$$s; done
 	if [ -f scripts/ovscrash-arrival ]; then \

@@ -17,9 +17,17 @@ def source_tree():
 
 def libexec():
     """The installed layout's private directory: the crash builds and the
-    extension per target (docs/packaging.md); OVSCRASH_LIBEXEC overrides
-    it, as it does for ovscrash-crash."""
-    return os.environ.get("OVSCRASH_LIBEXEC") or "/usr/lib/ovscrash"
+    extension per target (docs/packaging.md).  OVSCRASH_LIBEXEC overrides
+    it, as it does for ovscrash-crash; else PREFIX/lib/ovscrash beside
+    this package's PREFIX/lib/python3/dist-packages (`make install
+    PREFIX=/usr/local`), else /usr/lib/ovscrash (the Debian package)."""
+    env = os.environ.get("OVSCRASH_LIBEXEC")
+    if env:
+        return env
+    beside = os.path.normpath(os.path.join(TOP, "..", "..", "ovscrash"))
+    if os.path.basename(TOP) == "dist-packages" and os.path.isdir(beside):
+        return beside
+    return "/usr/lib/ovscrash"
 
 
 def installed_crash(arch):

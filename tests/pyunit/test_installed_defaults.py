@@ -78,3 +78,19 @@ def test_source_tree_ignores_installed_layout(tmp_path, monkeypatch):
     assert path is None or not path.startswith(str(lx))
     ext = tools.default_ext(HOST_ARCH)
     assert ext is None or not ext.startswith(str(lx))
+
+
+def test_installed_under_a_prefix_finds_its_libexec(tmp_path, monkeypatch):
+    """`make install PREFIX=P`: the package in P/lib/python3/dist-packages,
+    the crashes in P/lib/ovscrash, no OVSCRASH_LIBEXEC."""
+    site = tmp_path / "lib" / "python3" / "dist-packages"
+    site.mkdir(parents=True)
+    monkeypatch.setattr(tools, "TOP", str(site))
+    monkeypatch.setattr(tools, "SCRIPTS", str(site / "scripts"))
+    monkeypatch.delenv("OVSCRASH_LIBEXEC", raising=False)
+    host_crash = exe(tmp_path / "lib" / "ovscrash" / "crash")
+    assert tools.libexec() == str(tmp_path / "lib" / "ovscrash")
+    assert tools.default_crash(HOST_ARCH) == (host_crash, None)
+    # no such directory beside the package: the Debian package's place
+    monkeypatch.setattr(tools, "TOP", str(tmp_path / "elsewhere" / "dist-packages"))
+    assert tools.libexec() == "/usr/lib/ovscrash"
