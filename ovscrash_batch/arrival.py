@@ -54,6 +54,7 @@ BATCH_BOOT = ("import sys; sys.path.insert(0, sys.argv.pop(1)); "
 # failed: kdump-tools' dump-incomplete[.ext], vmcore-incomplete, and any
 # other *-incomplete (dmesg written the same way)
 HALF_RE = re.compile(r"(^|[._-])incomplete([._-]|$)", re.I)
+SETTLE_POLL = 2     # seconds between looks at a directory not ready yet
 KILL_GRACE = 10     # seconds between SIGTERM and SIGKILL of a timed-out batch
 # the directory holding this package (the batch is started from it)
 TOP_PKG = os.path.dirname(os.path.abspath(__file__))
@@ -122,18 +123,35 @@ class Arrival:
         return None
 
     def run(self):
+        """Each directory once per run; one not ready yet (empty,
+        half-saved) is looked at again every SETTLE_POLL seconds for up
+        to --settle seconds (the path unit fires when the directory is
+        made, before its files are written, and the writes inside it
+        fire nothing), then skipped with its reason."""
         looked = set()
+        waiting = {}        # name -> why it is not ready
+        end = time.monotonic() + self.a.settle
         while True:
-            todo = [n for n in self.candidates() if n not in looked and not self.done_in(n)]
-            if not todo:
-                return 1 if self.failed else 0
+            todo = [n for n in self.candidates()
+                    if (n not in looked or n in waiting) and not self.done_in(n)]
+            for n in [n for n in waiting if n not in todo]:
+                del waiting[n]      # gone, or done by another run
             for name in todo:
                 looked.add(name)
                 why = self.not_ready(name)
                 if why:
-                    self.out(name, why)
+                    waiting[name] = why
                     continue
+                waiting.pop(name, None)
                 self.one(name)
+            fresh = [n for n in self.candidates() if n not in looked and not self.done_in(n)]
+            if fresh:
+                continue
+            if not waiting or time.monotonic() >= end:
+                for name, why in sorted(waiting.items()):
+                    self.out(name, why)
+                return 1 if self.failed else 0
+            time.sleep(min(SETTLE_POLL, max(0.0, end - time.monotonic())))
 
     def batch_argv(self, name, results):
         a = self.a
@@ -185,6 +203,10 @@ class Arrival:
         shutil.rmtree(results, ignore_errors=True)
         logp = os.path.join(sd, "batch.log")
         why = self.triage(name, results, logp)
+        # the batch's reassembly cache holds a dump-sized copy of a
+        # flattened dump (kdump-tools' `makedumpfile -F ... | gzip`): of no
+        # use once this directory is done, or to its retry (a fresh batch)
+        shutil.rmtree(os.path.join(results, "reassembled"), ignore_errors=True)
         secs = f"({time.monotonic() - t0:.0f}s)"
         if why:
             self.failed += 1
@@ -275,8 +297,10 @@ def verdict_summary(rep):
             w = report.where_function(d.get("panic_where"))
             if w:
                 v += f" in {w}"
+        # how: crash, log (crash could not), log-fast-path; the status
+        # when it is not ok (log-only: no dump, no-crash, timeout ...)
         how = d.get("method") or d.get("verdict_source")
-        if d.get("status") not in (None, "ok"):
+        if d.get("status") not in (None, "ok") and d.get("status") != how:
             how = f"{how}, {d['status']}" if how else d["status"]
         parts.append(v + (f" ({how})" if how else ""))
     return printable("; ".join(parts))
@@ -297,6 +321,9 @@ def main(argv=None):
                     help="symbol store (repeatable; default /usr/lib/debug, where "
                          "linux-image-*-dbg puts vmlinux); the dump's own directory is "
                          "always searched too")
+    ap.add_argument("--settle", type=float, default=120, metavar="S",
+                    help="how long to wait for an empty or half-saved directory to be "
+                         "completed before skipping it (default 120)")
     ap.add_argument("--state", default=DEFAULT_STATE, metavar="DIR",
                     help=f"batch results, logs, locks; results of read-only dump "
                          f"directories (default {DEFAULT_STATE})")
@@ -311,6 +338,8 @@ def main(argv=None):
         ap.error("--timeout wants a number of seconds > 0")
     if a.jobs < 1:
         ap.error("--jobs must be >= 1")
+    if not a.settle >= 0:
+        ap.error("--settle wants a number of seconds >= 0")
     if not os.path.isdir(a.crash_dir):
         # no dump ever saved here: nothing to do, and not an error
         print(f"ovscrash-arrival: {printable(a.crash_dir)} does not exist or is not a "
