@@ -55,3 +55,8 @@ int oc_guard_allows_load(void)
 		fprintf(fp ? fp : stderr, "%s\n", line);
 	return v != OC_CRASHVER_REFUSED;
 }
+
+const char *oc_guard_built_for(void)
+{
+	return OVSCRASH_CRASH_VERSION;
+}

@@ -13,4 +13,8 @@
  */
 int oc_guard_allows_load(void);
 
+/* the crash version this extension was built against ("9.0.2"), as the
+ * `ovscrash` command shows it beside the running crash's */
+const char *oc_guard_built_for(void);
+
 #endif

@@ -47,8 +47,9 @@ static char *help_ovscrash[] = {
 	"ovscrash",
 	"ovscrash extension information",
 	"[-j]",
-	"  Prints the ovscrash version, the crash and kernel it runs against and",
-	"  the debuginfo it resolved.  Commands: netdev, vport, netns, ovsmod, picktx,",
+	"  Prints the ovscrash version, the crash and kernel it runs against, the",
+	"  crash version it was built for (it loads only into that one) and the",
+	"  debuginfo it resolved.  Commands: netdev, vport, netns, ovsmod, picktx,",
 	"  triage.",
 	"    -j  print one JSON document",
 	NULL

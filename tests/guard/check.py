@@ -118,6 +118,13 @@ def verdict_ok(s, name, out, m):
     s.check(name, check)
 
 
+def built_for(s, name, out, run, built):
+    def check():
+        d = js(out)
+        eq((d["crash"], d["crash_built_for"]), (run, built), "ovscrash -j crash, crash_built_for")
+    s.check(f"{name}: ovscrash -j names the crash it runs in and the one it was built for", check)
+
+
 def make_checks(s, top, tmp, project_inc, project_version, debian_version):
     """The Makefile: an unknown crash version fails the build in one line;
     another crash into the same build tree recompiles (crash.stamp)."""
@@ -216,7 +223,8 @@ def main():
 
         # a + c: the extension built against Debian's headers in the
         # project's crash, then the project's own build in the same session
-        cmds = [f"extend {a.ext_system}", "triage", "p jiffies", f"extend {a.ext}", "triage -j"]
+        cmds = [f"extend {a.ext_system}", "triage", "p jiffies", f"extend {a.ext}", "triage -j",
+                "ovscrash -j"]
         pre, r, text = session(a.crash, fx, cmds)
         refused(s, "Debian-header build in the project's crash", r.get(cmds[0], ""), a.ext_system,
                 (dver, host), (pver, ptarget), "`make CRASH_INCLUDE=DIR`",
@@ -226,11 +234,13 @@ def main():
                               "not loaded"), eq(guard_lines(r[cmds[3]]), [], "guard lines")))
         verdict_ok(s, "project crash + project build: triage -j verdict is the manifest's",
                    r.get("triage -j", ""), fx["manifest"])
+        built_for(s, "project crash + project build", r.get("ovscrash -j", ""), pver, pver)
 
         # b + c: the project's build in Debian's crash 8.0.2, then the
         # Debian-header build; on 5.10 (8.0.2 cannot read 6.1's task list:
         # "active task ... not found in PID hash")
-        cmds = [f"extend {a.ext}", "triage", "p jiffies", f"extend {a.ext_system}", "triage -j"]
+        cmds = [f"extend {a.ext}", "triage", "p jiffies", f"extend {a.ext_system}", "triage -j",
+                "ovscrash -j"]
         pre, r, text = session(a.debian_crash, fx510, cmds)
         refused(s, "project build in Debian's crash", r.get(cmds[0], ""), a.ext,
                 (pver, ptarget), (dver, host), "`make ext-system`: /usr/include/crash",
@@ -241,6 +251,7 @@ def main():
                          eq(guard_lines(r[cmds[3]]), [], "guard lines")))
         verdict_ok(s, "Debian crash 8.0.2 + Debian-header build: triage -j verdict (5.10 dump) "
                    "is the manifest's", r.get("triage -j", ""), fx510["manifest"])
+        built_for(s, "Debian crash + Debian-header build", r.get("ovscrash -j", ""), dver, dver)
 
         # d: the X86_64 build in the ARM64-target crash, then the arm64 build
         cmds = [f"extend {a.ext}", "triage", "p jiffies", f"extend {a.ext_arm64}", "triage -j"]
@@ -292,6 +303,34 @@ def main():
             s.check(f"data/crashrc as {where}: with --no_crashrc, no triage (the control)",
                     lambda: true(re.search(r"command not found: triage", r.get("triage -j", "")),
                                  f"{r.get('triage -j', '')[:200]!r}"))
+
+        # the batch given a crash its extension refuses: the dump's
+        # result says why (the guard line first), its verdict from the log
+        def batch():
+            d = os.path.join(tmp, "dumps")
+            os.makedirs(d)
+            for f in ("vmcore", "vmcore-dmesg.txt"):
+                os.symlink(os.path.join(fx510["dir"], f), os.path.join(d, f))
+            out = os.path.join(tmp, "batch")
+            p = subprocess.run([os.path.join(a.top, "scripts", "ovscrash-batch"), "--out", out,
+                                "--full", "--no-index", "--jobs", "1", "--symbols",
+                                os.path.dirname(os.path.realpath(fx510["vmlinux"])),
+                                "--crash", f"x86_64={a.debian_crash}", "--ext", f"x86_64={a.ext}",
+                                d], capture_output=True, text=True, timeout=600)
+            eq(p.returncode, 1, f"batch exit ({p.stderr[-300:]})")
+            res = [json.load(open(os.path.join(out, f))) for f in os.listdir(out)
+                   if re.match(r"[0-9a-f]{64}\.json$", f)]
+            eq(len(res), 1, "results")
+            r0 = res[0]
+            eq(r0["status"], "crash-failed", "status")
+            first = r0["error"].split(": ", 1)[1].splitlines()[0]
+            g = guard_lines(first)
+            true(g and (g[0].group(2), g[0].group(4)) == (pver, dver),
+                 f"the error's first line is not the guard's: {r0['error'][:300]!r}")
+            eq((r0["verdict"], r0["verdict_source"]),
+               (fx510["manifest"]["expected"]["verdict_kind"], "log"), "verdict, source")
+        s.check("batch with Debian's crash and the project's build: crash-failed, the guard's "
+                "line first in the error, the verdict from the log", batch)
 
         make_checks(s, a.top, tmp, pdir, pver, dver)
     finally:
