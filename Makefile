@@ -234,7 +234,8 @@ MANDIR ?= $(PREFIX)/share/man
 HOST_LC := $(shell echo $(HOST_TARGET) | tr A-Z a-z)
 OTHER_TARGETS := $(filter-out $(HOST_TARGET),X86_64 ARM64)
 SYSTEMD_UNITS := $(wildcard data/systemd/*.path data/systemd/*.service)
-INSTALL_DOCS := $(wildcard README.md docs/*.md)
+INSTALL_DOCS := $(wildcard docs/*.md)
+DOC_IMAGES := $(wildcard docs/img/*.png)
 
 install: all man
 	$(foreach t,$(OTHER_TARGETS),$(MAKE) TARGET=$(t) &&) true
@@ -265,6 +266,10 @@ install: all man
 		install -D -m 0644 data/crashrc $(DESTDIR)$(DOCDIR)/examples/crashrc; fi
 	install -d $(DESTDIR)$(DOCDIR)
 	install -m 0644 $(INSTALL_DOCS) $(DESTDIR)$(DOCDIR)/
+	# README.md sits beside the docs there: its docs/ links lose the prefix
+	sed 's|](docs/|](|g' README.md >$(DESTDIR)$(DOCDIR)/README.md
+	$(if $(DOC_IMAGES),install -d $(DESTDIR)$(DOCDIR)/img && \
+		install -m 0644 $(DOC_IMAGES) $(DESTDIR)$(DOCDIR)/img/)
 
 # The Debian package (debian/): built from a copy of the tree's files
 # (tracked and untracked, not ignored) in build/deb/src, so the tree's own

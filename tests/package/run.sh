@@ -148,7 +148,8 @@ layout=(/usr/bin/ovscrash-crash /usr/bin/ovscrash-batch /usr/bin/ovscrash-report
 	/usr/share/ovscrash/ovscrash-array.sbatch /usr/share/doc/ovscrash/copyright)
 [ -f "$top/scripts/ovscrash-arrival" ] && layout+=(/usr/sbin/ovscrash-arrival)
 [ -f "$top/data/crashrc" ] && layout+=(/usr/share/doc/ovscrash/examples/crashrc)
-[ -f "$top/docs/guide.md" ] && layout+=(/usr/share/doc/ovscrash/guide.md)
+[ -f "$top/docs/guide.md" ] && layout+=(/usr/share/doc/ovscrash/guide.md /usr/share/doc/ovscrash/packaging.md)
+[ -f "$top/docs/img/report.png" ] && layout+=(/usr/share/doc/ovscrash/img/report.png)
 for u in "$top"/data/systemd/*.path "$top"/data/systemd/*.service; do
 	[ -f "$u" ] && layout+=("/lib/systemd/system/$(basename "$u")")
 done
@@ -166,6 +167,22 @@ if [ ${#missing[@]} -eq 0 ]; then
 else
 	bad "dpkg -L ovscrash lacks (or the disk lacks): ${missing[*]}"
 fi
+
+# the installed docs read as in the tree: each relative link of an
+# installed .md names a file installed beside it
+check "the relative links of the installed docs (/usr/share/doc/ovscrash/*.md) resolve there" \
+	python3 - /usr/share/doc/ovscrash <<'PY'
+import glob, os, re, sys
+bad = []
+for md in glob.glob(os.path.join(sys.argv[1], "*.md")):
+    for t in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", open(md, errors="replace").read()):
+        if "://" in t or t.startswith("mailto:"):
+            continue
+        if not os.path.exists(os.path.join(os.path.dirname(md), t)):
+            bad.append(f"{os.path.basename(md)}: {t}")
+print("\n".join(bad) or "all resolve")
+sys.exit(1 if bad else 0)
+PY
 
 # every run below: cwd and HOME outside the tree, PATH without it
 run=$out/run
