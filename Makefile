@@ -272,12 +272,18 @@ install: all man
 		install -m 0644 $(DOC_IMAGES) $(DESTDIR)$(DOCDIR)/img/)
 
 # The Debian package (debian/): built from a copy of the tree's files
-# (tracked and untracked, not ignored) in build/deb/src, so the tree's own
+# (tracked and untracked, not ignored; without git, all but build
+# products) in build/deb/src, so the tree's own
 # build is left alone; the .deb, .changes and .buildinfo land in build/deb/.
 # Needs the crash builds cached (scripts/build-crash.sh; the network if not).
 deb:
 	rm -rf build/deb && mkdir -p build/deb/src
-	git ls-files -z -co --exclude-standard | tar --null -T - -cf - | tar -xf - -C build/deb/src
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z -co --exclude-standard; \
+	else \
+		find . \( -path ./build -o -path ./tests/out -o -name '*.o' -o -name '*.so' \) -prune \
+			-o \( -type f -o -type l \) -print0; \
+	fi | tar --null -T - -cf - | tar -xf - -C build/deb/src
 	cd build/deb/src && dpkg-buildpackage -us -uc -b
 	ls build/deb/*.deb
 
