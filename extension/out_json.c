@@ -8,6 +8,7 @@
 #include "defs.h"
 #include "out_json.h"
 #include "escape.h"
+#include "guard.h"
 #include "netns.h"
 #include "veth.h"
 #include "../core/strutil.h"
@@ -269,6 +270,8 @@ void oc_json_ovscrash(const struct oc_modsyms *ms)
 
 	json_object_object_add(o, "ovscrash", json_object_new_string(OVSCRASH_VERSION));
 	json_object_object_add(o, "crash", json_object_new_string(oc_crash_version()));
+	json_object_object_add(o, "crash_built_for",
+			       json_object_new_string(oc_guard_built_for()));
 	json_object_object_add(o, "arch", json_object_new_string(oc_machine()));
 	json_object_object_add(o, "kernel_release", json_object_new_string(oc_kernel_release()));
 	json_object_object_add(o, "vmlinux", json_object_new_string(oc_namelist()));

@@ -8,6 +8,7 @@
 #include "defs.h"
 #include "out_text.h"
 #include "escape.h"
+#include "guard.h"
 #include "veth.h"
 #include "../core/strutil.h"
 #include "../core/verdict_out.h"
@@ -35,6 +36,7 @@ void oc_text_ovscrash(const struct oc_modsyms *ms)
 
 	fprintf(fp, "     OVSCRASH: %s\n", OVSCRASH_VERSION);
 	fprintf(fp, "        CRASH: %s\n", oc_crash_version());
+	fprintf(fp, "    BUILT FOR: crash %s\n", oc_guard_built_for());
 	fprintf(fp, "         ARCH: %s\n", oc_machine());
 	fprintf(fp, "      RELEASE: %s\n", oc_kernel_release());
 	fprintf(fp, "      VMLINUX: %s\n", oc_namelist());

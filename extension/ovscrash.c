@@ -5,9 +5,12 @@
  * walker or finder (netdev_query.c, ovs.c, modsyms.c, picktx.c, triage.c)
  * that returns records, and hands them to a renderer (out_text.c,
  * out_json.c).  Nothing here reads dump memory; all output but crash's
- * usage message (a bad option) comes from the renderers.
+ * usage message (a bad option) comes from the renderers.  The constructor
+ * registers the commands only if guard.c finds this is the crash the
+ * extension was built for.
  */
 #include "defs.h"
+#include "guard.h"
 #include "modsyms.h"
 #include "netdev_query.h"
 #include "netns_query.h"
@@ -44,8 +47,9 @@ static char *help_ovscrash[] = {
 	"ovscrash",
 	"ovscrash extension information",
 	"[-j]",
-	"  Prints the ovscrash version, the crash and kernel it runs against and",
-	"  the debuginfo it resolved.  Commands: netdev, vport, netns, ovsmod, picktx,",
+	"  Prints the ovscrash version, the crash and kernel it runs against, the",
+	"  crash version it was built for (it loads only into that one) and the",
+	"  debuginfo it resolved.  Commands: netdev, vport, netns, ovsmod, picktx,",
 	"  triage.",
 	"    -j  print one JSON document",
 	NULL
@@ -219,14 +223,21 @@ static struct command_table_entry command_table[] = {
 	{ NULL },
 };
 
+/* set once the guard let the commands register (crash unloads us if not) */
+static int registered;
+
 void __attribute__((constructor)) ovscrash_init(void)
 {
+	if (!oc_guard_allows_load())
+		return;
 	register_extension(command_table);
+	registered = 1;
 }
 
 void __attribute__((destructor)) ovscrash_fini(void)
 {
-	oc_session_end();
+	if (registered)
+		oc_session_end();
 }
 
 /* ---- options shared by every command ---- */

@@ -71,6 +71,7 @@ int main(void)
 	failed += oc_test_plausible();
 	failed += oc_test_cgname();
 	failed += oc_test_nsname();
+	failed += oc_test_crashver();
 	printf("oc unit tests: %d failed\n", failed);
 	return failed ? 1 : 0;
 }

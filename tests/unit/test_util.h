@@ -37,5 +37,6 @@ int oc_test_fuzzfound(void);
 int oc_test_plausible(void);
 int oc_test_cgname(void);
 int oc_test_nsname(void);
+int oc_test_crashver(void);
 
 #endif
