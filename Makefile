@@ -6,8 +6,10 @@
 #   make man        the man pages (man/*.scd -> build/man/, scdoc)
 #   make demo       install deps, build, make the fixtures, triage the lockup, write the batch report
 #   make check      unit + integration + e2e tests (builds both crashes and fixtures, cached)
-#   make install    install ovscrash.so where crash's `extend ovscrash.so` finds it,
-#                   ovscrash-log, and ovscrash-batch/-report with their package
+#   make install    the installed layout (docs/packaging.md): private crash builds,
+#                   ovscrash.so per target, the ovscrash-crash wrapper, the tools,
+#                   the batch package, man pages, systemd units, docs (DESTDIR=...)
+#   make deb        the Debian package (debian/) into build/deb/
 #   make check-asan the extension built with ASan + UBSan, loaded into crash
 #                   with the runtime preloaded, on the integration fixtures;
 #                   the unit tests under valgrind (make check runs it too)
@@ -22,6 +24,8 @@
 #                                      (its version and GDB_DEFINE come from the
 #                                      crash package owning that defs.h)
 SHELL := /bin/bash
+# `make` alone builds `all`, whichever rule comes first below
+.DEFAULT_GOAL := all
 PREFIX ?= /usr
 # where `make install` puts the batch's Python package (the installed
 # ovscrash-batch / ovscrash-report shims look there)
@@ -74,7 +78,8 @@ EXT_LIBS := -ldebuginfod
 # One build tree and one .so per crash target: ovscrash.so for the host's
 # own arch, ovscrash-arm64.so for the x86_64-hosted crash that reads arm64
 # dumps (make arm64, i.e. make TARGET=ARM64).
-TARGET_LC := $(shell echo $(TARGET) | tr A-Z a-z)
+lc = $(shell echo $(1) | tr A-Z a-z)
+TARGET_LC := $(call lc,$(TARGET))
 BUILD := build/$(TARGET_LC)
 HOST_TARGET := $(shell uname -m | sed 's/aarch64/ARM64/; s/x86_64/X86_64/')
 SO := extension/ovscrash$(if $(filter $(HOST_TARGET),$(TARGET)),,-$(TARGET_LC)).so
@@ -89,11 +94,16 @@ TOOL_OBJS := $(patsubst tools/%.c,build/tools/%.o,$(TOOL_SRCS))
 TOOL_CORE_OBJS := $(patsubst core/%.c,build/tools/core/%.o,$(CORE_SRCS))
 TOOL_LIBS := $(LIBS) -lopcodes -lbfd -ldl
 
-.PHONY: FORCE all tools arm64 crash fixtures scale-fixtures demo check unit integration install bench clean deps ext-system \
+.PHONY: FORCE all tools arm64 crash fixtures scale-fixtures demo check unit integration install deb bench clean deps ext-system \
 	asan asan-canary check-asan fuzz man
 
+all: $(SO) $(LOGTOOL)
+
+tools: $(LOGTOOL)
+
 # Man pages: man/NAME.SECTION.scd, rendered by scdoc (Debian's scdoc) to
-# build/man/NAME.SECTION (man -l build/man/ovscrash.7)
+# build/man/NAME.SECTION (man -l build/man/ovscrash.7); after all, which
+# stays the default goal
 MAN_SRCS := $(wildcard man/*.scd)
 MAN_PAGES := $(patsubst man/%.scd,build/man/%,$(MAN_SRCS))
 
@@ -103,20 +113,16 @@ build/man/%: man/%.scd
 	@mkdir -p $(dir $@)
 	scdoc < $< > $@.tmp && mv $@.tmp $@
 
-all: $(SO) $(LOGTOOL)
-
-tools: $(LOGTOOL)
-
 build/tools/core/%.o: core/%.c $(wildcard core/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -std=gnu11 -c -o $@ $<
 
 build/tools/%.o: tools/%.c $(wildcard tools/*.h core/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -Icore -DOVSCRASH_VERSION='"$(VERSION)"' -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -std=gnu11 -Icore -DOVSCRASH_VERSION='"$(VERSION)"' -c -o $@ $<
 
 $(LOGTOOL): $(TOOL_OBJS) $(TOOL_CORE_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(TOOL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TOOL_LIBS)
 
 arm64:
 	./scripts/build-crash.sh ARM64 >/dev/null
@@ -130,19 +136,19 @@ crash:
 
 $(BUILD)/core/%.o: core/%.c $(wildcard core/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) -fPIC -std=gnu11 -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -fPIC -std=gnu11 -c -o $@ $<
 
 $(BUILD)/crash.stamp: FORCE
 	$(call crash_check,$(CRASH_INCLUDE),$(OVSCRASH_CRASH_VERSION),$(BUILD))
 
 $(BUILD)/ext/%.o: extension/%.c $(wildcard extension/*.h core/*.h) $(BUILD)/crash.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) -Wno-unused-function -fPIC -D$(TARGET) -D$(GDB_DEFINE) \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-unused-function -fPIC -D$(TARGET) -D$(GDB_DEFINE) \
 		-DOVSCRASH_VERSION='"$(VERSION)"' -DOVSCRASH_CRASH_VERSION='"$(OVSCRASH_CRASH_VERSION)"' \
 		-I$(CRASH_INCLUDE) -c -o $@ $<
 
 $(SO): $(CORE_OBJS) $(EXT_OBJS)
-	$(CC) -shared -rdynamic -o $@ $^ $(LIBS) $(EXT_LIBS)
+	$(CC) $(LDFLAGS) -shared -rdynamic -o $@ $^ $(LIBS) $(EXT_LIBS)
 
 # The same sources built against the crash installed from Debian
 # (/usr/include/crash/defs.h), as a user without the project's crash would.
@@ -212,14 +218,74 @@ check-asan: asan asan-canary
 fuzz:
 	$(MAKE) -C tests/fuzz fuzz
 
-install: $(SO) $(LOGTOOL)
+# The installed layout (docs/packaging.md): the project's private crash
+# builds under $(LIBEXEC) (crash: the host target; crash-arm64 on x86_64
+# hosts), each target's ovscrash.so in $(LIBEXEC)/extensions/<arch>/ for
+# the ovscrash-crash wrapper, the host build also in
+# $(PREFIX)/lib/crash/extensions where a plain crash's `extend ovscrash.so`
+# finds it; the tools on PATH, the batch package in PYDIR, the man pages,
+# the systemd units (disabled: the Debian package's maintainer scripts or
+# `systemctl enable --now ovscrash-triage.path` turn them on), the
+# .crashrc snippet and the docs.  DESTDIR-aware; `make deb` uses it.
+LIBEXEC ?= $(PREFIX)/lib/ovscrash
+UNITDIR ?= /lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/ovscrash
+MANDIR ?= $(PREFIX)/share/man
+HOST_LC := $(shell echo $(HOST_TARGET) | tr A-Z a-z)
+OTHER_TARGETS := $(filter-out $(HOST_TARGET),X86_64 ARM64)
+SYSTEMD_UNITS := $(wildcard data/systemd/*.path data/systemd/*.service)
+INSTALL_DOCS := $(wildcard docs/*.md)
+DOC_IMAGES := $(wildcard docs/img/*.png)
+
+install: all man
+	$(foreach t,$(OTHER_TARGETS),$(MAKE) TARGET=$(t) &&) true
+	install -D -m 0755 $$(./scripts/build-crash.sh $(HOST_TARGET)) $(DESTDIR)$(LIBEXEC)/crash
+	$(foreach t,$(OTHER_TARGETS),install -D -m 0755 $$(./scripts/build-crash.sh $(t)) \
+		$(DESTDIR)$(LIBEXEC)/crash-$(call lc,$(t)) &&) true
+	install -D -m 0644 $(SO) $(DESTDIR)$(LIBEXEC)/extensions/$(HOST_LC)/ovscrash.so
+	$(foreach t,$(OTHER_TARGETS),install -D -m 0644 extension/ovscrash-$(call lc,$(t)).so \
+		$(DESTDIR)$(LIBEXEC)/extensions/$(call lc,$(t))/ovscrash.so &&) true
+	install -D -m 0644 $(SO) $(DESTDIR)$(PREFIX)/lib/crash/extensions/ovscrash.so
+	install -d $(DESTDIR)$(PREFIX)/bin
+	sed 's|^libexec=$${OVSCRASH_LIBEXEC:-/usr/lib/ovscrash}$$|libexec=$${OVSCRASH_LIBEXEC:-$(LIBEXEC)}|' \
+		scripts/ovscrash-crash >$(DESTDIR)$(PREFIX)/bin/ovscrash-crash
+	chmod 0755 $(DESTDIR)$(PREFIX)/bin/ovscrash-crash
+	grep -q '^libexec=.*:-$(LIBEXEC)}$$' $(DESTDIR)$(PREFIX)/bin/ovscrash-crash
 	install -D -m 0755 $(LOGTOOL) $(DESTDIR)$(PREFIX)/bin/ovscrash-log
-	install -D -m 0644 $(SO) $(DESTDIR)$(PREFIX)/lib64/crash/extensions/$(notdir $(SO))
-	install -D -m 0644 $(SO) $(DESTDIR)$(PREFIX)/lib/crash/extensions/$(notdir $(SO))
 	for s in ovscrash-batch ovscrash-report; do install -D -m 0755 scripts/$$s $(DESTDIR)$(PREFIX)/bin/$$s; done
+	if [ -f scripts/ovscrash-arrival ]; then \
+		install -D -m 0755 scripts/ovscrash-arrival $(DESTDIR)$(PREFIX)/sbin/ovscrash-arrival; fi
 	install -d $(DESTDIR)$(PYDIR)/ovscrash_batch
 	install -m 0644 ovscrash_batch/*.py $(DESTDIR)$(PYDIR)/ovscrash_batch/
-	install -D -m 0644 scripts/ovscrash-array.sbatch $(DESTDIR)$(PREFIX)/share/ovscrash/ovscrash-array.sbatch
+	install -D -m 0755 scripts/ovscrash-array.sbatch $(DESTDIR)$(PREFIX)/share/ovscrash/ovscrash-array.sbatch
+	for m in $(MAN_PAGES); do s=$${m##*.}; \
+		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$$(basename $$m) || exit 1; done
+	$(if $(SYSTEMD_UNITS),install -d $(DESTDIR)$(UNITDIR) && \
+		install -m 0644 $(SYSTEMD_UNITS) $(DESTDIR)$(UNITDIR)/)
+	if [ -f data/crashrc ]; then \
+		install -D -m 0644 data/crashrc $(DESTDIR)$(DOCDIR)/examples/crashrc; fi
+	install -d $(DESTDIR)$(DOCDIR)
+	install -m 0644 $(INSTALL_DOCS) $(DESTDIR)$(DOCDIR)/
+	# README.md sits beside the docs there: its docs/ links lose the prefix
+	sed 's|](docs/|](|g' README.md >$(DESTDIR)$(DOCDIR)/README.md
+	$(if $(DOC_IMAGES),install -d $(DESTDIR)$(DOCDIR)/img && \
+		install -m 0644 $(DOC_IMAGES) $(DESTDIR)$(DOCDIR)/img/)
+
+# The Debian package (debian/): built from a copy of the tree's files
+# (tracked and untracked, not ignored; without git, all but build
+# products) in build/deb/src, so the tree's own
+# build is left alone; the .deb, .changes and .buildinfo land in build/deb/.
+# Needs the crash builds cached (scripts/build-crash.sh; the network if not).
+deb:
+	rm -rf build/deb && mkdir -p build/deb/src
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z -co --exclude-standard; \
+	else \
+		find . \( -path ./build -o -path ./tests/out -o -name '*.o' -o -name '*.so' \) -prune \
+			-o \( -type f -o -type l \) -print0; \
+	fi | tar --null -T - -cf - | tar -xf - -C build/deb/src
+	cd build/deb/src && dpkg-buildpackage -us -uc -b
+	ls build/deb/*.deb
 
 # every kernel line of each arch (fixtures/lines.sh): 6.1, 5.10 [, 6.12]
 fixtures:

@@ -22,7 +22,7 @@ from .formats import (
     close_decompressed, dump_magic, open_decompressed, probe_dump, BadDump, COMP_CLI)
 from .symbols import SymIndex, SymbolStore
 from .reassembly import ReassemblyCache
-from .tools import crash_argv, crash_target, default_crash, default_ext, default_logtool, ext_name
+from .tools import crash_argv, crash_target, default_crash, default_ext, default_logtool, ext_where
 from .verdicts import (
     failed_status, find_json, parse_log_doc, pick_log_entry, rename_paths, rename_text,
     verdict_fields, MAX_LOGS, MAX_LOG_REPORTS)
@@ -168,7 +168,7 @@ class Batch:
             ext = default_ext(arch)
             if not ext:
                 return None, None, target, (f"no ovscrash extension for {arch} "
-                                            f"({ext_name(arch)}); pass --ext {arch}=PATH")
+                                            f"({ext_where(arch)}); pass --ext {arch}=PATH")
         if not os.path.isfile(ext):
             return None, None, target, f"no ovscrash extension for {arch}: {ext} does not exist"
         return crash, ext, target, None

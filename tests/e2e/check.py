@@ -146,6 +146,29 @@ def stable_report(path):
     return rep
 
 
+def chromium_render(html_path, shot, profile, size):
+    """Load HTML_PATH in headless chromium (no network, no GPU, a fresh
+    profile dir): write a screenshot of SIZE (width, height) to SHOT and
+    return the page's DOM text after its scripts ran (--dump-dom).  Raises
+    AssertionError when chromium is missing or writes no screenshot.
+    tests/guide imports it."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        raise AssertionError("chromium not installed (scripts/install-deps.sh installs it)")
+    base = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", f"--user-data-dir={profile}", f"--window-size={size[0]},{size[1]}"]
+    if os.path.exists(shot):
+        os.unlink(shot)
+    subprocess.run(base + [f"--screenshot={shot}", "file://" + html_path],
+                   capture_output=True, timeout=120)
+    if not os.path.isfile(shot) or os.path.getsize(shot) < 1000:
+        raise AssertionError(f"{shot}: no screenshot written by {chromium}")
+    p = subprocess.run(base + ["--dump-dom", "file://" + html_path], capture_output=True,
+                       text=True, timeout=120)
+    return p.stdout
+
+
 class E2E:
     def __init__(self, a):
         self.a = a
@@ -852,24 +875,10 @@ class E2E:
         eq(x["signature"], self.r1[i]["signature"], "retried arm64 healthy signature")
 
     def t_chromium(self):
-        chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-        if not chromium:
-            raise AssertionError("chromium not installed (scripts/install-deps.sh installs it)")
         html_path = os.path.abspath(self.final["html"])
-        prof = os.path.join(self.w, "chromium-profile")
-        base = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", f"--user-data-dir={prof}", "--window-size=1280,2000"]
         shot = os.path.join(self.a.out, "report.png")
-        if os.path.exists(shot):
-            os.unlink(shot)
-        subprocess.run(base + [f"--screenshot={shot}", "file://" + html_path],
-                       capture_output=True, timeout=120)
-        if not os.path.isfile(shot) or os.path.getsize(shot) < 1000:
-            raise AssertionError("no screenshot written")
-        p = subprocess.run(base + ["--dump-dom", "file://" + html_path], capture_output=True,
-                           text=True, timeout=120)
-        dom = p.stdout
+        dom = chromium_render(html_path, shot, os.path.join(self.w, "chromium-profile"),
+                              (1280, 2000))
         rows = len(re.findall(r'<tr class="row"', dom))
         eq(rows, len(self.expect) + 1, "table rows in the DOM")
         if "<svg" not in dom or dom.count('class="bar"') < 3:
