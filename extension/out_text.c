@@ -39,8 +39,9 @@ void oc_text_ovscrash(const struct oc_modsyms *ms)
 	fprintf(fp, "    BUILT FOR: crash %s\n", oc_guard_built_for());
 	fprintf(fp, "         ARCH: %s\n", oc_machine());
 	fprintf(fp, "      RELEASE: %s\n", oc_kernel_release());
-	fprintf(fp, "      VMLINUX: %s\n", oc_namelist());
-	fprintf(fp, "     DUMPFILE: %s\n", oc_dumpfile());
+	/* file names are the user's: escaped like every other path */
+	fprintf(fp, "      VMLINUX: %s\n", oc_path(oc_namelist(), path, sizeof(path)));
+	fprintf(fp, "     DUMPFILE: %s\n", oc_path(oc_dumpfile(), path, sizeof(path)));
 	fprintf(fp, "  OPENVSWITCH: %s\n", ms->loaded_in_dump ? "loaded in dump" : "not loaded");
 	if (ms->build_id[0])
 		fprintf(fp, "     BUILD-ID: %s\n", ms->build_id);
