@@ -1582,8 +1582,12 @@ def packaging_checks(s, crash, fx, top, tmp):
         dest = os.path.join(tmp, "destdir")
         subprocess.run(["make", "-s", "-C", top, "install", f"DESTDIR={dest}"], check=True,
                        capture_output=True)
-        extdir = os.path.join(dest, "usr/lib64/crash/extensions")
-        true(os.path.exists(os.path.join(extdir, "ovscrash.so")), "not installed")
+        # the layout of docs/packaging.md: crash's own search directory,
+        # and the per-target directory ovscrash-crash puts in
+        # $CRASH_EXTENSIONS (this is the x86_64-target crash)
+        for rel in ("usr/lib/crash/extensions", "usr/lib/ovscrash/extensions/x86_64"):
+            true(os.path.exists(os.path.join(dest, rel, "ovscrash.so")), f"not installed in /{rel}")
+        extdir = os.path.join(dest, "usr/lib/ovscrash/extensions/x86_64")
         env = dict(os.environ, CRASH_EXTENSIONS=extdir)
         o = run_crash(crash, fx["vmlinux"], fx["vmcore"], ["extend ovscrash.so", "ovscrash -j"], env=env)
         true(re.search(r"ovscrash.so: shared object loaded", o["extend ovscrash.so"]),
