@@ -41,6 +41,7 @@ enum oc_crashver_verdict oc_crashver_check(const struct oc_crashver *c,
 {
 	char self[ESC_MAX], bv[ESC_MAX], bt[ESC_MAX], rv[ESC_MAX];
 	char rt[ESC_MAX], dir[ESC_MAX];
+	const char *run_target;
 	int version_ok = same(c->built_version, c->run_version);
 	int target_ok = same(c->built_target, c->run_target);
 	int ignore = c->ignore && !strcmp(c->ignore, "1");
@@ -51,10 +52,15 @@ enum oc_crashver_verdict oc_crashver_check(const struct oc_crashver *c,
 	if (version_ok && target_ok)
 		return OC_CRASHVER_MATCH;
 
+	/*
+	 * esc() returns "(unknown)" without touching its buffer for a
+	 * missing side: use what it returns, never the buffer
+	 */
+	run_target = esc(c->run_target, rt);
 	k = snprintf(line, n, "%s: built for crash %s (%s), this is crash %s (%s): ",
 		     esc(c->self ? c->self : "ovscrash.so", self),
 		     esc(c->built_version, bv), esc(c->built_target, bt),
-		     esc(c->run_version, rv), esc(c->run_target, rt));
+		     esc(c->run_version, rv), run_target);
 	if (k < 0 || (size_t)k >= n)
 		return target_ok && ignore ? OC_CRASHVER_IGNORED :
 		       OC_CRASHVER_REFUSED;
@@ -63,9 +69,9 @@ enum oc_crashver_verdict oc_crashver_check(const struct oc_crashver *c,
 
 	if (!target_ok) {
 		/* the escaped run target names a directory of the layout */
-		lower(rt, dir, sizeof(dir));
+		lower(run_target, dir, sizeof(dir));
 		snprintf(line, n, "not loaded; load the build for %s (`make TARGET=%s`; installed: /usr/lib/ovscrash/extensions/%s/ovscrash.so) or use ovscrash-crash",
-			 rt, rt, dir);
+			 run_target, run_target, dir);
 		return OC_CRASHVER_REFUSED;
 	}
 	if (ignore) {

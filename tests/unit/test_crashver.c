@@ -69,6 +69,9 @@ static void test_unknown_sides(void **state)
 	assert_int_equal(check("9.0.2", "X86_64", "9.0.2", NULL, NULL, "1",
 			       line, sizeof(line)), OC_CRASHVER_REFUSED);
 	assert_non_null(strstr(line, "(unknown)): not loaded"));
+	/* the directory named comes from the "(unknown)" shown, not from an
+	 * unwritten buffer (valgrind saw the read before the fix) */
+	assert_non_null(strstr(line, "`make TARGET=(unknown)`; installed: /usr/lib/ovscrash/extensions/(unknown)/ovscrash.so"));
 }
 
 static void test_target_mismatch(void **state)
