@@ -483,7 +483,11 @@ class Arrival:
             os.makedirs(x)
         for u in ("ovscrash-triage.service", "ovscrash-triage.path"):
             shutil.copy2(os.path.join(self.top, UNIT_DIR, u), etc)
-        exe = os.path.join(self.top, "scripts", "ovscrash-arrival")
+        # the tree is bound at a fixed path: the service has PrivateTmp=
+        # and ProtectHome=, so a tree under /tmp (a CI clone) or /home would
+        # be invisible to it at its own path
+        tree = "/opt/ovscrash-src"
+        exe = os.path.join(tree, "scripts", "ovscrash-arrival")
         # the project's crash and the fixture kernel, bound read-only
         # outside the service's writable paths (never the cache itself: a
         # ReadWritePaths= remount would make it writable in there)
@@ -500,7 +504,7 @@ class Arrival:
         with open(os.path.join(etc, "arrival-test-driver.service"), "w") as f:
             f.write("[Unit]\nDescription=tests/arrival driver\nAfter=basic.target\n"
                     "[Service]\nType=oneshot\n"
-                    f"ExecStart=/bin/sh {self.top}/tests/arrival/nspawn-driver.sh\n"
+                    f"ExecStart=/bin/sh {tree}/tests/arrival/nspawn-driver.sh\n"
                     "[Install]\nWantedBy=multi-user.target\n")
         os.makedirs(os.path.join(etc, "multi-user.target.wants"))
         # the empty /etc of --volatile=yes starts systemd-firstboot, which
@@ -517,7 +521,7 @@ class Arrival:
                 "-M", f"ovscrash-arrival-{os.getpid()}", "--quiet",
                 f"--bind={etc}:/etc/systemd/system", f"--bind={crash_dir}:/var/crash",
                 f"--bind={out}:/opt/arrival-out", f"--bind-ro={inp}:/opt/arrival-in",
-                f"--bind-ro={self.top}:{self.top}",
+                f"--bind-ro={self.top}:{tree}",
                 f"--bind-ro={os.path.dirname(crash)}:/opt/ovscrash-crash",
                 f"--bind-ro={kdir}:/opt/ovscrash-kernel", "--boot"]
         t0 = time.monotonic()
