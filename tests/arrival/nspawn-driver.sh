@@ -27,6 +27,18 @@ while [ $i -lt 40 ]; do
 	sleep 0.5; i=$((i + 1))
 done
 echo "$pid" >"$out/mainpid"
+# MainPID is known from systemd's fork, before the child has applied the
+# unit's sandbox and exec'd: read the process only once it runs the
+# program (its cmdline names the path of ovscrash-arrival; before the
+# exec systemd titles the child "(ovscrash-arrival)", without a slash),
+# else the status is the half-set-up child's (seen: NoNewPrivs 0 and
+# every capability)
+i=0
+while [ "$pid" != 0 ] && [ $i -lt 100 ] &&
+	! tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q /ovscrash-arrival; do
+	sleep 0.1; i=$((i + 1))
+done
+tr '\0' ' ' <"/proc/$pid/cmdline" >"$out/cmdline" 2>&1
 cut -d' ' -f19 "/proc/$pid/stat" >"$out/nice" 2>&1
 ionice -p "$pid" >"$out/ionice" 2>&1
 grep -E '^(Seccomp|CapBnd|NoNewPrivs):' "/proc/$pid/status" >"$out/status" 2>&1
