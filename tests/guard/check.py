@@ -221,37 +221,39 @@ def main():
         fx510 = fixture(a.set_510)
         fxa = fixture(a.set_arm64)
 
+        def refused_then_right(crash, fx, wrong, built, run, hint, right, right_ver,
+                               wrong_name, right_name, verdict_name):
+            """One session: WRONG refused (built for BUILT, running in RUN,
+            the rebuild HINT), then RIGHT (built for this crash) loads
+            silently and triages as the manifest says."""
+            cmds = [f"extend {wrong}", "triage", "p jiffies", f"extend {right}", "triage -j",
+                    "ovscrash -j"]
+            _pre, r, _text = session(crash, fx, cmds)
+            refused(s, wrong_name, r.get(cmds[0], ""), wrong, built, run, hint,
+                    (r.get(cmds[0], ""), r.get("triage", ""), r.get("p jiffies", "")))
+            s.check(f"{right_name}: loads silently",
+                    lambda: (true(re.search(rf"{re.escape(right)}: shared object loaded",
+                                            r[cmds[3]]), "not loaded"),
+                             eq(guard_lines(r[cmds[3]]), [], "guard lines")))
+            verdict_ok(s, verdict_name, r.get("triage -j", ""), fx["manifest"])
+            built_for(s, right_name, r.get("ovscrash -j", ""), right_ver, right_ver)
+
         # a + c: the extension built against Debian's headers in the
         # project's crash, then the project's own build in the same session
-        cmds = [f"extend {a.ext_system}", "triage", "p jiffies", f"extend {a.ext}", "triage -j",
-                "ovscrash -j"]
-        pre, r, text = session(a.crash, fx, cmds)
-        refused(s, "Debian-header build in the project's crash", r.get(cmds[0], ""), a.ext_system,
-                (dver, host), (pver, ptarget), "`make CRASH_INCLUDE=DIR`",
-                (r.get(cmds[0], ""), r.get("triage", ""), r.get("p jiffies", "")))
-        s.check("project crash + project build: loads silently",
-                lambda: (true(re.search(rf"{re.escape(a.ext)}: shared object loaded", r[cmds[3]]),
-                              "not loaded"), eq(guard_lines(r[cmds[3]]), [], "guard lines")))
-        verdict_ok(s, "project crash + project build: triage -j verdict is the manifest's",
-                   r.get("triage -j", ""), fx["manifest"])
-        built_for(s, "project crash + project build", r.get("ovscrash -j", ""), pver, pver)
-
+        refused_then_right(a.crash, fx, a.ext_system, (dver, host), (pver, ptarget),
+                           "`make CRASH_INCLUDE=DIR`", a.ext, pver,
+                           "Debian-header build in the project's crash",
+                           "project crash + project build",
+                           "project crash + project build: triage -j verdict is the manifest's")
         # b + c: the project's build in Debian's crash 8.0.2, then the
         # Debian-header build; on 5.10 (8.0.2 cannot read 6.1's task list:
         # "active task ... not found in PID hash")
-        cmds = [f"extend {a.ext}", "triage", "p jiffies", f"extend {a.ext_system}", "triage -j",
-                "ovscrash -j"]
-        pre, r, text = session(a.debian_crash, fx510, cmds)
-        refused(s, "project build in Debian's crash", r.get(cmds[0], ""), a.ext,
-                (pver, ptarget), (dver, host), "`make ext-system`: /usr/include/crash",
-                (r.get(cmds[0], ""), r.get("triage", ""), r.get("p jiffies", "")))
-        s.check("Debian crash + Debian-header build: loads silently",
-                lambda: (true(re.search(rf"{re.escape(a.ext_system)}: shared object loaded",
-                                        r[cmds[3]]), "not loaded"),
-                         eq(guard_lines(r[cmds[3]]), [], "guard lines")))
-        verdict_ok(s, "Debian crash 8.0.2 + Debian-header build: triage -j verdict (5.10 dump) "
-                   "is the manifest's", r.get("triage -j", ""), fx510["manifest"])
-        built_for(s, "Debian crash + Debian-header build", r.get("ovscrash -j", ""), dver, dver)
+        refused_then_right(a.debian_crash, fx510, a.ext, (pver, ptarget), (dver, host),
+                           "`make ext-system`: /usr/include/crash", a.ext_system, dver,
+                           "project build in Debian's crash",
+                           "Debian crash + Debian-header build",
+                           "Debian crash 8.0.2 + Debian-header build: triage -j verdict "
+                           "(5.10 dump) is the manifest's")
 
         # d: the X86_64 build in the ARM64-target crash, then the arm64 build
         cmds = [f"extend {a.ext}", "triage", "p jiffies", f"extend {a.ext_arm64}", "triage -j"]
