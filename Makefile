@@ -231,7 +231,7 @@ LIBEXEC ?= $(PREFIX)/lib/ovscrash
 UNITDIR ?= /lib/systemd/system
 DOCDIR ?= $(PREFIX)/share/doc/ovscrash
 MANDIR ?= $(PREFIX)/share/man
-HOST_LC := $(shell echo $(HOST_TARGET) | tr A-Z a-z)
+HOST_LC := $(call lc,$(HOST_TARGET))
 OTHER_TARGETS := $(filter-out $(HOST_TARGET),X86_64 ARM64)
 SYSTEMD_UNITS := $(wildcard data/systemd/*.path data/systemd/*.service)
 INSTALL_DOCS := $(wildcard docs/*.md)
@@ -253,8 +253,7 @@ install: all man
 	grep -q '^libexec=.*:-$(LIBEXEC)}$$' $(DESTDIR)$(PREFIX)/bin/ovscrash-crash
 	install -D -m 0755 $(LOGTOOL) $(DESTDIR)$(PREFIX)/bin/ovscrash-log
 	for s in ovscrash-batch ovscrash-report; do install -D -m 0755 scripts/$$s $(DESTDIR)$(PREFIX)/bin/$$s; done
-	if [ -f scripts/ovscrash-arrival ]; then \
-		install -D -m 0755 scripts/ovscrash-arrival $(DESTDIR)$(PREFIX)/sbin/ovscrash-arrival; fi
+	install -D -m 0755 scripts/ovscrash-arrival $(DESTDIR)$(PREFIX)/sbin/ovscrash-arrival
 	install -d $(DESTDIR)$(PYDIR)/ovscrash_batch
 	install -m 0644 ovscrash_batch/*.py $(DESTDIR)$(PYDIR)/ovscrash_batch/
 	install -D -m 0755 scripts/ovscrash-array.sbatch $(DESTDIR)$(PREFIX)/share/ovscrash/ovscrash-array.sbatch
@@ -262,8 +261,7 @@ install: all man
 		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$$(basename $$m) || exit 1; done
 	$(if $(SYSTEMD_UNITS),install -d $(DESTDIR)$(UNITDIR) && \
 		install -m 0644 $(SYSTEMD_UNITS) $(DESTDIR)$(UNITDIR)/)
-	if [ -f data/crashrc ]; then \
-		install -D -m 0644 data/crashrc $(DESTDIR)$(DOCDIR)/examples/crashrc; fi
+	install -D -m 0644 data/crashrc $(DESTDIR)$(DOCDIR)/examples/crashrc
 	install -d $(DESTDIR)$(DOCDIR)
 	install -m 0644 $(INSTALL_DOCS) $(DESTDIR)$(DOCDIR)/
 	# README.md sits beside the docs there: its docs/ links lose the prefix
