@@ -6,12 +6,13 @@
  * netdev_pick_tx spins forever on kernels without the OVS fixes
  * (docs/watch.md).
  *
- *   ovscrash-watch [-j] [-k] [-s] [-r MS] [-d SECONDS] [-m IFACE]...
+ *   ovscrash-watch [-j] [-k] [-s] [-r MS] [-d SECONDS] [-w FILE] [-m IFACE]...
  *
  * One line per event on stdout (text, or a JSON object with -j), a
  * start line and a counters line on stderr.  Events are rate limited per
  * device in the kernel; the counters say how many were not reported.
  */
+#define _GNU_SOURCE	/* vasprintf */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -43,6 +44,7 @@ static struct {
 	long duration_s;
 	int nmitigate;
 	const char *mitigate[MAX_MITIGATE];
+	const char *ready_file;
 } opt = { .rate_ms = 1000 };
 
 static void die(const char *fmt, ...)
@@ -69,12 +71,12 @@ static void on_signal(int sig)
  * if no variant loads.  OVSCRASH_WATCH_DEBUG=1 prints everything, as it comes.
  */
 static char try_log[512];
-static int try_logging;
+static int try_logging, try_log_specific;
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt,
 		      va_list ap)
 {
-	char line[512];
+	char *line, *p;
 
 	if (getenv("OVSCRASH_WATCH_DEBUG"))
 		return vfprintf(stderr, fmt, ap);
@@ -82,11 +84,21 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt,
 		return 0;
 	if (!try_logging)
 		return vfprintf(stderr, fmt, ap);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	if (!try_log[0] && !strncmp(line, "libbpf: ", 8)) {
+	/* whole: the verifier's log comes as one message, its reason last */
+	if (vasprintf(&line, fmt, ap) < 0)
+		return 0;
+	/* a missing type or symbol says more than "load failed" */
+	if ((p = strstr(line, "failed to resolve CO-RE relocation")) ||
+	    (p = strstr(line, "failed to find kernel BTF type ID"))) {
+		p[strcspn(p, "\n")] = '\0';
+		snprintf(try_log, sizeof(try_log), "%.500s", p);
+		try_log_specific = 1;
+	} else if (!try_log_specific && !try_log[0] &&
+		   !strncmp(line, "libbpf: ", 8)) {
 		line[strcspn(line, "\n")] = '\0';
-		snprintf(try_log, sizeof(try_log), "%s", line + 8);
+		snprintf(try_log, sizeof(try_log), "%.500s", line + 8);
 	}
+	free(line);
 	return 0;
 }
 
@@ -180,6 +192,10 @@ struct ksym {
 
 static struct ksym *ksyms;
 static size_t nksyms;
+static time_t ksyms_loaded;
+
+/* A frame further than this past its symbol is taken as unknown. */
+#define KSYM_MAX_OFFSET	(1UL << 20)
 
 static int ksym_cmp(const void *a, const void *b)
 {
@@ -195,6 +211,9 @@ static void load_ksyms(void)
 	char line[512];
 	size_t cap = 0;
 
+	while (nksyms)
+		free(ksyms[--nksyms].name);
+	ksyms_loaded = time(NULL);
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
@@ -244,7 +263,25 @@ static const struct ksym *ksym_find(unsigned long long addr)
 		else
 			hi = mid;
 	}
-	return lo ? &ksyms[lo - 1] : NULL;
+	if (!lo || addr - ksyms[lo - 1].addr > KSYM_MAX_OFFSET)
+		return NULL;
+	return &ksyms[lo - 1];
+}
+
+/*
+ * The symbol of a frame; modules loaded after start (openvswitch, when the
+ * watcher starts first) are found by reading kallsyms again, at most every
+ * 10 s.
+ */
+static const struct ksym *ksym_lookup(unsigned long long addr)
+{
+	const struct ksym *k = ksym_find(addr);
+
+	if (!k && time(NULL) - ksyms_loaded >= 10) {
+		load_ksyms();
+		k = ksym_find(addr);
+	}
+	return k;
 }
 
 /* ---- escaping ------------------------------------------------------------ */
@@ -295,7 +332,7 @@ static void stack_string(const struct ow_event *e, int json, char *buf,
 
 	buf[0] = '\0';
 	for (i = 0; i < n && i < OW_STACK_DEPTH && used < len; i++) {
-		const struct ksym *k = ksym_find(e->stack[i]);
+		const struct ksym *k = ksym_lookup(e->stack[i]);
 		char frame[320], esc[640];
 
 		if (k)
@@ -498,12 +535,13 @@ static void mitigate_detach(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: %s [-j] [-k] [-s] [-r MS] [-d SECONDS] [-m IFACE]...\n"
+		"usage: %s [-j] [-k] [-s] [-r MS] [-d SECONDS] [-w FILE] [-m IFACE]...\n"
 		"  -j         JSON lines instead of text\n"
 		"  -k         kprobe instead of fentry\n"
 		"  -s         no kernel stack in events\n"
 		"  -r MS      at most one event per device per MS (1000)\n"
 		"  -d SECONDS exit after SECONDS (0: run until a signal)\n"
+		"  -w FILE    create FILE once attached (for scripts to wait on)\n"
 		"  -m IFACE   experimental mitigation: clear the rx queue\n"
 		"             record of packets entering IFACE (tc ingress)\n",
 		prog);
@@ -530,7 +568,7 @@ int main(int argc, char **argv)
 	int c, fentry, ovs;
 	time_t end;
 
-	while ((c = getopt(argc, argv, "jksr:d:m:h")) != -1) {
+	while ((c = getopt(argc, argv, "jksr:d:m:w:h")) != -1) {
 		switch (c) {
 		case 'j': opt.json = 1; break;
 		case 'k': opt.force_kprobe = 1; break;
@@ -545,6 +583,7 @@ int main(int argc, char **argv)
 				    IF_NAMESIZE - 1);
 			opt.mitigate[opt.nmitigate++] = optarg;
 			break;
+		case 'w': opt.ready_file = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -552,6 +591,14 @@ int main(int argc, char **argv)
 	if (optind != argc) {
 		usage(stderr);
 		return 2;
+	}
+	for (c = 0; c < opt.nmitigate; c++) {
+		char esc[80];
+
+		esc_text(opt.mitigate[c], IF_NAMESIZE, esc, sizeof(esc));
+		if (!if_nametoindex(opt.mitigate[c]))
+			die("-m \"%s\": no such device (%s)", esc,
+			    strerror(errno));
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	libbpf_set_print(libbpf_log);
@@ -575,6 +622,7 @@ int main(int argc, char **argv)
 	for (fentry = !opt.force_kprobe; fentry >= 0 && !skel; fentry--) {
 		for (ovs = 1; ovs >= 0 && !skel; ovs--) {
 			try_log[0] = '\0';
+			try_log_specific = 0;
 			skel = try_load(fentry, ovs, opt.nmitigate > 0);
 			if (!skel)
 				fprintf(stderr, "%s: %s%s: not loaded: %s\n",
@@ -604,6 +652,13 @@ int main(int argc, char **argv)
 		fentry ? "fentry" : "kprobe",
 		ovs ? "attribution on" : "attribution off (no openvswitch BTF)",
 		opt.rate_ms);
+
+	if (opt.ready_file) {
+		FILE *f = fopen(opt.ready_file, "w");
+
+		if (!f || fclose(f))
+			die("-w: cannot create the ready file (%s)", strerror(errno));
+	}
 
 	end = opt.duration_s ? time(NULL) + opt.duration_s : 0;
 	while (!stop && (!end || time(NULL) < end)) {

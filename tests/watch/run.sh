@@ -1,0 +1,114 @@
+#!/bin/sh
+# ovscrash-watch checks that need no guest (docs/watch.md):
+#  - it builds, statically linked (`file`);
+#  - every CO-RE relocation of the BPF object resolves against the BTF of
+#    each cached Debian kernel (bpftool gen min_core_btf: libbpf's own
+#    relocation code, run offline), and the fields the watcher reads are in
+#    the result;
+#  - the openvswitch module's BTF holds the vport/datapath members the
+#    attribution reads (bpftool, with the vmlinux as base), where the kernel
+#    has module BTF;
+#  - bad options and an unloadable kernel give one line and an exit code,
+#    never a hang; hostile device names are escaped.
+# The guest run (the warning before a real lockup) is tests/watch/guest-run.sh.
+# Prints "watch: N passed, M failed".
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+cache=${OVSCRASH_CACHE:-/var/cache/ovscrash}
+bin=$top/build/watch/ovscrash-watch
+obj=$top/build/watch/ovscrash-watch.bpf.o
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "PASS: $*"; }
+nok() { fail=$((fail + 1)); echo "FAIL: $*"; }
+check() {	# description command...
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else nok "$d"; fi
+}
+
+t0=$(date +%s)
+if make -s -C "$top" watch >"$tmp/build.log" 2>&1; then
+	ok "make watch"
+else
+	nok "make watch: $(tail -n 5 "$tmp/build.log" | tr '\n' ' ')"
+	echo "watch: $pass passed, $fail failed"
+	exit 1
+fi
+file "$bin" | grep -q 'statically linked' && ok "loader statically linked: $(file -b "$bin" | cut -d, -f1,5)" ||
+	nok "loader not static: $(file -b "$bin")"
+
+# --- CO-RE against each cached kernel
+for k in "$cache"/kernels/6.1.*-cloud-amd64-* "$cache"/kernels/6.1.*-cloud-arm64-* \
+	"$cache"/kernels/5.10.*-cloud-amd64-* "$cache"/kernels/5.10.*-cloud-arm64-*; do
+	[ -f "$k/vmlinux" ] || continue
+	rel=$(cat "$k/release")
+	if bpftool gen min_core_btf "$k/vmlinux" "$tmp/min.btf" "$obj" >"$tmp/min.log" 2>&1; then
+		bpftool btf dump file "$tmp/min.btf" >"$tmp/min.txt"
+		miss=""
+		for f in real_num_tx_queues num_tx_queues ifindex state nd_net name; do
+			sed -n "/STRUCT 'net_device'/,/STRUCT/p" "$tmp/min.txt" | grep -q "'$f'" || miss="$miss $f"
+		done
+		grep -q "'inum'" "$tmp/min.txt" || miss="$miss ns.inum"
+		[ -z "$miss" ] && ok "$rel: CO-RE relocations resolve (net_device fields, ns.inum)" ||
+			nok "$rel: relocated BTF lacks:$miss"
+	else
+		nok "$rel: CO-RE relocation failed: $(tail -n 2 "$tmp/min.log" | tr '\n' ' ')"
+	fi
+	ovs=$k/modules/kernel/net/openvswitch/openvswitch.ko
+	[ -f "$ovs" ] || continue
+	if readelf -SW "$ovs" | grep -q '\.BTF '; then
+		bpftool -B "$k/vmlinux" btf dump file "$ovs" >"$tmp/ovs.txt" 2>&1
+		miss=""
+		for f in dev dp port_no dp_hash_node; do
+			sed -n "/STRUCT 'vport' /,/STRUCT/p" "$tmp/ovs.txt" | grep -q "'$f'" || miss="$miss vport.$f"
+		done
+		sed -n "/STRUCT 'datapath' /,/STRUCT/p" "$tmp/ovs.txt" | grep -q "'ports'" || miss="$miss datapath.ports"
+		grep -q "FUNC 'ovs_vport_send'" "$tmp/ovs.txt" || miss="$miss FUNC:ovs_vport_send"
+		[ -z "$miss" ] && ok "$rel: openvswitch.ko BTF has vport/datapath members and ovs_vport_send" ||
+			nok "$rel: openvswitch.ko BTF lacks:$miss"
+	else
+		ok "$rel: openvswitch.ko has no BTF (vport attribution off there: the loader's fallback)"
+	fi
+done
+
+# --- options and failure paths: one line, an exit code, no hang
+timeout 20 "$bin" -r abc >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 1 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && grep -q '"abc" is not a number' "$tmp/e" &&
+	ok "-r abc: exit 1, one line: $(cat "$tmp/e")" || nok "-r abc: rc $rc, $(cat "$tmp/e")"
+timeout 20 "$bin" -m "$(printf 'x"\033[7m\\\001')" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+if [ $rc = 1 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && ! LC_ALL=C grep -q "$(printf '[\001-\037]')" "$tmp/e" &&
+	grep -qF 'x\x22\x1b[7m\x5c\x01' "$tmp/e"; then
+	ok "-m with a hostile name: one escaped line: $(cat "$tmp/e")"
+else
+	nok "-m with a hostile name: rc $rc: $(od -c "$tmp/e" | head -n 3 | tr '\n' ' ')"
+fi
+timeout 20 "$bin" extra >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && grep -q '^usage:' "$tmp/e" && ok "stray argument: usage, exit 2" || nok "stray argument: rc $rc"
+
+# --- on this kernel: attached (then a short run), or a clear refusal
+timeout 30 "$bin" -d 2 >"$tmp/o" 2>"$tmp/e"
+rc=$?
+if [ $rc = 0 ]; then
+	grep -q 'watching netdev_core_pick_tx' "$tmp/e" && grep -q 'counters hits=' "$tmp/e" &&
+		ok "attached on $(uname -r): $(head -n1 "$tmp/e")" || nok "ran but said: $(cat "$tmp/e")"
+elif [ $rc = 124 ]; then
+	nok "hung (30 s) on $(uname -r)"
+else
+	last=$(tail -n 1 "$tmp/e")
+	n=$(grep -c 'not loaded:' "$tmp/e")
+	case "$last" in
+	"ovscrash-watch: cannot load or attach to netdev_core_pick_tx"*)
+		ok "$(uname -r) cannot trace: exit $rc, $n variants each with a reason, then: $last" ;;
+	*) nok "unexpected end (rc $rc): $last" ;;
+	esac
+fi
+
+echo "watch: took $(($(date +%s) - t0)) s"
+echo "watch: $pass passed, $fail failed"
+[ "$fail" = 0 ]
