@@ -664,6 +664,12 @@ int main(int argc, char **argv)
 	while (!stop && (!end || time(NULL) < end)) {
 		int err = ring_buffer__poll(rb, 200);
 
+		/*
+		 * The wake-up is an irq_work on the CPU that wrote the event;
+		 * should it not come (that CPU spinning), read on the timeout.
+		 */
+		if (err == 0)
+			err = ring_buffer__consume(rb);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "%s: ring buffer poll failed (%s)\n",
 				prog, strerror(-err));

@@ -98,7 +98,8 @@ log "userland: busybox ip tc ovs-dpctl kexec +$(echo $seen | wc -w) libraries"
 # --- kernel modules (veth, openvswitch and their dependencies)
 mods=$kdir/modules
 : >"$root/modules.order"
-add_mod() {
+add_mod() {	# name (recursive: its variables must be local)
+	local f d
 	f=$(find "$mods/kernel" -name "$1.ko" -o -name "$1.ko.xz" | head -n1)
 	grep -qx "$1.ko" "$root/modules.order" && return 0
 	[ -n "$f" ] || { grep -q "/$1\.ko" "$mods/modules.builtin" 2>/dev/null && return 0
@@ -157,6 +158,12 @@ EOF
 chmod 755 "$root/init" "$root/init.recipe"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd.gz"
 log "initramfs $(du -h "$work/initrd.gz" | cut -f1) for $(cat "$kdir/release"), mode $mode"
+
+if [ -n "${OVSCRASH_WATCH_NO_BOOT:-}" ]; then	# compose only (debugging)
+	log "OVSCRASH_WATCH_NO_BOOT: not booting; initramfs at $work/initrd.gz"
+	trap - EXIT
+	exit 0
+fi
 
 # --- boot
 con=$work/console.log
