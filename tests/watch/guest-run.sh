@@ -117,6 +117,18 @@ cp -r "$top/fixtures/helper" "$work/helper"
 make -s -C "$headers" M="$work/helper" CC=gcc CONFIG_DEBUG_INFO_BTF_MODULES= modules \
 	>"$work/helper.log" 2>&1 || { cat "$work/helper.log" >&2; log "helper modules failed to build"; exit 1; }
 cp "$work/helper/ovscrash_delay.ko" "$work/helper/ovscrash_helper.ko" "$root/"
+# race on a kernel whose stock module has the fixes (6.1): the recipe's
+# rebuilt fix-less module, as fixtures/build-ovs-race.sh cached it
+if [ "$mode" = race ]; then
+	rmod=$(ls "$cache"/ovs-race/amd64-"$(cat "$kdir/release")"-*/openvswitch.ko 2>/dev/null | tail -n1)
+	if python3 "$top/fixtures/ovsfixes.py" "$kdir/debug/kernel/net/openvswitch/openvswitch.ko" |
+		grep -q true; then
+		[ -n "$rmod" ] || { log "the stock openvswitch.ko has a fix and no rebuilt one is cached"; exit 1; }
+		mkdir -p "$root/race"
+		cp "$rmod" "$root/race/openvswitch.ko"
+		log "race: rebuilt module $rmod"
+	fi
+fi
 
 # --- capture kernel for the recipe's kexec -p: powers off at once
 c=$work/capture
@@ -145,6 +157,14 @@ cat >"$root/init" <<'EOF'
 /bin/busybox mkdir -p /sys/kernel/debug /sys/kernel/tracing
 /bin/busybox mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 /bin/busybox mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+# the modules first, so that the watcher finds openvswitch's BTF (vport
+# attribution); not when the recipe loads a rebuilt module (race, 6.1):
+# its insmod would fail.  The recipe's own insmods then only warn.
+if [ ! -e /race/openvswitch.ko ]; then
+	for m in $(/bin/busybox cat /modules.order); do
+		/bin/busybox insmod /modules/$m
+	done
+fi
 /ovscrash-watch -r 1000 -w /watch.ready >/dev/console 2>&1 &
 pid=$!
 i=0
