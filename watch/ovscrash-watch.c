@@ -6,7 +6,8 @@
  * netdev_pick_tx spins forever on kernels without the OVS fixes
  * (docs/watch.md).
  *
- *   ovscrash-watch [-j] [-k] [-s] [-r MS] [-d SECONDS] [-w FILE] [-m IFACE]...
+ *   ovscrash-watch [-j] [-k] [-s] [-r MS] [-d SECONDS] [-i SECONDS] [-w FILE]
+ *                  [-M] [-m IFACE]...
  *
  * One line per event on stdout (text, or a JSON object with -j), a
  * start line and a counters line on stderr.  Events are rate limited per
@@ -45,6 +46,8 @@ static struct {
 	int nmitigate;
 	const char *mitigate[MAX_MITIGATE];
 	const char *ready_file;
+	long interval_s;
+	int mitigate_only;
 } opt = { .rate_ms = 1000 };
 
 static void die(const char *fmt, ...)
@@ -449,13 +452,38 @@ static void print_counters(struct ovscrash_watch *skel)
 	free(vals);
 }
 
+/*
+ * Each loaded program's calls and mean run time since start (needs
+ * BPF_ENABLE_STATS, held by the caller): the watcher's cost per transmit.
+ */
+static void print_prog_stats(struct ovscrash_watch *skel)
+{
+	struct bpf_program *p;
+
+	fprintf(stderr, "%s: run time", prog);
+	bpf_object__for_each_program(p, skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(p);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		fprintf(stderr, " %s calls=%llu mean_ns=%llu", bpf_program__name(p),
+			(unsigned long long)info.run_cnt,
+			info.run_cnt ? (unsigned long long)(info.run_time_ns /
+							   info.run_cnt) : 0ULL);
+	}
+	fputc('\n', stderr);
+}
+
 /* ---- loading ------------------------------------------------------------- */
 
 /*
  * Open and load the object with fentry (or kprobe) on netdev_core_pick_tx,
  * with or without the OVS vport programs.  NULL if the kernel refused it.
  */
-static struct ovscrash_watch *try_load(int fentry, int ovs, int mitigate)
+static struct ovscrash_watch *try_load(int trace, int fentry, int ovs,
+				       int mitigate)
 {
 	struct ovscrash_watch *skel = ovscrash_watch__open();
 	int err;
@@ -465,10 +493,12 @@ static struct ovscrash_watch *try_load(int fentry, int ovs, int mitigate)
 	skel->rodata->rate_ns = (__u64)opt.rate_ms * 1000000ULL;
 	skel->rodata->want_stack = !opt.no_stack;
 	skel->rodata->have_ovs = ovs;
-	bpf_program__set_autoload(skel->progs.pick_tx_fentry, fentry);
-	bpf_program__set_autoload(skel->progs.pick_tx_kprobe, !fentry);
-	bpf_program__set_autoload(skel->progs.vport_send_fentry, ovs && fentry);
-	bpf_program__set_autoload(skel->progs.vport_send_kprobe, ovs && !fentry);
+	bpf_program__set_autoload(skel->progs.pick_tx_fentry, trace && fentry);
+	bpf_program__set_autoload(skel->progs.pick_tx_kprobe, trace && !fentry);
+	bpf_program__set_autoload(skel->progs.vport_send_fentry,
+				  trace && ovs && fentry);
+	bpf_program__set_autoload(skel->progs.vport_send_kprobe,
+				  trace && ovs && !fentry);
 	bpf_program__set_autoload(skel->progs.clear_rx_queue, mitigate);
 	err = ovscrash_watch__load(skel);
 	if (!err)
@@ -535,15 +565,20 @@ static void mitigate_detach(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: %s [-j] [-k] [-s] [-r MS] [-d SECONDS] [-w FILE] [-m IFACE]...\n"
+		"usage: %s [-j] [-k] [-s] [-r MS] [-d SECONDS] [-i SECONDS] [-w FILE]\n"
+		"       [-M] [-m IFACE]...\n"
 		"  -j         JSON lines instead of text\n"
 		"  -k         kprobe instead of fentry\n"
 		"  -s         no kernel stack in events\n"
 		"  -r MS      at most one event per device per MS (1000)\n"
 		"  -d SECONDS exit after SECONDS (0: run until a signal)\n"
+		"  -i SECONDS counters and the programs' run time every SECONDS\n"
+		"             (kernel.bpf_stats on while running)\n"
 		"  -w FILE    create FILE once attached (for scripts to wait on)\n"
 		"  -m IFACE   experimental mitigation: clear the rx queue\n"
-		"             record of packets entering IFACE (tc ingress)\n",
+		"             record of packets entering IFACE (tc ingress)\n"
+		"  -M         the mitigation only: no tracing (kernels that\n"
+		"             refuse tracing programs)\n",
 		prog);
 }
 
@@ -565,13 +600,14 @@ int main(int argc, char **argv)
 	struct ovscrash_watch *skel = NULL;
 	struct ring_buffer *rb;
 	struct btf *btf;
-	int c, fentry, ovs;
-	time_t end;
+	int c, fentry, ovs, stats_fd = -1;
+	time_t end, next;
 
-	while ((c = getopt(argc, argv, "jksr:d:m:w:h")) != -1) {
+	while ((c = getopt(argc, argv, "jksMr:d:i:m:w:h")) != -1) {
 		switch (c) {
 		case 'j': opt.json = 1; break;
 		case 'k': opt.force_kprobe = 1; break;
+		case 'M': opt.mitigate_only = 1; break;
 		case 's': opt.no_stack = 1; break;
 		case 'r': opt.rate_ms = parse_num(optarg, "-r", 1, 3600000); break;
 		case 'd': opt.duration_s = parse_num(optarg, "-d", 0, LONG_MAX / 2); break;
@@ -584,6 +620,7 @@ int main(int argc, char **argv)
 			opt.mitigate[opt.nmitigate++] = optarg;
 			break;
 		case 'w': opt.ready_file = optarg; break;
+		case 'i': opt.interval_s = parse_num(optarg, "-i", 1, 86400); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -618,12 +655,23 @@ int main(int argc, char **argv)
 	 * (arm64 before 6.4); with the OVS vport programs first, without
 	 * them when openvswitch is not loaded or has no BTF.
 	 */
+	if (opt.mitigate_only && !opt.nmitigate)
+		die("-M needs at least one -m IFACE");
 	try_logging = 1;
-	for (fentry = !opt.force_kprobe; fentry >= 0 && !skel; fentry--) {
+	if (opt.mitigate_only) {
+		try_log[0] = '\0';
+		skel = try_load(0, 0, 0, 1);
+		if (!skel)
+			die("cannot load the tc program: %s",
+			    try_log[0] ? try_log : "no reason given");
+		fentry = ovs = -1;	/* nothing traced */
+	}
+	for (fentry = skel ? -1 : !opt.force_kprobe; fentry >= 0 && !skel;
+	     fentry--) {
 		for (ovs = 1; ovs >= 0 && !skel; ovs--) {
 			try_log[0] = '\0';
 			try_log_specific = 0;
-			skel = try_load(fentry, ovs, opt.nmitigate > 0);
+			skel = try_load(1, fentry, ovs, opt.nmitigate > 0);
 			if (!skel)
 				fprintf(stderr, "%s: %s%s: not loaded: %s\n",
 					prog, fentry ? "fentry" : "kprobe",
@@ -647,11 +695,14 @@ int main(int argc, char **argv)
 		die("cannot open the ring buffer (%s)", strerror(errno));
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	fprintf(stderr, "%s: watching netdev_core_pick_tx (%s), OVS vport "
-		"%s, rate limit %ld ms per device\n", prog,
-		fentry ? "fentry" : "kprobe",
-		ovs ? "attribution on" : "attribution off (no openvswitch BTF)",
-		opt.rate_ms);
+	if (opt.mitigate_only)
+		fprintf(stderr, "%s: mitigation only, nothing traced\n", prog);
+	else
+		fprintf(stderr, "%s: watching netdev_core_pick_tx (%s), OVS "
+			"vport %s, rate limit %ld ms per device\n", prog,
+			fentry ? "fentry" : "kprobe",
+			ovs ? "attribution on" :
+			"attribution off (no openvswitch BTF)", opt.rate_ms);
 
 	if (opt.ready_file) {
 		FILE *f = fopen(opt.ready_file, "w");
@@ -660,8 +711,21 @@ int main(int argc, char **argv)
 			die("-w: cannot create the ready file (%s)", strerror(errno));
 	}
 
+	if (opt.interval_s) {
+		stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+		if (stats_fd < 0)
+			fprintf(stderr, "%s: -i: no run-time statistics (%s)\n",
+				prog, strerror(errno));
+	}
 	end = opt.duration_s ? time(NULL) + opt.duration_s : 0;
+	next = time(NULL) + opt.interval_s;
 	while (!stop && (!end || time(NULL) < end)) {
+		if (opt.interval_s && time(NULL) >= next) {
+			print_counters(skel);
+			if (stats_fd >= 0)
+				print_prog_stats(skel);
+			next += opt.interval_s;
+		}
 		int err = ring_buffer__poll(rb, 200);
 
 		/*
@@ -678,6 +742,10 @@ int main(int argc, char **argv)
 	}
 	ring_buffer__consume(rb);
 	print_counters(skel);
+	if (stats_fd >= 0) {
+		print_prog_stats(skel);
+		close(stats_fd);
+	}
 	ring_buffer__free(rb);
 	mitigate_detach();
 	ovscrash_watch__destroy(skel);
