@@ -4,7 +4,12 @@
 # before it, then check the console: a warning naming the victim before
 # the soft lockup (race), none at all (healthy).
 #
-#   tests/watch/guest-run.sh [race|healthy] [KERNEL_DIR]
+#   tests/watch/guest-run.sh [race|healthy|race-mitigated] [KERNEL_DIR]
+#
+# race-mitigated: the race with a second watcher, `-M -m p1`, clearing the
+# recorded rx queue at the ingress of the OVS port the flood enters by
+# (docs/watch.md, "A candidate that can work"): expected, no lockup in the
+# recipe's 40 tries, the warning still given, the counter > 0.
 #
 # KERNEL_DIR defaults to the cached bullseye 5.10 amd64 kernel, whose stock
 # openvswitch.ko carries neither fix (the real race, no rebuilt module).
@@ -33,7 +38,11 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "PASS: $*"; }
 nok() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-case "$mode" in race | healthy) ;; *) log "unknown mode '$mode' (race or healthy)"; exit 2 ;; esac
+case "$mode" in race | healthy | race-mitigated) ;;
+*) log "unknown mode '$mode' (race, healthy or race-mitigated)"; exit 2 ;;
+esac
+rmode=$mode
+[ "$mode" = race-mitigated ] && rmode=race
 [ -d "$kdir" ] && [ -f "$kdir/vmlinuz" ] || { log "no cached kernel at '$kdir'"; exit 2; }
 [ -x "$watch_bin" ] || { log "$watch_bin missing: run make watch"; exit 2; }
 headers="$kdir/headers"
@@ -110,6 +119,13 @@ add_mod() {	# name (recursive: its variables must be local)
 }
 add_mod veth
 add_mod openvswitch
+# clsact and cls_bpf for the mitigation's tc program, loaded by our init
+cp "$root/modules.order" "$work/modules.base"
+add_mod sch_ingress
+add_mod cls_bpf
+grep -vxFf "$work/modules.base" "$root/modules.order" >"$root/modules.tc" || :
+cp "$work/modules.base" "$root/modules.order"
+[ "$mode" = race-mitigated ] && touch "$root/watch.mitigate"
 
 # --- the recipe's flood and timing aid, built for this kernel
 gcc -O2 -static -o "$root/flood" "$top/fixtures/guest/flood.c"
@@ -119,7 +135,7 @@ make -s -C "$headers" M="$work/helper" CC=gcc CONFIG_DEBUG_INFO_BTF_MODULES= mod
 cp "$work/helper/ovscrash_delay.ko" "$work/helper/ovscrash_helper.ko" "$root/"
 # race on a kernel whose stock module has the fixes (6.1): the recipe's
 # rebuilt fix-less module, as fixtures/build-ovs-race.sh cached it
-if [ "$mode" = race ]; then
+if [ "$rmode" = race ]; then
 	rmod=$(ls "$cache"/ovs-race/amd64-"$(cat "$kdir/release")"-*/openvswitch.ko 2>/dev/null | tail -n1)
 	if python3 "$top/fixtures/ovsfixes.py" "$kdir/debug/kernel/net/openvswitch/openvswitch.ko" |
 		grep -q true; then
@@ -165,7 +181,7 @@ if [ ! -e /race/openvswitch.ko ]; then
 		/bin/busybox insmod /modules/$m
 	done
 fi
-/ovscrash-watch -r 1000 -w /watch.ready >/dev/console 2>&1 &
+/ovscrash-watch -r 1000 -i 5 -w /watch.ready >/dev/console 2>&1 &
 pid=$!
 i=0
 while [ $i -lt 60 ] && [ ! -e /watch.ready ] && [ -e /proc/$pid ]; do
@@ -173,6 +189,21 @@ while [ $i -lt 60 ] && [ ! -e /watch.ready ] && [ -e /proc/$pid ]; do
 	i=$((i + 1))
 done
 echo "OVSCRASH watch_pid=$pid watch_ready=$([ -e /watch.ready ] && echo 1 || echo 0) watch_wait_s=$i" >/dev/console
+# race-mitigated: the tc program on p1 (the flood's way into OVS) as soon
+# as the recipe has made it
+if [ -e /watch.mitigate ]; then
+	for m in $(/bin/busybox cat /modules.tc); do
+		/bin/busybox insmod /modules/$m
+	done
+	(
+		n=0
+		while [ ! -e /sys/class/net/p1 ] && [ $n -lt 600 ]; do
+			/bin/busybox sleep 0.1
+			n=$((n + 1))
+		done
+		exec /ovscrash-watch -M -m p1 -i 5 >/dev/console 2>&1
+	) &
+fi
 exec /init.recipe
 EOF
 chmod 755 "$root/init" "$root/init.recipe"
@@ -191,7 +222,7 @@ t0=$(date +%s)
 timeout "$timeout" qemu-system-x86_64 -accel tcg -cpu max,la57=off -smp 2 -m 512M \
 	-no-reboot -nodefaults -display none -serial "file:$con" \
 	-kernel "$kdir/vmlinuz" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 crashkernel=128M softlockup_panic=1 watchdog_thresh=5 panic=0 loglevel=7 ovscrash.mode=$mode" ||
+	-append "console=ttyS0 crashkernel=128M softlockup_panic=1 watchdog_thresh=5 panic=0 loglevel=7 ovscrash.mode=$rmode" ||
 	log "qemu ended with $? after $(($(date +%s) - t0)) s"
 log "guest ran $(($(date +%s) - t0)) s; console: $(wc -l <"$con") lines"
 out=${OVSCRASH_WATCH_OUT:-}
@@ -212,6 +243,18 @@ race)
 	else
 		nok "no warning for the victim '$victim' before the lockup (warning line '${warn:-none}', lockup line '${lock:-none}')"
 	fi
+	;;
+race-mitigated)
+	[ -z "$lock" ] && ok "no soft lockup" || nok "soft lockup despite the mitigation (console line $lock)"
+	grep -q 'OVSCRASH error=race: no lockup in' "$con" &&
+		ok "the recipe ran out of tries: $(grep -o 'no lockup in [0-9]* tries' "$con" | head -n1)" ||
+		nok "the recipe did not finish its tries"
+	grep -q 'mitigation on "p1" ingress' "$con" && ok "mitigation attached on p1" ||
+		nok "mitigation not attached: $(grep 'ovscrash-watch' "$con" | grep -v WARNING | head -n3 | tr '\n' ' ')"
+	cleared=$(grep -o 'rx_queue_cleared=[0-9]*' "$con" | tail -n1 | cut -d= -f2)
+	[ "${cleared:-0}" -gt 0 ] && ok "rx queue records cleared: $cleared" || nok "rx_queue_cleared ${cleared:-absent}"
+	n=$(grep -c 'ovscrash-watch: WARNING transmit to broken device' "$con" || :)
+	echo "INFO: $n watcher warnings; kernel cap lines: $(grep -c 'but real number of TX queues is 0' "$con" || :)"
 	;;
 healthy)
 	grep -q 'OVSCRASH stage=trigger sysrq' "$con" && ok "healthy run reached its trigger" ||
