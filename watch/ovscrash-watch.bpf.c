@@ -275,7 +275,9 @@ int clear_rx_queue(struct __sk_buff *skb)
 		__u32 q = 0;
 
 		skb->queue_mapping = q;
-		count(OW_CNT_MITIGATED);
+		/* read back from the skb: counts only a store that took */
+		if (*(volatile __u32 *)&skb->queue_mapping == 0)
+			count(OW_CNT_MITIGATED);
 	}
 	return TC_ACT_OK;
 }

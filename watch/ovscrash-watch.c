@@ -359,8 +359,9 @@ static void stack_string(const struct ow_event *e, int json, char *buf,
 static int on_event(void *ctx, void *data, size_t size)
 {
 	const struct ow_event *e = data;
-	char name[80], dp[80], st[256], stack[4096], why[64];
-	const char *reg = enum_name(&reg_names, e->reg_state);
+	char name[80], dp[80], st[256], est[512], stack[4096], why[64];
+	const char *reg0 = enum_name(&reg_names, e->reg_state);
+	char reg[96];
 
 	(void)ctx;
 	if (size < sizeof(*e))
@@ -372,6 +373,16 @@ static int on_event(void *ctx, void *data, size_t size)
 		 e->why & OW_WHY_UNREGISTERED ? "not_registered" : "");
 	state_string(e->state, st, sizeof(st));
 	stack_string(e, opt.json, stack, sizeof(stack));
+	/* BTF names are identifiers, escaped all the same */
+	if (opt.json) {
+		esc_json(st, sizeof(st), est, sizeof(est));
+		if (reg0)
+			esc_json(reg0, 40, reg, sizeof(reg));
+	} else {
+		esc_text(st, sizeof(st), est, sizeof(est));
+		if (reg0)
+			esc_text(reg0, 40, reg, sizeof(reg));
+	}
 	if (opt.json) {
 		esc_json(e->name, sizeof(e->name), name, sizeof(name));
 		esc_json(e->dp_name, sizeof(e->dp_name), dp, sizeof(dp));
@@ -386,8 +397,8 @@ static int on_event(void *ctx, void *data, size_t size)
 		       "\"stack\":[%s]}\n",
 		       (unsigned long long)e->ts_ns, name, e->ifindex,
 		       e->netns_ino, e->reg_state,
-		       reg ? "\"" : "", reg ? reg : "null", reg ? "\"" : "",
-		       (unsigned long long)e->state, st,
+		       reg0 ? "\"" : "", reg0 ? reg : "null", reg0 ? "\"" : "",
+		       (unsigned long long)e->state, est,
 		       e->num_tx_queues, e->real_num_tx_queues, e->cpu, why,
 		       e->queue_mapping, e->vport_port_no,
 		       dp[0] ? "\"" : "", dp[0] ? dp : "null",
@@ -408,8 +419,8 @@ static int on_event(void *ctx, void *data, size_t size)
 		       "tx_queues real %u of %u cpu %u why %s "
 		       "queue_mapping %u%s suppressed %u stack %s\n",
 		       prog, name, e->ifindex, e->netns_ino,
-		       reg ? reg : "?", e->reg_state,
-		       (unsigned long long)e->state, st,
+		       reg0 ? reg : "?", e->reg_state,
+		       (unsigned long long)e->state, est,
 		       e->real_num_tx_queues, e->num_tx_queues, e->cpu, why,
 		       e->queue_mapping, vp, e->suppressed,
 		       stack[0] ? stack : "-");
