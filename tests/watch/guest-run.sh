@@ -237,12 +237,16 @@ case "$mode" in
 race)
 	victim=$(sed -n 's/.*race_victim=\([^ ]*\).*/\1/p' "$con" | tail -n1)
 	[ -n "$lock" ] && ok "the guest locked up (console line $lock)" || nok "no soft lockup in $timeout s"
-	warn=$(grep -n "ovscrash-watch: WARNING transmit to broken device \"$victim\"" "$con" | head -n1 | cut -d: -f1)
+	# the spinning transmit itself: real_num_tx_queues already 0
+	warn=$(grep -n "ovscrash-watch: WARNING transmit to broken device \"$victim\" .* tx_queues real 0 of" "$con" |
+		head -n1 | cut -d: -f1)
 	if [ -n "$victim" ] && [ -n "$warn" ] && [ -n "$lock" ] && [ "$warn" -lt "$lock" ]; then
-		ok "warning for the victim $victim (line $warn) before the lockup (line $lock)"
+		ok "warning for the victim $victim with no tx queue (line $warn) before the lockup (line $lock)"
 	else
-		nok "no warning for the victim '$victim' before the lockup (warning line '${warn:-none}', lockup line '${lock:-none}')"
+		nok "no no-tx-queue warning for the victim '$victim' before the lockup (warning line '${warn:-none}', lockup line '${lock:-none}')"
 	fi
+	echo "INFO: warnings for the victim: $(grep -c "WARNING transmit to broken device \"$victim\"" "$con" || :)," \
+		"of which with no tx queue: $(grep -c "WARNING transmit to broken device \"$victim\" .* tx_queues real 0 of" "$con" || :)"
 	;;
 race-mitigated)
 	[ -z "$lock" ] && ok "no soft lockup" || nok "soft lockup despite the mitigation (console line $lock)"
