@@ -26,7 +26,7 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
 
-/* Per device (by address): when its last event was sent, and hits since. */
+/* Per device and condition: when its last event was sent, and hits since. */
 struct ow_rate {
 	__u64 last_ns;
 	__u32 suppressed;
@@ -135,7 +135,7 @@ static __always_inline int check(void *ctx, struct net_device *dev,
 				 struct sk_buff *skb, __u32 hook)
 {
 	__u32 real, regs, reg, why = 0, zero = 0;
-	__u64 key = (__u64)dev, now;
+	__u64 key, now;
 	struct ow_rate *r, fresh = {};
 	struct ow_last_vport *lv;
 	struct ow_event *e, *tmp;
@@ -154,6 +154,13 @@ static __always_inline int check(void *ctx, struct net_device *dev,
 		return 0;
 
 	count(OW_CNT_HITS);
+	/*
+	 * Rate limited per device and condition: "not registered" is seen
+	 * first, a few ms before the queues go; the spinning transmit's "no
+	 * tx queue" must not be swallowed by it.  struct net_device is
+	 * cache-line aligned, so the low bits of its address are free.
+	 */
+	key = (__u64)dev | why;
 	now = bpf_ktime_get_ns();
 	r = bpf_map_lookup_elem(&rate, &key);
 	if (r) {
@@ -176,7 +183,7 @@ static __always_inline int check(void *ctx, struct net_device *dev,
 		return 0;
 	__builtin_memset(tmp, 0, sizeof(*tmp));
 	tmp->ts_ns = now;
-	tmp->dev = key;
+	tmp->dev = (__u64)dev;
 	tmp->state = BPF_CORE_READ(dev, state);
 	tmp->netns_ino = BPF_CORE_READ(dev, nd_net.net, ns.inum);
 	tmp->ifindex = BPF_CORE_READ(dev, ifindex);
