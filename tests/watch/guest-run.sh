@@ -4,7 +4,11 @@
 # before it, then check the console: a warning naming the victim before
 # the soft lockup (race), none at all (healthy).
 #
-#   tests/watch/guest-run.sh [race|healthy|race-mitigated] [KERNEL_DIR]
+#   tests/watch/guest-run.sh [race|healthy|race-mitigated|lockup] [KERNEL_DIR]
+#
+# lockup: the recipe's induced lockup (its helper zeroes the running OVS
+# port p2's real_num_tx_queues) on the stock module: with module BTF (6.1)
+# the warning also names the vport and datapath.
 #
 # race-mitigated: the race with a second watcher, `-M -m p1`, clearing the
 # recorded rx queue at the ingress of the OVS port the flood enters by
@@ -38,8 +42,8 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "PASS: $*"; }
 nok() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-case "$mode" in race | healthy | race-mitigated) ;;
-*) log "unknown mode '$mode' (race, healthy or race-mitigated)"; exit 2 ;;
+case "$mode" in race | healthy | race-mitigated | lockup) ;;
+*) log "unknown mode '$mode' (race, healthy, race-mitigated or lockup)"; exit 2 ;;
 esac
 rmode=$mode
 [ "$mode" = race-mitigated ] && rmode=race
@@ -247,6 +251,19 @@ race)
 	fi
 	echo "INFO: warnings for the victim: $(grep -c "WARNING transmit to broken device \"$victim\"" "$con" || :)," \
 		"of which with no tx queue: $(grep -c "WARNING transmit to broken device \"$victim\" .* tx_queues real 0 of" "$con" || :)"
+	;;
+lockup)
+	[ -n "$lock" ] && ok "the guest locked up (console line $lock)" || nok "no soft lockup in $timeout s"
+	warn=$(grep -n 'ovscrash-watch: WARNING transmit to broken device "p2" .* tx_queues real 0 of' "$con" |
+		head -n1 | cut -d: -f1)
+	[ -n "$warn" ] && [ -n "$lock" ] && [ "$warn" -lt "$lock" ] &&
+		ok "no-tx-queue warning for p2 (line $warn) before the lockup (line $lock)" ||
+		nok "no no-tx-queue warning for p2 before the lockup (warning '${warn:-none}', lockup '${lock:-none}')"
+	if readelf -SW "$kdir/modules/kernel/net/openvswitch/openvswitch.ko" | grep -q '\.BTF '; then
+		grep -q 'WARNING transmit to broken device "p2" .* vport 2 datapath "dp0"' "$con" &&
+			ok "the warning names vport 2 of datapath dp0 (module BTF)" ||
+			nok "no vport/datapath in the warning: $(grep -m1 'WARNING transmit to broken device "p2"' "$con")"
+	fi
 	;;
 race-mitigated)
 	[ -z "$lock" ] && ok "no soft lockup" || nok "soft lockup despite the mitigation (console line $lock)"
