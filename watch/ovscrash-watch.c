@@ -521,6 +521,39 @@ static struct ovscrash_watch *try_load(int trace, int fentry, int ovs,
 	return skel;
 }
 
+/*
+ * The same attach mode, now with the OVS vport programs; on success the old
+ * object and ring buffer are replaced (its counters printed first).  1 if
+ * it worked; 0 leaves everything as it was (the module may lack BTF).
+ */
+static int reload_with_ovs(struct ovscrash_watch **skel,
+			   struct ring_buffer **rb, int fentry)
+{
+	struct ovscrash_watch *n;
+	struct ring_buffer *nrb;
+
+	try_logging = 1;
+	try_log[0] = '\0';
+	try_log_specific = 0;
+	n = try_load(1, fentry, 1, 0);
+	try_logging = 0;
+	if (!n)
+		return 0;
+	nrb = ring_buffer__new(bpf_map__fd(n->maps.events), on_event, NULL,
+			       NULL);
+	if (!nrb) {
+		ovscrash_watch__destroy(n);
+		return 0;
+	}
+	ring_buffer__consume(*rb);
+	print_counters(*skel);
+	ring_buffer__free(*rb);
+	ovscrash_watch__destroy(*skel);
+	*skel = n;
+	*rb = nrb;
+	return 1;
+}
+
 static struct bpf_tc_hook hooks[MAX_MITIGATE];
 static int hook_created[MAX_MITIGATE];
 
@@ -611,8 +644,8 @@ int main(int argc, char **argv)
 	struct ovscrash_watch *skel = NULL;
 	struct ring_buffer *rb;
 	struct btf *btf;
-	int c, fentry, ovs, stats_fd = -1;
-	time_t end, next;
+	int c, fentry, ovs, stats_fd = -1, ovs_tries = 0;
+	time_t end, next, ovs_check;
 
 	while ((c = getopt(argc, argv, "jksMr:d:i:m:w:h")) != -1) {
 		switch (c) {
@@ -730,7 +763,28 @@ int main(int argc, char **argv)
 	}
 	end = opt.duration_s ? time(NULL) + opt.duration_s : 0;
 	next = time(NULL) + opt.interval_s;
+	ovs_check = time(NULL) + 5;
 	while (!stop && (!end || time(NULL) < end)) {
+		/*
+		 * openvswitch loaded after we started: load again with the
+		 * vport programs (the new copy attaches before the old one
+		 * goes: no gap, at worst an event reported twice).
+		 */
+		if (!ovs && !opt.mitigate_only && !opt.nmitigate &&
+		    ovs_tries < 3 && time(NULL) >= ovs_check) {
+			ovs_check = time(NULL) + 5;
+			/* the module's BTF, not just the module (5.10: none) */
+			if (access("/sys/kernel/btf/openvswitch", F_OK) == 0) {
+				ovs = reload_with_ovs(&skel, &rb, fentry);
+				if (ovs)
+					fprintf(stderr, "%s: openvswitch loaded: "
+						"vport attribution on\n", prog);
+				else if (++ovs_tries == 3)
+					fprintf(stderr, "%s: openvswitch has BTF "
+						"but the vport programs do not "
+						"load: %s\n", prog, try_log);
+			}
+		}
 		if (opt.interval_s && time(NULL) >= next) {
 			print_counters(skel);
 			if (stats_fd >= 0)
