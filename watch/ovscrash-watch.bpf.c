@@ -86,6 +86,15 @@ struct datapath {
 
 #define TC_ACT_OK	0
 
+/*
+ * net_device.reg_state as kernels before 6.1.192 (5.10) have it: an 8-bit
+ * bitfield of an anonymous enum.  CO-RE will not match vmlinux.h's u8 (an
+ * int) against an enum, so this flavor reads it there.
+ */
+struct net_device___enum_bf {
+	enum { OW_REG_STATE_ANY } reg_state:8;
+} __attribute__((preserve_access_index));
+
 static __always_inline void count(__u32 idx)
 {
 	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
@@ -144,7 +153,13 @@ static __always_inline int check(void *ctx, struct net_device *dev,
 	if (!dev)
 		return 0;
 	real = BPF_CORE_READ(dev, real_num_tx_queues);
-	reg = BPF_CORE_READ_BITFIELD_PROBED(dev, reg_state);
+	if (bpf_core_field_exists(dev->reg_state)) {
+		reg = BPF_CORE_READ_BITFIELD_PROBED(dev, reg_state);
+	} else {
+		struct net_device___enum_bf *old = (void *)dev;
+
+		reg = BPF_CORE_READ_BITFIELD_PROBED(old, reg_state);
+	}
 	regs = reg_registered();
 	if (real == 0)
 		why |= OW_WHY_NOQUEUES;

@@ -79,7 +79,7 @@ for k in "$cache"/kernels/6.1.*-cloud-amd64-* "$cache"/kernels/6.1.*-cloud-arm64
 	if bpftool gen min_core_btf "$k/vmlinux" "$tmp/min.btf" "$obj" >"$tmp/min.log" 2>&1; then
 		bpftool btf dump file "$tmp/min.btf" >"$tmp/min.txt"
 		miss=""
-		for f in real_num_tx_queues num_tx_queues ifindex state nd_net name; do
+		for f in real_num_tx_queues num_tx_queues ifindex state nd_net name reg_state; do
 			sed -n "/STRUCT 'net_device'/,/STRUCT/p" "$tmp/min.txt" | grep -q "'$f'" || miss="$miss $f"
 		done
 		grep -q "'inum'" "$tmp/min.txt" || miss="$miss ns.inum"
