@@ -26,6 +26,18 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
 
+/*
+ * Rate-limit key: the device by netns and ifindex, and the condition.
+ * Scalars only: fentry's dev is a BTF pointer, on which the verifier
+ * refuses arithmetic (5.10: "bitwise operator |= on pointer prohibited").
+ */
+struct ow_rate_key {
+	__u32 netns_ino;
+	__s32 ifindex;
+	__u32 why;
+	__u32 pad;
+};
+
 /* Per device and condition: when its last event was sent, and hits since. */
 struct ow_rate {
 	__u64 last_ns;
@@ -36,7 +48,7 @@ struct ow_rate {
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, OW_RATE_ENTRIES);
-	__type(key, __u64);
+	__type(key, struct ow_rate_key);
 	__type(value, struct ow_rate);
 } rate SEC(".maps");
 
@@ -144,7 +156,8 @@ static __always_inline int check(void *ctx, struct net_device *dev,
 				 struct sk_buff *skb, __u32 hook)
 {
 	__u32 real, regs, reg, why = 0, zero = 0;
-	__u64 key, now;
+	struct ow_rate_key key = {};
+	__u64 now;
 	struct ow_rate *r, fresh = {};
 	struct ow_last_vport *lv;
 	struct ow_event *e, *tmp;
@@ -172,10 +185,11 @@ static __always_inline int check(void *ctx, struct net_device *dev,
 	/*
 	 * Rate limited per device and condition: "not registered" is seen
 	 * first, a few ms before the queues go; the spinning transmit's "no
-	 * tx queue" must not be swallowed by it.  struct net_device is
-	 * cache-line aligned, so the low bits of its address are free.
+	 * tx queue" must not be swallowed by it.
 	 */
-	key = (__u64)dev | why;
+	key.netns_ino = BPF_CORE_READ(dev, nd_net.net, ns.inum);
+	key.ifindex = BPF_CORE_READ(dev, ifindex);
+	key.why = why;
 	now = bpf_ktime_get_ns();
 	r = bpf_map_lookup_elem(&rate, &key);
 	if (r) {
@@ -200,8 +214,8 @@ static __always_inline int check(void *ctx, struct net_device *dev,
 	tmp->ts_ns = now;
 	tmp->dev = (__u64)dev;
 	tmp->state = BPF_CORE_READ(dev, state);
-	tmp->netns_ino = BPF_CORE_READ(dev, nd_net.net, ns.inum);
-	tmp->ifindex = BPF_CORE_READ(dev, ifindex);
+	tmp->netns_ino = key.netns_ino;
+	tmp->ifindex = key.ifindex;
 	tmp->cpu = bpf_get_smp_processor_id();
 	tmp->reg_state = reg;
 	tmp->reg_registered = regs;

@@ -90,6 +90,24 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt,
 	/* whole: the verifier's log comes as one message, its reason last */
 	if (vasprintf(&line, fmt, ap) < 0)
 		return 0;
+	/* the verifier's reason: the log's last line before "processed" */
+	if ((p = strstr(line, "-- END PROG LOAD LOG --")) && !try_log_specific) {
+		char *end = p, *q;
+
+		while (end > line && end[-1] == '\n')
+			end--;
+		*end = '\0';
+		q = strrchr(line, '\n');
+		while (q && !strncmp(q + 1, "processed ", 10)) {
+			*q = '\0';
+			q = strrchr(line, '\n');
+		}
+		if (q && strncmp(q + 1, "-- BEGIN", 8)) {
+			snprintf(try_log, sizeof(try_log), "verifier: %.480s",
+				 q + 1);
+			try_log_specific = 1;
+		}
+	}
 	/* a missing type or symbol says more than "load failed" */
 	if ((p = strstr(line, "failed to resolve CO-RE relocation")) ||
 	    (p = strstr(line, "failed to find kernel BTF type ID"))) {
