@@ -352,9 +352,28 @@ static void stack_string(const struct ow_event *e, int json, char *buf,
 	size_t used = 0;
 
 	buf[0] = '\0';
+	/*
+	 * fentry: the program's and the trampoline's own frames come first
+	 * (6.1: "bpf_prog_..._pick_tx_fentry [bpf]", "bpf_trampoline_... [bpf]"):
+	 * skipped.  5.10's unwinder does not get out of the trampoline: the
+	 * same address over and over; said so instead of printed.
+	 */
 	for (i = 0; i < n && i < OW_STACK_DEPTH && used < len; i++) {
 		const struct ksym *k = ksym_lookup(e->stack[i]);
 		char frame[320], esc[640];
+		size_t nl;
+
+		if (k && (nl = strlen(k->name)) > 6 &&
+		    !strcmp(k->name + nl - 6, " [bpf]") && !used)
+			continue;
+		if (i && e->stack[i] == e->stack[i - 1]) {
+			used += snprintf(buf + used, len - used, "%s%s",
+					 used ? (json ? "," : "<-") : "",
+					 json ? "\"(unwinder loop: stack unreliable, "
+						"try -k)\"" : "(unwinder loop: stack "
+						"unreliable, try -k)");
+			break;
+		}
 
 		if (k)
 			snprintf(frame, sizeof(frame), "%s+0x%llx", k->name,
@@ -365,11 +384,11 @@ static void stack_string(const struct ow_event *e, int json, char *buf,
 		if (json) {
 			esc_json(frame, sizeof(frame), esc, sizeof(esc));
 			used += snprintf(buf + used, len - used, "%s\"%s\"",
-					 i ? "," : "", esc);
+					 used ? "," : "", esc);
 		} else {
 			esc_text(frame, sizeof(frame), esc, sizeof(esc));
 			used += snprintf(buf + used, len - used, "%s%s",
-					 i ? "<-" : "", esc);
+					 used ? "<-" : "", esc);
 		}
 	}
 }

@@ -58,17 +58,37 @@ int main(void)
 	strcpy(state_names.name[0], "PRESENT");
 	strcpy(state_names.name[1], "NOCARRIER");
 	strcpy(state_names.name[2], "LINKWATCH_PENDING");
-	ksyms = calloc(2, sizeof(*ksyms));
+	ksyms = calloc(3, sizeof(*ksyms));
 	ksyms[0].addr = 0xffffffff81000000ULL;
 	ksyms[0].name = strdup("netdev_core_pick_tx");
-	ksyms[1].addr = 0xffffffffc0001000ULL;
-	ksyms[1].name = strdup("do_execute_actions [openvswitch]");
-	nksyms = 2;
+	ksyms[1].addr = 0xffffffffa0000000ULL;
+	ksyms[1].name = strdup("bpf_prog_0123_pick_tx_fentry [bpf]");
+	ksyms[2].addr = 0xffffffffc0001000ULL;
+	ksyms[2].name = strdup("do_execute_actions [openvswitch]");
+	nksyms = 3;
 	ksyms_loaded = time(NULL);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		emit(names[i], i ? names[i] : "ovs-system", 0);
 		emit(names[i], i ? names[i] : "ovs-system", 1);
 	}
 	emit("novport", NULL, 1);
+	/* fentry: the program's own frames first, then a looping unwinder */
+	{
+		struct ow_event e;
+		static const unsigned long long st[] = {
+			0xffffffffa0000010ULL, 0xffffffffa0000020ULL,
+			0xffffffff81000010ULL, 0xffffffffc0001234ULL,
+			0xffffffffc0001234ULL, 0xffffffffc0001234ULL,
+		};
+
+		memset(&e, 0, sizeof(e));
+		strcpy(e.name, "looped");
+		e.vport_port_no = -1;
+		e.why = OW_WHY_NOQUEUES;
+		memcpy(e.stack, st, sizeof(st));
+		e.stack_len = sizeof(st);
+		opt.json = 1;
+		on_event(NULL, &e, sizeof(e));
+	}
 	return 0;
 }
