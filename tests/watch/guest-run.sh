@@ -280,6 +280,10 @@ race-mitigated)
 healthy)
 	grep -q 'OVSCRASH stage=trigger sysrq' "$con" && ok "healthy run reached its trigger" ||
 		nok "healthy run did not reach its trigger"
+	# the silence means something only if traffic crossed OVS meanwhile
+	pk=$(sed -n 's/^OVSCRASH flows=.*packets:\([0-9]*\),.*/\1/p' "$con" | head -n1)
+	[ "${pk:-0}" -gt 0 ] && ok "traffic through the OVS flow while watched: $pk packets" ||
+		nok "no packet through the OVS flow (flows line: $(grep -m1 'OVSCRASH flows=' "$con"))"
 	n=$(grep -c 'ovscrash-watch: WARNING' "$con" || :)
 	[ "$n" = 0 ] && ok "no warning on the healthy run" || nok "$n warnings on the healthy run"
 	;;
