@@ -348,32 +348,26 @@ static void esc_json(const char *s, size_t max, char *out, size_t len)
 static void stack_string(const struct ow_event *e, int json, char *buf,
 			 size_t len)
 {
-	int i, n = e->stack_len > 0 ? e->stack_len / 8 : 0;
+	int i, first, n = e->stack_len > 0 ? e->stack_len / 8 : 0;
 	size_t used = 0;
 
 	buf[0] = '\0';
 	/*
-	 * fentry: the program's and the trampoline's own frames come first
-	 * (6.1: "bpf_prog_..._pick_tx_fentry [bpf]", "bpf_trampoline_... [bpf]"):
-	 * skipped.  5.10's unwinder does not get out of the trampoline: the
-	 * same address over and over; said so instead of printed.
+	 * Frames before the hooked function are the BPF program's and the
+	 * trampoline's own (fentry; 6.1 names them "... [bpf]", 5.10 has no
+	 * kallsyms for them and they resolve to whatever module text is
+	 * below): start at netdev_core_pick_tx when it is there.
 	 */
-	for (i = 0; i < n && i < OW_STACK_DEPTH && used < len; i++) {
+	for (i = 0; i < n && i < OW_STACK_DEPTH; i++) {
+		const struct ksym *k = ksym_lookup(e->stack[i]);
+
+		if (k && !strcmp(k->name, "netdev_core_pick_tx"))
+			break;
+	}
+	first = i < n && i < OW_STACK_DEPTH ? i : 0;
+	for (i = first; i < n && i < OW_STACK_DEPTH && used < len; i++) {
 		const struct ksym *k = ksym_lookup(e->stack[i]);
 		char frame[320], esc[640];
-		size_t nl;
-
-		if (k && (nl = strlen(k->name)) > 6 &&
-		    !strcmp(k->name + nl - 6, " [bpf]") && !used)
-			continue;
-		if (i && e->stack[i] == e->stack[i - 1]) {
-			used += snprintf(buf + used, len - used, "%s%s",
-					 used ? (json ? "," : "<-") : "",
-					 json ? "\"(unwinder loop: stack unreliable, "
-						"try -k)\"" : "(unwinder loop: stack "
-						"unreliable, try -k)");
-			break;
-		}
 
 		if (k)
 			snprintf(frame, sizeof(frame), "%s+0x%llx", k->name,

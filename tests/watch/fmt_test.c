@@ -72,17 +72,17 @@ int main(void)
 		emit(names[i], i ? names[i] : "ovs-system", 1);
 	}
 	emit("novport", NULL, 1);
-	/* fentry: the program's own frames first, then a looping unwinder */
+	/* fentry: the program's and trampoline's frames before the hooked function */
 	{
 		struct ow_event e;
 		static const unsigned long long st[] = {
-			0xffffffffa0000010ULL, 0xffffffffa0000020ULL,
-			0xffffffff81000010ULL, 0xffffffffc0001234ULL,
-			0xffffffffc0001234ULL, 0xffffffffc0001234ULL,
+			0xffffffffa0000010ULL, 0xffffffffa0000010ULL,
+			0xffffffffc0001100ULL, 0xffffffff81000005ULL,
+			0xffffffffc0001234ULL,
 		};
 
 		memset(&e, 0, sizeof(e));
-		strcpy(e.name, "looped");
+		strcpy(e.name, "fentry");
 		e.vport_port_no = -1;
 		e.why = OW_WHY_NOQUEUES;
 		memcpy(e.stack, st, sizeof(st));
