@@ -17,6 +17,8 @@
 #   make bench      timings as ratios against baselines measured in the same run
 #                   (crash session with/without ovscrash; batch with/without index)
 #                   on the fixtures and the scale fixtures
+#   make watch      build/watch/ovscrash-watch, the live watcher (watch/, docs/watch.md):
+#                   CO-RE BPF object + static loader; clang, bpftool, libbpf-dev
 #   make scale-fixtures  the scale set: the lockup on hosts of ~100, ~1,000 and
 #                   ~11,000 devices (amd64 6.1; not built by fixtures or check)
 #
@@ -94,7 +96,7 @@ TOOL_OBJS := $(patsubst tools/%.c,build/tools/%.o,$(TOOL_SRCS))
 TOOL_CORE_OBJS := $(patsubst core/%.c,build/tools/core/%.o,$(CORE_SRCS))
 TOOL_LIBS := $(LIBS) -lopcodes -lbfd -ldl
 
-.PHONY: FORCE all tools arm64 crash fixtures scale-fixtures demo check unit integration install deb bench clean deps ext-system \
+.PHONY: FORCE all tools watch arm64 crash fixtures scale-fixtures demo check unit integration install deb bench clean deps ext-system \
 	asan asan-canary check-asan fuzz man
 
 all: $(SO) $(LOGTOOL)
@@ -319,6 +321,9 @@ bench: deps crash all fixtures scale-fixtures
 	./scripts/build-crash.sh ARM64 >/dev/null
 	$(MAKE) TARGET=ARM64
 	./tests/bench/run.sh
+
+watch:
+	$(MAKE) -C watch OVSCRASH_CACHE=$(OVSCRASH_CACHE)
 
 clean:
 	rm -rf build extension/ovscrash*.so $(LOGTOOL)

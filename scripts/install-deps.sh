@@ -16,7 +16,7 @@ crash makedumpfile chromium gdb valgrind lz4 bzip2 gzip
 python3-pytest python3-hypothesis
 slurm-wlm munge parallel
 python3-drgn linux-perf
-clang libclang-rt-14-dev
+clang libclang-rt-14-dev llvm libbpf-dev bpftool
 debhelper dh-python fakeroot lintian scdoc man-db groff-base
 systemd-container debootstrap
 "

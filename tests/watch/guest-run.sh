@@ -1,0 +1,293 @@
+#!/bin/sh
+# Boot a cached fixture kernel under QEMU (TCG) with the fixture recipe's
+# guest init (fixtures/guest/init, unchanged) and ovscrash-watch started
+# before it, then check the console: a warning naming the victim before
+# the soft lockup (race), none at all (healthy).
+#
+#   tests/watch/guest-run.sh [race|healthy|race-mitigated|lockup] [KERNEL_DIR]
+#
+# lockup: the recipe's induced lockup (its helper zeroes the running OVS
+# port p2's real_num_tx_queues) on the stock module: with module BTF (6.1)
+# the warning also names the vport and datapath.
+#
+# race-mitigated: the race with a second watcher, `-M -m p1`, clearing the
+# recorded rx queue at the ingress of the OVS port the flood enters by
+# (docs/watch.md, "A candidate that can work"): expected, no lockup in the
+# recipe's 40 tries, the warning still given, the counter > 0.
+#
+# KERNEL_DIR defaults to the cached bullseye 5.10 amd64 kernel, whose stock
+# openvswitch.ko carries neither fix (the real race, no rebuilt module).
+# The initramfs is composed in a temporary directory from the recipe's
+# parts, never under the cache (read only here) and never by editing the
+# hashed recipe files: busybox, ip, tc, ovs-dpctl and kexec with their
+# libraries (the host's, else the cached bookworm .debs), the kernel's
+# veth + openvswitch modules, fixtures/guest/flood.c and
+# fixtures/helper/ovscrash_delay.c built for that kernel, a capture
+# "kernel" for the recipe's kexec -p (the same image, with an initramfs that
+# only powers off: no dump is wanted), and our /init, which starts the
+# watcher and execs the recipe's init.
+#
+# Prints "watch-guest: N passed, M failed".  Needs build/watch/ovscrash-watch
+# (make watch), qemu-system-x86_64, gcc and the kernel's headers.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+mode=${1:-race}
+cache=${OVSCRASH_CACHE:-/var/cache/ovscrash}
+kdir=${2:-$(ls -d "$cache"/kernels/5.10.*-cloud-amd64-* 2>/dev/null | tail -n1)}
+timeout=${OVSCRASH_WATCH_GUEST_TIMEOUT:-600}
+watch_bin=$top/build/watch/ovscrash-watch
+log() { echo "watch-guest: $*" >&2; }
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "PASS: $*"; }
+nok() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+case "$mode" in race | healthy | race-mitigated | lockup) ;;
+*) log "unknown mode '$mode' (race, healthy, race-mitigated or lockup)"; exit 2 ;;
+esac
+rmode=$mode
+[ "$mode" = race-mitigated ] && rmode=race
+[ -d "$kdir" ] && [ -f "$kdir/vmlinuz" ] || { log "no cached kernel at '$kdir'"; exit 2; }
+[ -x "$watch_bin" ] || { log "$watch_bin missing: run make watch"; exit 2; }
+headers="$kdir/headers"
+[ -e "$headers" ] || headers="/usr/src/linux-headers-$(cat "$kdir/release")"
+[ -d "$headers" ] || { log "no headers for $(cat "$kdir/release")"; exit 2; }
+
+work=$(mktemp -d /tmp/ovscrash-watch-guest.XXXXXX)
+[ -n "${OVSCRASH_WATCH_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+root=$work/root x=$work/x
+mkdir -p "$root/bin" "$root/sbin" "$root/modules" "$root/kdump" "$x"
+
+# --- userland: the host's binary when it has one, else the cached .deb's
+debs=$cache/debs/amd64
+from_deb() {	# package path-in-package dest
+	d=$(ls "$debs/$1"_*_amd64.deb 2>/dev/null | tail -n1)
+	[ -n "$d" ] || { log "no cached $1 .deb under $debs"; exit 1; }
+	[ -d "$x/$1" ] || dpkg-deb -x "$d" "$x/$1"
+	cp "$x/$1$2" "$3"
+}
+cp /usr/bin/busybox "$root/bin/busybox" 2>/dev/null || from_deb busybox-static /bin/busybox "$root/bin/busybox"
+file -L "$root/bin/busybox" | grep -q 'statically linked' || { log "busybox is not static"; exit 1; }
+ln -s busybox "$root/bin/sh"
+cp /usr/sbin/ip /usr/sbin/tc "$root/sbin/"
+from_deb openvswitch-switch /usr/sbin/ovs-dpctl "$root/bin/ovs-dpctl" 2>/dev/null ||
+	from_deb openvswitch-switch /usr/bin/ovs-dpctl "$root/bin/ovs-dpctl"
+from_deb kexec-tools /sbin/kexec "$root/bin/kexec" 2>/dev/null ||
+	from_deb kexec-tools /usr/sbin/kexec "$root/bin/kexec"
+
+# shared libraries: NEEDED closure, from the host's multiarch dirs, else
+# from every cached library .deb (kexec's libxen* chain is not on hosts)
+find_lib() {
+	for d in /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu; do
+		[ -e "$d/$1" ] && { echo "$d/$1"; return 0; }
+	done
+	for deb in "$debs"/lib*_amd64.deb; do
+		p=$(basename "$deb" | cut -d_ -f1)
+		[ -d "$x/$p" ] || dpkg-deb -x "$deb" "$x/$p"
+	done
+	f=$(find "$x" -name "$1" \( -type f -o -type l \) 2>/dev/null | head -n1)
+	[ -n "$f" ] && { echo "$f"; return 0; }
+	return 1
+}
+mkdir -p "$root/lib/x86_64-linux-gnu" "$root/lib64"
+cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
+todo="$root/sbin/ip $root/sbin/tc $root/bin/ovs-dpctl $root/bin/kexec"
+seen=" "
+while [ -n "$todo" ]; do
+	set -- $todo
+	elf=$1
+	shift
+	todo="$*"
+	for so in $(readelf -d "$elf" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		case "$seen" in *" $so "*) continue ;; esac
+		seen="$seen$so "
+		src=$(find_lib "$so") || { log "no library $so (needed by ${elf#$root})"; exit 1; }
+		cp -L "$src" "$root/lib/x86_64-linux-gnu/$so"
+		todo="$todo $root/lib/x86_64-linux-gnu/$so"
+	done
+done
+log "userland: busybox ip tc ovs-dpctl kexec +$(echo $seen | wc -w) libraries"
+
+# --- kernel modules (veth, openvswitch and their dependencies)
+mods=$kdir/modules
+: >"$root/modules.order"
+add_mod() {	# name (recursive: its variables must be local)
+	local f d
+	f=$(find "$mods/kernel" -name "$1.ko" -o -name "$1.ko.xz" | head -n1)
+	grep -qx "$1.ko" "$root/modules.order" && return 0
+	[ -n "$f" ] || { grep -q "/$1\.ko" "$mods/modules.builtin" 2>/dev/null && return 0
+		log "module $1 not found"; exit 1; }
+	for d in $(modinfo -F depends "$f" | tr ',' ' '); do add_mod "$d"; done
+	case "$f" in *.xz) xz -dc "$f" >"$root/modules/$1.ko" ;; *) cp "$f" "$root/modules/" ;; esac
+	echo "$1.ko" >>"$root/modules.order"
+}
+add_mod veth
+add_mod openvswitch
+# clsact and cls_bpf for the mitigation's tc program, loaded by our init
+cp "$root/modules.order" "$work/modules.base"
+add_mod sch_ingress
+add_mod cls_bpf
+grep -vxFf "$work/modules.base" "$root/modules.order" >"$root/modules.tc" || :
+cp "$work/modules.base" "$root/modules.order"
+[ "$mode" = race-mitigated ] && touch "$root/watch.mitigate"
+
+# --- the recipe's flood and timing aid, built for this kernel
+gcc -O2 -static -o "$root/flood" "$top/fixtures/guest/flood.c"
+cp -r "$top/fixtures/helper" "$work/helper"
+make -s -C "$headers" M="$work/helper" CC=gcc CONFIG_DEBUG_INFO_BTF_MODULES= modules \
+	>"$work/helper.log" 2>&1 || { cat "$work/helper.log" >&2; log "helper modules failed to build"; exit 1; }
+cp "$work/helper/ovscrash_delay.ko" "$work/helper/ovscrash_helper.ko" "$root/"
+# race on a kernel whose stock module has the fixes (6.1): the recipe's
+# rebuilt fix-less module, as fixtures/build-ovs-race.sh cached it
+if [ "$rmode" = race ]; then
+	rmod=$(ls "$cache"/ovs-race/amd64-"$(cat "$kdir/release")"-*/openvswitch.ko 2>/dev/null | tail -n1)
+	if python3 "$top/fixtures/ovsfixes.py" "$kdir/debug/kernel/net/openvswitch/openvswitch.ko" |
+		grep -q true; then
+		[ -n "$rmod" ] || { log "the stock openvswitch.ko has a fix and no rebuilt one is cached"; exit 1; }
+		mkdir -p "$root/race"
+		cp "$rmod" "$root/race/openvswitch.ko"
+		log "race: rebuilt module $rmod"
+	fi
+fi
+
+# --- capture kernel for the recipe's kexec -p: powers off at once
+c=$work/capture
+mkdir -p "$c/bin" "$c/proc"
+cp "$root/bin/busybox" "$c/bin/busybox"
+ln -s busybox "$c/bin/sh"
+printf '#!/bin/sh\n/bin/busybox echo "OVSCRASH capture=booted (no dump taken)"\n/bin/busybox poweroff -f\n' >"$c/init"
+chmod 755 "$c/init"
+(cd "$c" && find . | cpio -o -H newc --quiet | gzip -1) >"$root/kdump/initrd.gz"
+cp "$kdir/vmlinuz" "$root/kdump/vmlinuz"
+readelf -sW "$kdir/vmlinux" | python3 -c '
+import sys
+a = {f[7]: int(f[1], 16) for f in (l.split() for l in sys.stdin) if len(f) >= 8 and f[7] in ("_text", "_stext")}
+print(hex(a["_stext"] - a["_text"]))' >"$root/kdump/stext-offset" || { log "no _text/_stext in $kdir/vmlinux"; exit 1; }
+
+# --- the watcher and our init
+cp "$watch_bin" "$root/ovscrash-watch"
+cp "$top/fixtures/guest/init" "$root/init.recipe"
+cat >"$root/init" <<'EOF'
+#!/bin/sh
+# ovscrash-watch first, then the fixture recipe's init (tests/watch).
+/bin/busybox mkdir -p /proc /sys
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sys /sys
+/bin/busybox mount -t devtmpfs dev /dev
+/bin/busybox mkdir -p /sys/kernel/debug /sys/kernel/tracing
+/bin/busybox mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+/bin/busybox mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+# the modules first, so that the watcher finds openvswitch's BTF (vport
+# attribution); not when the recipe loads a rebuilt module (race, 6.1):
+# its insmod would fail.  The recipe's own insmods then only warn.
+if [ ! -e /race/openvswitch.ko ]; then
+	for m in $(/bin/busybox cat /modules.order); do
+		/bin/busybox insmod /modules/$m
+	done
+fi
+/ovscrash-watch -r 1000 -i 5 -w /watch.ready >/dev/console 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 60 ] && [ ! -e /watch.ready ] && [ -e /proc/$pid ]; do
+	/bin/busybox sleep 1
+	i=$((i + 1))
+done
+echo "OVSCRASH watch_pid=$pid watch_ready=$([ -e /watch.ready ] && echo 1 || echo 0) watch_wait_s=$i" >/dev/console
+# race-mitigated: the tc program on p1 (the flood's way into OVS) as soon
+# as the recipe has made it
+if [ -e /watch.mitigate ]; then
+	for m in $(/bin/busybox cat /modules.tc); do
+		/bin/busybox insmod /modules/$m
+	done
+	(
+		n=0
+		while [ ! -e /sys/class/net/p1 ] && [ $n -lt 600 ]; do
+			/bin/busybox sleep 0.1
+			n=$((n + 1))
+		done
+		exec /ovscrash-watch -M -m p1 -i 5 >/dev/console 2>&1
+	) &
+fi
+exec /init.recipe
+EOF
+chmod 755 "$root/init" "$root/init.recipe"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd.gz"
+log "initramfs $(du -h "$work/initrd.gz" | cut -f1) for $(cat "$kdir/release"), mode $mode"
+
+if [ -n "${OVSCRASH_WATCH_NO_BOOT:-}" ]; then	# compose only (debugging)
+	log "OVSCRASH_WATCH_NO_BOOT: not booting; initramfs at $work/initrd.gz"
+	trap - EXIT
+	exit 0
+fi
+
+# --- boot
+con=$work/console.log
+t0=$(date +%s)
+timeout "$timeout" qemu-system-x86_64 -accel tcg -cpu max,la57=off -smp 2 -m 512M \
+	-no-reboot -nodefaults -display none -serial "file:$con" \
+	-kernel "$kdir/vmlinuz" -initrd "$work/initrd.gz" \
+	-append "console=ttyS0 crashkernel=128M softlockup_panic=1 watchdog_thresh=5 panic=0 loglevel=7 ovscrash.mode=$rmode" ||
+	log "qemu ended with $? after $(($(date +%s) - t0)) s"
+log "guest ran $(($(date +%s) - t0)) s; console: $(wc -l <"$con") lines"
+out=${OVSCRASH_WATCH_OUT:-}
+[ -n "$out" ] && cp "$con" "$out"
+
+# --- checks (expectations from the recipe's own OVSCRASH lines)
+grep -q 'ovscrash-watch: watching netdev_core_pick_tx' "$con" &&
+	ok "the watcher attached ($(grep -o 'watching netdev_core_pick_tx ([a-z]*)' "$con" | head -n1))" ||
+	nok "the watcher did not attach: $(grep 'ovscrash-watch' "$con" | head -n3 | tr '\n' ' ')"
+lock=$(grep -n 'soft lockup' "$con" | head -n1 | cut -d: -f1)
+case "$mode" in
+race)
+	victim=$(sed -n 's/.*race_victim=\([^ ]*\).*/\1/p' "$con" | tail -n1)
+	[ -n "$lock" ] && ok "the guest locked up (console line $lock)" || nok "no soft lockup in $timeout s"
+	# the spinning transmit itself: real_num_tx_queues already 0
+	warn=$(grep -n "ovscrash-watch: WARNING transmit to broken device \"$victim\" .* tx_queues real 0 of" "$con" |
+		head -n1 | cut -d: -f1)
+	if [ -n "$victim" ] && [ -n "$warn" ] && [ -n "$lock" ] && [ "$warn" -lt "$lock" ]; then
+		ok "warning for the victim $victim with no tx queue (line $warn) before the lockup (line $lock)"
+	else
+		nok "no no-tx-queue warning for the victim '$victim' before the lockup (warning line '${warn:-none}', lockup line '${lock:-none}')"
+	fi
+	echo "INFO: warnings for the victim: $(grep -c "WARNING transmit to broken device \"$victim\"" "$con" || :)," \
+		"of which with no tx queue: $(grep -c "WARNING transmit to broken device \"$victim\" .* tx_queues real 0 of" "$con" || :)"
+	;;
+lockup)
+	# both CPUs spin here (the recipe floods from both): no CPU is left
+	# to print an event, so only the attach and attribution are checked
+	[ -n "$lock" ] && ok "the guest locked up (console line $lock)" || nok "no soft lockup in $timeout s"
+	if readelf -SW "$kdir/modules/kernel/net/openvswitch/openvswitch.ko" | grep -q '\.BTF '; then
+		grep -q 'OVS vport attribution on' "$con" && ok "vport attribution on (module BTF)" ||
+			nok "vport attribution off although the module has BTF"
+		c=$(grep -o 'vport_send_[a-z]* calls=[0-9]*' "$con" | tail -n1 | sed 's/.*=//')
+		[ "${c:-0}" -gt 0 ] && ok "the vport program ran: $c calls" || nok "the vport program never ran"
+	fi
+	echo "INFO: warnings printed: $(grep -c 'ovscrash-watch: WARNING' "$con" || :) (both CPUs spin: none expected)"
+	;;
+race-mitigated)
+	[ -z "$lock" ] && ok "no soft lockup" || nok "soft lockup despite the mitigation (console line $lock)"
+	grep -q 'OVSCRASH error=race: no lockup in' "$con" &&
+		ok "the recipe ran out of tries: $(grep -o 'no lockup in [0-9]* tries' "$con" | head -n1)" ||
+		nok "the recipe did not finish its tries"
+	grep -q 'mitigation on "p1" ingress' "$con" && ok "mitigation attached on p1" ||
+		nok "mitigation not attached: $(grep 'ovscrash-watch' "$con" | grep -v WARNING | head -n3 | tr '\n' ' ')"
+	# two watchers print counters; the -M one's is the largest
+	cleared=$(grep -o 'rx_queue_cleared=[0-9]*' "$con" | cut -d= -f2 | sort -n | tail -n1)
+	[ "${cleared:-0}" -gt 0 ] && ok "rx queue records cleared: $cleared" || nok "rx_queue_cleared ${cleared:-absent}"
+	n=$(grep -c 'ovscrash-watch: WARNING transmit to broken device' "$con" || :)
+	echo "INFO: $n watcher warnings; kernel cap lines: $(grep -c 'but real number of TX queues is 0' "$con" || :)"
+	;;
+healthy)
+	grep -q 'OVSCRASH stage=trigger sysrq' "$con" && ok "healthy run reached its trigger" ||
+		nok "healthy run did not reach its trigger"
+	# the silence means something only if traffic crossed OVS meanwhile
+	pk=$(sed -n 's/^OVSCRASH flows=.*packets:\([0-9]*\),.*/\1/p' "$con" | head -n1)
+	[ "${pk:-0}" -gt 0 ] && ok "traffic through the OVS flow while watched: $pk packets" ||
+		nok "no packet through the OVS flow (flows line: $(grep -m1 'OVSCRASH flows=' "$con"))"
+	n=$(grep -c 'ovscrash-watch: WARNING' "$con" || :)
+	[ "$n" = 0 ] && ok "no warning on the healthy run" || nok "$n warnings on the healthy run"
+	;;
+esac
+grep 'ovscrash-watch' "$con" | head -n 8 >&2 || :
+echo "watch-guest: $pass passed, $fail failed"
+[ "$fail" = 0 ]
