@@ -4,7 +4,15 @@
 # before it, then check the console: a warning naming the victim before
 # the soft lockup (race), none at all (healthy).
 #
-#   tests/watch/guest-run.sh [race|healthy|race-mitigated|lockup] [KERNEL_DIR]
+#   tests/watch/guest-run.sh [race|healthy|race-mitigated|lockup|attribution|bench] [KERNEL_DIR]
+#
+# attribution, bench: our own init (tests/watch/guest-init.sh) on the
+# recipe's OVS set-up, for what the recipe has no mode for: the warning
+# naming the vport and datapath (the lockup state induced on p2 with only
+# CPU 1 flooding, so that CPU 0 is left to print), and packets per second
+# through the OVS flow without the watcher, with it (fentry, kprobe) and
+# with the mitigation alone (make bench: tests/bench/parts/70-watch.sh;
+# OVSCRASH_WATCH_ROUNDS, OVSCRASH_WATCH_WINDOW seconds).
 #
 # lockup: the recipe's induced lockup (its helper zeroes the running OVS
 # port p2's real_num_tx_queues) on the stock module: with module BTF (6.1)
@@ -42,8 +50,8 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "PASS: $*"; }
 nok() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-case "$mode" in race | healthy | race-mitigated | lockup) ;;
-*) log "unknown mode '$mode' (race, healthy, race-mitigated or lockup)"; exit 2 ;;
+case "$mode" in race | healthy | race-mitigated | lockup | attribution | bench) ;;
+*) log "unknown mode '$mode' (race, healthy, race-mitigated, lockup, attribution or bench)"; exit 2 ;;
 esac
 rmode=$mode
 [ "$mode" = race-mitigated ] && rmode=race
@@ -167,9 +175,11 @@ print(hex(a["_stext"] - a["_text"]))' >"$root/kdump/stext-offset" || { log "no _
 # --- the watcher and our init
 cp "$watch_bin" "$root/ovscrash-watch"
 cp "$top/fixtures/guest/init" "$root/init.recipe"
+cp "$top/tests/watch/guest-init.sh" "$root/init.watch"
 cat >"$root/init" <<'EOF'
 #!/bin/sh
-# ovscrash-watch first, then the fixture recipe's init (tests/watch).
+# ovscrash-watch first, then the fixture recipe's init (tests/watch);
+# attribution and bench: tests/watch/guest-init.sh instead
 /bin/busybox mkdir -p /proc /sys
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sys /sys
@@ -177,6 +187,9 @@ cat >"$root/init" <<'EOF'
 /bin/busybox mkdir -p /sys/kernel/debug /sys/kernel/tracing
 /bin/busybox mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 /bin/busybox mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+case " $(/bin/busybox cat /proc/cmdline) " in
+*" ovscrash.watch="*) exec /init.watch ;;	# proc, sys, dev mounted here
+esac
 # the modules first, so that the watcher finds openvswitch's BTF (vport
 # attribution); not when the recipe loads a rebuilt module (race, 6.1):
 # its insmod would fail.  The recipe's own insmods then only warn.
@@ -210,7 +223,7 @@ if [ -e /watch.mitigate ]; then
 fi
 exec /init.recipe
 EOF
-chmod 755 "$root/init" "$root/init.recipe"
+chmod 755 "$root/init" "$root/init.recipe" "$root/init.watch"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initrd.gz"
 log "initramfs $(du -h "$work/initrd.gz" | cut -f1) for $(cat "$kdir/release"), mode $mode"
 
@@ -222,17 +235,27 @@ fi
 
 # --- boot
 con=$work/console.log
+# the recipe's modes keep their command line; ours boot our init and
+# reboot (so QEMU, with -no-reboot, exits) on the soft lockup's panic
+append="softlockup_panic=1 watchdog_thresh=5 panic=0 loglevel=7 ovscrash.mode=$rmode"
+case "$mode" in attribution | bench)
+	append="softlockup_panic=1 watchdog_thresh=5 panic=1 loglevel=7 ovscrash.watch=$mode"
+	append="$append ovscrash.rounds=${OVSCRASH_WATCH_ROUNDS:-3} ovscrash.window=${OVSCRASH_WATCH_WINDOW:-5}"
+	;;
+esac
 t0=$(date +%s)
 timeout "$timeout" qemu-system-x86_64 -accel tcg -cpu max,la57=off -smp 2 -m 512M \
 	-no-reboot -nodefaults -display none -serial "file:$con" \
 	-kernel "$kdir/vmlinuz" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 crashkernel=128M softlockup_panic=1 watchdog_thresh=5 panic=0 loglevel=7 ovscrash.mode=$rmode" ||
+	-append "console=ttyS0 crashkernel=128M $append" ||
 	log "qemu ended with $? after $(($(date +%s) - t0)) s"
 log "guest ran $(($(date +%s) - t0)) s; console: $(wc -l <"$con") lines"
 out=${OVSCRASH_WATCH_OUT:-}
 [ -n "$out" ] && cp "$con" "$out"
 
-# --- checks (expectations from the recipe's own OVSCRASH lines)
+# --- checks (expectations from the recipe's own OVSCRASH lines); the
+# serial console ends lines with CR LF
+tr -d '\r' <"$con" >"$con.lf" && mv "$con.lf" "$con"
 grep -q 'ovscrash-watch: watching netdev_core_pick_tx' "$con" &&
 	ok "the watcher attached ($(grep -o 'watching netdev_core_pick_tx ([a-z]*)' "$con" | head -n1))" ||
 	nok "the watcher did not attach: $(grep 'ovscrash-watch' "$con" | head -n3 | tr '\n' ' ')"
@@ -276,6 +299,40 @@ race-mitigated)
 	[ "${cleared:-0}" -gt 0 ] && ok "rx queue records cleared: $cleared" || nok "rx_queue_cleared ${cleared:-absent}"
 	n=$(grep -c 'ovscrash-watch: WARNING transmit to broken device' "$con" || :)
 	echo "INFO: $n watcher warnings; kernel cap lines: $(grep -c 'but real number of TX queues is 0' "$con" || :)"
+	;;
+attribution)
+	# expectations from ovs-dpctl's own port list, printed by the guest
+	vport=$(sed -n 's/^OVSCRASH port=\([0-9]*\) port_dev=p2$/\1/p' "$con" | head -n1)
+	dp=$(sed -n 's/^OVSCRASH port=0 port_dev=\(.*\)$/\1/p' "$con" | head -n1)
+	idx=$(sed -n 's/^OVSCRASH victim_ifindex=\([0-9]*\)$/\1/p' "$con" | head -n1)
+	[ -n "$vport" ] && [ -n "$dp" ] && [ -n "$idx" ] && ok "ovs-dpctl: p2 is port $vport of datapath $dp, ifindex $idx" ||
+		nok "the guest did not report p2's port, the datapath or the ifindex"
+	grep -q 'OVS vport attribution on' "$con" && ok "vport attribution on (module BTF)" ||
+		nok "vport attribution off: $(grep 'ovscrash-watch' "$con" | head -n3 | tr '\n' ' ')"
+	[ -n "$lock" ] && ok "the guest locked up (console line $lock)" || nok "no soft lockup in $timeout s"
+	warn=$(grep -n "ovscrash-watch: WARNING transmit to broken device \"p2\" ifindex $idx .* tx_queues real 0 of .* vport $vport datapath \"$dp\" " "$con" |
+		head -n1 | cut -d: -f1)
+	if [ -n "$vport" ] && [ -n "$warn" ] && [ -n "$lock" ] && [ "$warn" -lt "$lock" ]; then
+		ok "warning for p2 naming vport $vport and datapath \"$dp\" (line $warn) before the lockup (line $lock)"
+	else
+		nok "no warning naming vport '$vport' datapath '$dp' before the lockup (warning line '${warn:-none}', lockup line '${lock:-none}')"
+	fi
+	;;
+bench)
+	grep -q 'OVSCRASH stage=bench-done' "$con" && ok "the bench ran to its end" ||
+		nok "the bench did not finish: $(grep 'OVSCRASH error=' "$con" | head -n1)"
+	rounds=${OVSCRASH_WATCH_ROUNDS:-3}
+	for ph in base watch kprobe mitigate; do
+		n=$(grep -c "^OVSCRASH bench_phase=$ph round=[0-9]* packets=[1-9][0-9]* seconds=" "$con" || :)
+		[ "$n" = "$rounds" ] && ok "phase $ph: $n rounds with packets" ||
+			nok "phase $ph: $n of $rounds rounds with packets"
+	done
+	n=$(grep -c 'ovscrash-watch: WARNING' "$con" || :)
+	[ "$n" = 0 ] && ok "no warning under healthy traffic" || nok "$n warnings under healthy traffic"
+	grep -q 'mitigation on "p1" ingress' "$con" && ok "mitigation attached on p1" ||
+		nok "mitigation not attached on p1"
+	# the raw figures, for tests/bench/parts/70-watch.sh
+	sed -n 's/^OVSCRASH bench_phase=\([a-z]*\) round=\([0-9]*\) packets=\([0-9]*\) seconds=\([0-9.]*\).*/BENCHRAW \1 \2 \3 \4/p' "$con"
 	;;
 healthy)
 	grep -q 'OVSCRASH stage=trigger sysrq' "$con" && ok "healthy run reached its trigger" ||
