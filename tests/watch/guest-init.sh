@@ -30,13 +30,15 @@ say() { echo "OVSCRASH $*" >/dev/console; }
 die() { say "error=$*"; poweroff -f; }
 
 what=
-rounds=3
-window=5
+rounds=5
+window=4
+phases="base watch kprobe mitigate"
 for a in $(cat /proc/cmdline); do
 	case "$a" in
 	ovscrash.watch=*) what=${a#ovscrash.watch=} ;;
 	ovscrash.rounds=*) rounds=${a#ovscrash.rounds=} ;;
 	ovscrash.window=*) window=${a#ovscrash.window=} ;;
+	ovscrash.phases=*) phases=$(echo "${a#ovscrash.phases=}" | tr , ' ') ;;
 	esac
 done
 say "stage=boot watch_mode=$what rounds=$rounds window=$window"
@@ -97,11 +99,12 @@ case "$what" in
 bench)
 	r=1
 	while [ "$r" -le "$rounds" ]; do
-		for phase in base watch kprobe mitigate; do
+		for phase in $phases; do
 			case "$phase" in
 			watch) start_watcher ;;
 			kprobe) start_watcher -k ;;
 			mitigate) start_watcher -M -m p1 ;;
+			watch-noovs) start_watcher -k -s ;;
 			esac
 			sleep 1
 			t0=$(uptime_s)
