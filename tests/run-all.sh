@@ -11,7 +11,8 @@
 # fast path (after damage, whose damaged copies it reuses), the version
 # guard and .crashrc (guard), the man pages (man), the user guide's
 # screenshot (guide), triage on arrival and its systemd units (arrival),
-# the live watcher's build, CO-RE and failure paths (watch, no guest),
+# the live watcher's build, CO-RE and failure paths (watch) and in
+# fixture guests: the warning before the real race's lockup (watch-guest),
 # and the Debian package built, installed, used and removed (package,
 # last: it installs onto this machine), each where present.  Ends with one
 # "total: N passed, M failed" line; exit 1 on any failure.
@@ -36,7 +37,7 @@ uf=$(grep -E '^\[  FAILED  \] [0-9]+ test' tests/out/unit.log | awk '{s+=$4} END
 echo "unit: $up passed, $uf failed"
 passed=$((passed + up)); failed=$((failed + uf))
 
-for suite in pyunit fuzz fixtures integration tasks netns guard man asan log e2e guide arrival cluster faults damage fastpath watch package; do
+for suite in pyunit fuzz fixtures integration tasks netns guard man asan log e2e guide arrival cluster faults damage fastpath watch watch-guest package; do
 	[ -x "tests/$suite/run.sh" ] || continue
 	echo "== $suite tests"
 	if "tests/$suite/run.sh" 2>&1 | tee "tests/out/$suite.log"; then :; else broken="$broken $suite"; fi

@@ -642,20 +642,45 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: %s [-j] [-k] [-s] [-r MS] [-d SECONDS] [-i SECONDS] [-w FILE]\n"
 		"       [-M] [-m IFACE]...\n"
-		"  -j         JSON lines instead of text\n"
-		"  -k         kprobe instead of fentry\n"
-		"  -s         no kernel stack in events\n"
-		"  -r MS      at most one event per device per MS (1000)\n"
-		"  -d SECONDS exit after SECONDS (0: run until a signal)\n"
-		"  -i SECONDS counters and the programs' run time every SECONDS\n"
-		"             (kernel.bpf_stats on while running)\n"
-		"  -w FILE    create FILE once attached (for scripts to wait on)\n"
-		"  -m IFACE   experimental mitigation: clear the rx queue\n"
-		"             record of packets entering IFACE (tc ingress)\n"
-		"  -M         the mitigation only: no tracing (kernels that\n"
-		"             refuse tracing programs)\n",
+		"  -j, --json              JSON lines instead of text\n"
+		"  -k, --kprobe            kprobe instead of fentry\n"
+		"  -s, --no-stack          no kernel stack in events\n"
+		"  -r, --rate MS           at most one event per device and\n"
+		"                          condition per MS (1000)\n"
+		"  -d, --duration SECONDS  exit after SECONDS (0: until a signal)\n"
+		"  -i, --interval SECONDS  counters and the programs' run time\n"
+		"                          every SECONDS (kernel.bpf_stats on)\n"
+		"  -w, --ready-file FILE   create FILE once attached (for scripts)\n"
+		"  -m, --mitigate IFACE    experimental mitigation: clear the rx\n"
+		"                          queue record of packets entering IFACE\n"
+		"                          (tc ingress)\n"
+		"  -M, --mitigate-only     the mitigation only: no tracing\n"
+		"  -h, --help              this text\n",
 		prog);
 }
+
+static void bad_arg(const char *arg, const char *why)
+{
+	char esc[4 * 64 + 1];
+
+	esc_text(arg, strnlen(arg, 64), esc, sizeof(esc));
+	fprintf(stderr, "%s: %s near \"%s\"; see %s --help\n", prog, why,
+		esc, prog);
+}
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "kprobe", no_argument, NULL, 'k' },
+	{ "no-stack", no_argument, NULL, 's' },
+	{ "rate", required_argument, NULL, 'r' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "ready-file", required_argument, NULL, 'w' },
+	{ "mitigate", required_argument, NULL, 'm' },
+	{ "mitigate-only", no_argument, NULL, 'M' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
 
 static long parse_num(const char *s, const char *what, long min, long max)
 {
@@ -678,7 +703,9 @@ int main(int argc, char **argv)
 	int c, fentry, ovs, stats_fd = -1, ovs_tries = 0;
 	time_t end, next, ovs_check;
 
-	while ((c = getopt(argc, argv, "jksMr:d:i:m:w:h")) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jksMr:d:i:m:w:h", long_opts,
+				 NULL)) != -1) {
 		switch (c) {
 		case 'j': opt.json = 1; break;
 		case 'k': opt.force_kprobe = 1; break;
@@ -697,11 +724,16 @@ int main(int argc, char **argv)
 		case 'w': opt.ready_file = optarg; break;
 		case 'i': opt.interval_s = parse_num(optarg, "-i", 1, 86400); break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default:
+			/* one line: the bad option (escaped), and the usage */
+			bad_arg(optind > 1 && optind <= argc ?
+				argv[optind - 1] : "?", "bad option or missing "
+				"argument");
+			return 2;
 		}
 	}
 	if (optind != argc) {
-		usage(stderr);
+		bad_arg(argv[optind], "unexpected argument");
 		return 2;
 	}
 	for (c = 0; c < opt.nmitigate; c++) {

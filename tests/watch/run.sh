@@ -122,7 +122,19 @@ else
 fi
 timeout 20 "$bin" extra >"$tmp/o" 2>"$tmp/e"
 rc=$?
-[ $rc = 2 ] && grep -q '^usage:' "$tmp/e" && ok "stray argument: usage, exit 2" || nok "stray argument: rc $rc"
+[ $rc = 2 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && grep -q 'unexpected argument near "extra"' "$tmp/e" &&
+	ok "stray argument: one line, exit 2" || nok "stray argument: rc $rc: $(head -c 300 "$tmp/e")"
+# a bad option and a hostile argument: one line each, the bytes escaped
+timeout 20 "$bin" --no-such-option >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && grep -q 'near "--no-such-option"; see .* --help' "$tmp/e" &&
+	ok "unknown long option: one line, exit 2" || nok "unknown long option: rc $rc: $(head -c 300 "$tmp/e")"
+timeout 20 "$bin" "$(printf '\033[7m"x\ny')" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && grep -qF 'near "\x1b[7m\x22x\x0ay"' "$tmp/e" &&
+	ok "hostile argument escaped on one line" || nok "hostile argument: rc $rc: $(od -c "$tmp/e" | head -n 3)"
+"$bin" --help >"$tmp/o" 2>&1 && grep -q -- '--mitigate-only' "$tmp/o" && ok "--help: usage on stdout, exit 0" ||
+	nok "--help: $(head -c 200 "$tmp/o")"
 
 # --- on this kernel: attached (then a short run), or a clear refusal
 timeout 30 "$bin" -d 2 >"$tmp/o" 2>"$tmp/e"
