@@ -14,7 +14,7 @@ from suite import Suite, eq, true  # noqa: E402
 
 # the pages the package installs (docs/packaging contract, issue 14)
 PAGES = ["ovscrash.7", "ovscrash-batch.1", "ovscrash-report.1", "ovscrash-log.1",
-         "ovscrash-crash.1", "ovscrash-arrival.8", "ovscrash-json.5"]
+         "ovscrash-crash.1", "ovscrash-arrival.8", "ovscrash-json.5", "ovscrash-watch.8"]
 # an option token: -a, --max-decompressed
 OPT_RE = re.compile(r"(?<![\w-])(--?[A-Za-z][A-Za-z0-9-]*)")
 # scdoc markup that reached the rendered text unconverted (_word_ after a
@@ -427,6 +427,9 @@ class Checks:
                          lambda: self.argparse_page("ovscrash-arrival.8", [arrival]))
         else:
             self.s.skip("ovscrash-arrival.8: options", "scripts/ovscrash-arrival not in this tree")
+        self.s.check("ovscrash-watch.8: exactly the options of ovscrash-watch --help",
+                     lambda: self.argparse_page("ovscrash-watch.8",
+                                                [os.path.join(top, "build", "watch", "ovscrash-watch")]))
         wrapper = os.path.join(top, "scripts", "ovscrash-crash")
         if os.path.isfile(wrapper):
             self.s.check("ovscrash-crash.1: exactly the options scripts/ovscrash-crash reads",

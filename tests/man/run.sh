@@ -3,7 +3,7 @@
 # man/groff without a warning; ovscrash(7) has a section naming every
 # option of every command crash lists for the extension; every option of
 # ovscrash-batch, -report, -log (and ovscrash-crash, ovscrash-arrival where
-# the tree has them) appears in its page, and no page offers an option the
+# the tree has them, and ovscrash-watch) appears in its page, and no page offers an option the
 # program lacks; every top-level member of real -j documents, of a real
 # batch result and report (amd64 6.1 lockup fixture) is in ovscrash-json(5),
 # and every JSON example there parses and has the members of the real
@@ -16,6 +16,7 @@ export OVSCRASH_CACHE=${OVSCRASH_CACHE:-/var/cache/ovscrash}
 out=${OVSCRASH_TEST_OUT:-$top/tests/out}/man
 mkdir -p "$out"
 make -s -C "$top" man
+make -s -C "$top" watch	# ovscrash-watch(8) is checked against its --help
 args=()
 if [ -z "${OVSCRASH_MAN_FIXTURE+set}" ]; then
 	make -s -C "$top"

@@ -72,6 +72,21 @@ PY
 else
 	nok "fmt_test did not build or run: $(tail -n 3 "$tmp/fmt.log" | tr '\n' ' ')"
 fi
+# the JSON schema in ovscrash-watch(8): exactly the members of a real
+# event line, in their order
+if python3 - "$tmp/fmt.out" "$top/man/ovscrash-watch.8.scd" <<'PY'
+import json, re, sys
+keys = list(json.loads(open(sys.argv[1], "rb").read().split(b"\n")[1]))
+page = open(sys.argv[2]).read()
+sec = page.split("# JSON OUTPUT", 1)[1].split("\n# ", 1)[0]
+named = [m for m in re.findall(r"\*([a-z_]+)\*", sec) if m not in ("j",)]
+assert named == keys, ("page", named, "event", keys)
+PY
+then
+	ok "ovscrash-watch(8) JSON OUTPUT names exactly the event's members, in order"
+else
+	nok "ovscrash-watch(8) JSON OUTPUT and the event's members differ (above)"
+fi
 
 # --- CO-RE against each cached kernel
 for k in "$cache"/kernels/6.1.*-cloud-amd64-* "$cache"/kernels/6.1.*-cloud-arm64-* \
