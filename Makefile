@@ -239,7 +239,7 @@ SYSTEMD_UNITS := $(wildcard data/systemd/*.path data/systemd/*.service)
 INSTALL_DOCS := $(wildcard docs/*.md)
 DOC_IMAGES := $(wildcard docs/img/*.png)
 
-install: all man
+install: all man watch
 	$(foreach t,$(OTHER_TARGETS),$(MAKE) TARGET=$(t) &&) true
 	install -D -m 0755 $$(./scripts/build-crash.sh $(HOST_TARGET)) $(DESTDIR)$(LIBEXEC)/crash
 	$(foreach t,$(OTHER_TARGETS),install -D -m 0755 $$(./scripts/build-crash.sh $(t)) \
@@ -256,6 +256,7 @@ install: all man
 	install -D -m 0755 $(LOGTOOL) $(DESTDIR)$(PREFIX)/bin/ovscrash-log
 	for s in ovscrash-batch ovscrash-report; do install -D -m 0755 scripts/$$s $(DESTDIR)$(PREFIX)/bin/$$s; done
 	install -D -m 0755 scripts/ovscrash-arrival $(DESTDIR)$(PREFIX)/sbin/ovscrash-arrival
+	install -D -m 0755 build/watch/ovscrash-watch $(DESTDIR)$(PREFIX)/sbin/ovscrash-watch
 	install -d $(DESTDIR)$(PYDIR)/ovscrash_batch
 	install -m 0644 ovscrash_batch/*.py $(DESTDIR)$(PYDIR)/ovscrash_batch/
 	install -D -m 0755 scripts/ovscrash-array.sbatch $(DESTDIR)$(PREFIX)/share/ovscrash/ovscrash-array.sbatch
@@ -322,8 +323,9 @@ bench: deps crash all fixtures scale-fixtures
 	$(MAKE) TARGET=ARM64
 	./tests/bench/run.sh
 
+WATCH_STATIC ?= 1
 watch:
-	$(MAKE) -C watch OVSCRASH_CACHE=$(OVSCRASH_CACHE)
+	$(MAKE) -C watch OVSCRASH_CACHE=$(OVSCRASH_CACHE) WATCH_STATIC=$(WATCH_STATIC)
 
 clean:
 	rm -rf build extension/ovscrash*.so $(LOGTOOL)

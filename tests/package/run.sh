@@ -148,6 +148,7 @@ layout=(/usr/bin/ovscrash-crash /usr/bin/ovscrash-batch /usr/bin/ovscrash-report
 	/usr/share/ovscrash/ovscrash-array.sbatch /usr/share/doc/ovscrash/copyright)
 [ -f "$top/scripts/ovscrash-arrival" ] && layout+=(/usr/sbin/ovscrash-arrival)
 [ -f "$top/data/crashrc" ] && layout+=(/usr/share/doc/ovscrash/examples/crashrc)
+[ -f "$top/watch/ovscrash-watch.c" ] && layout+=(/usr/sbin/ovscrash-watch)
 [ -f "$top/docs/guide.md" ] && layout+=(/usr/share/doc/ovscrash/guide.md /usr/share/doc/ovscrash/packaging.md)
 [ -f "$top/docs/img/report.png" ] && layout+=(/usr/share/doc/ovscrash/img/report.png)
 for u in "$top"/data/systemd/*.path "$top"/data/systemd/*.service; do
@@ -166,6 +167,16 @@ if [ ${#missing[@]} -eq 0 ]; then
 	ok "dpkg -L ovscrash lists the ${#layout[@]} paths of the layout, each on disk"
 else
 	bad "dpkg -L ovscrash lacks (or the disk lacks): ${missing[*]}"
+fi
+
+# the installed watcher: linked against the shared libbpf, which the
+# package's Depends names; its usage runs (tracing itself needs a kernel
+# that allows it: tests/watch and tests/watch-guest)
+if [ -f "$top/watch/ovscrash-watch.c" ]; then
+	check "/usr/sbin/ovscrash-watch uses the shared libbpf, in the package's Depends; --help exits 0" \
+		sh -c 'ldd /usr/sbin/ovscrash-watch | grep -q "libbpf\.so\.1 => /" &&
+			dpkg-query -W -f "\${Depends}\n" ovscrash | tee /dev/stderr | grep -q "libbpf1" &&
+			/usr/sbin/ovscrash-watch --help | grep -q -- "--mitigate-only"'
 fi
 
 # the installed docs read as in the tree: each relative link of an
