@@ -291,14 +291,15 @@ static const struct ksym *ksym_find(unsigned long long addr)
 
 /*
  * The symbol of a frame; modules loaded after start (openvswitch, when the
- * watcher starts first) are found by reading kallsyms again, at most every
- * 10 s.
+ * watcher starts first) are found by reading kallsyms again, at most once
+ * a second (events come at most once a second per device and condition):
+ * a module loaded seconds before the lockup must still be named.
  */
 static const struct ksym *ksym_lookup(unsigned long long addr)
 {
 	const struct ksym *k = ksym_find(addr);
 
-	if (!k && time(NULL) - ksyms_loaded >= 10) {
+	if (!k && time(NULL) - ksyms_loaded >= 1) {
 		load_ksyms();
 		k = ksym_find(addr);
 	}

@@ -279,6 +279,13 @@ race)
 	else
 		nok "no no-tx-queue warning for the victim '$victim' before the lockup (warning line '${warn:-none}', lockup line '${lock:-none}')"
 	fi
+	# its stack: the transmit came from OVS (the module's frames named,
+	# even when openvswitch was loaded after the watcher started)
+	if [ -n "$warn" ] && sed -n "${warn}p" "$con" | grep -q 'stack netdev_core_pick_tx+0x[0-9a-f]*<-.*\[openvswitch\]'; then
+		ok "its stack runs from netdev_core_pick_tx into openvswitch's frames, named"
+	else
+		nok "its stack does not name openvswitch's frames: $(sed -n "${warn:-1}p" "$con" | grep -o 'stack .*' | cut -c1-200)"
+	fi
 	echo "INFO: warnings for the victim: $(grep -c "WARNING transmit to broken device \"$victim\"" "$con" || :)," \
 		"of which with no tx queue: $(grep -c "WARNING transmit to broken device \"$victim\" .* tx_queues real 0 of" "$con" || :)"
 	;;
@@ -317,13 +324,18 @@ attribution)
 	grep -q 'OVS vport attribution on' "$con" && ok "vport attribution on (module BTF)" ||
 		nok "vport attribution off: $(grep 'ovscrash-watch' "$con" | head -n3 | tr '\n' ' ')"
 	[ -n "$lock" ] && ok "the guest locked up (console line $lock)" || nok "no soft lockup in $timeout s"
-	warn=$(grep -n "ovscrash-watch: WARNING transmit to broken device \"p2\" ifindex $idx .* tx_queues real 0 of .* vport $vport datapath \"$dp\" " "$con" |
+	# the helper stores reg_state, then real_num_tx_queues: either event
+	# (not registered; or no tx queue, the spinning transmit) shows the
+	# attribution
+	warn=$(grep -n "ovscrash-watch: WARNING transmit to broken device \"p2\" ifindex $idx .* vport $vport datapath \"$dp\" " "$con" |
 		head -n1 | cut -d: -f1)
 	if [ -n "$vport" ] && [ -n "$warn" ] && [ -n "$lock" ] && [ "$warn" -lt "$lock" ]; then
 		ok "warning for p2 naming vport $vport and datapath \"$dp\" (line $warn) before the lockup (line $lock)"
 	else
 		nok "no warning naming vport '$vport' datapath '$dp' before the lockup (warning line '${warn:-none}', lockup line '${lock:-none}')"
 	fi
+	echo "INFO: p2 warnings before the lockup: $(head -n "${lock:-0}" "$con" | grep -c 'WARNING transmit to broken device "p2"' || :)," \
+		"of which with no tx queue: $(head -n "${lock:-0}" "$con" | grep -c 'WARNING transmit to broken device "p2" .* tx_queues real 0 of' || :)"
 	;;
 bench)
 	grep -q 'OVSCRASH stage=bench-done' "$con" && ok "the bench ran to its end" ||
