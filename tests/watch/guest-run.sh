@@ -267,18 +267,23 @@ grep -q 'ovscrash-watch: watching netdev_core_pick_tx' "$con" &&
 	ok "the watcher attached ($(grep -o 'watching netdev_core_pick_tx ([a-z]*)' "$con" | head -n1))" ||
 	nok "the watcher did not attach: $(grep 'ovscrash-watch' "$con" | head -n3 | tr '\n' ' ')"
 lock=$(grep -n 'soft lockup' "$con" | head -n1 | cut -d: -f1)
+# warned_before WHAT PATTERN: a watcher warning whose device part matches
+# PATTERN, on a console line before the lockup's; sets $warn to that line
+warned_before() {
+	warn=$(grep -n "ovscrash-watch: WARNING transmit to broken device $2" "$con" | head -n1 | cut -d: -f1)
+	if [ -n "$warn" ] && [ -n "$lock" ] && [ "$warn" -lt "$lock" ]; then
+		ok "$1 (line $warn) before the lockup (line $lock)"
+	else
+		nok "no $1 before the lockup (warning line '${warn:-none}', lockup line '${lock:-none}')"
+	fi
+}
 case "$mode" in
 race)
 	victim=$(sed -n 's/.*race_victim=\([^ ]*\).*/\1/p' "$con" | tail -n1)
 	[ -n "$lock" ] && ok "the guest locked up (console line $lock)" || nok "no soft lockup in $timeout s"
 	# the spinning transmit itself: real_num_tx_queues already 0
-	warn=$(grep -n "ovscrash-watch: WARNING transmit to broken device \"$victim\" .* tx_queues real 0 of" "$con" |
-		head -n1 | cut -d: -f1)
-	if [ -n "$victim" ] && [ -n "$warn" ] && [ -n "$lock" ] && [ "$warn" -lt "$lock" ]; then
-		ok "warning for the victim $victim with no tx queue (line $warn) before the lockup (line $lock)"
-	else
-		nok "no no-tx-queue warning for the victim '$victim' before the lockup (warning line '${warn:-none}', lockup line '${lock:-none}')"
-	fi
+	warned_before "warning for the victim '$victim' with no tx queue" \
+		"\"$victim\" .* tx_queues real 0 of"
 	# its stack: the transmit came from OVS (the module's frames named,
 	# even when openvswitch was loaded after the watcher started)
 	if [ -n "$warn" ] && sed -n "${warn}p" "$con" | grep -q 'stack netdev_core_pick_tx+0x[0-9a-f]*<-.*\[openvswitch\]'; then
@@ -327,13 +332,8 @@ attribution)
 	# the helper stores reg_state, then real_num_tx_queues: either event
 	# (not registered; or no tx queue, the spinning transmit) shows the
 	# attribution
-	warn=$(grep -n "ovscrash-watch: WARNING transmit to broken device \"p2\" ifindex $idx .* vport $vport datapath \"$dp\" " "$con" |
-		head -n1 | cut -d: -f1)
-	if [ -n "$vport" ] && [ -n "$warn" ] && [ -n "$lock" ] && [ "$warn" -lt "$lock" ]; then
-		ok "warning for p2 naming vport $vport and datapath \"$dp\" (line $warn) before the lockup (line $lock)"
-	else
-		nok "no warning naming vport '$vport' datapath '$dp' before the lockup (warning line '${warn:-none}', lockup line '${lock:-none}')"
-	fi
+	warned_before "warning for p2 naming vport '$vport' and datapath '$dp'" \
+		"\"p2\" ifindex $idx .* vport $vport datapath \"$dp\" "
 	echo "INFO: p2 warnings before the lockup: $(head -n "${lock:-0}" "$con" | grep -c 'WARNING transmit to broken device "p2"' || :)," \
 		"of which with no tx queue: $(head -n "${lock:-0}" "$con" | grep -c 'WARNING transmit to broken device "p2" .* tx_queues real 0 of' || :)"
 	;;
