@@ -347,6 +347,24 @@ race)
 	fi
 	echo "INFO: warnings for the victim: $(grep -c "WARNING transmit to broken device \"$victim\"" "$con" || :)," \
 		"of which with no tx queue: $(grep -c "WARNING transmit to broken device \"$victim\" .* tx_queues real 0 of" "$con" || :)"
+	# arm64's kprobe fires before netdev_core_pick_tx saves its frame
+	# record: its caller comes from the link register.  The expected
+	# frame: the return address after __dev_queue_xmit's call of it, in
+	# the vmlinux's own disassembly
+	if [ "$arch" = arm64 ] && grep -q 'watching netdev_core_pick_tx (kprobe)' "$con"; then
+		set -- $(nm -S "$kdir/vmlinux" | awk '$4 == "__dev_queue_xmit" { print $1, $2; exit }')
+		rets=$(aarch64-linux-gnu-objdump -d --start-address=0x$1 \
+			--stop-address="$(printf '0x%x' $((0x$1 + 0x$2)))" "$kdir/vmlinux" |
+			sed -n 's/^ *\([0-9a-f]*\):.*\bbl\b.*<netdev_core_pick_tx>$/\1/p' |
+			while read -r a; do printf '__dev_queue_xmit+0x%x\n' $((0x$a + 4 - 0x$1)); done)
+		got=$(grep "WARNING transmit to broken device \"$victim\" .* tx_queues real 0 of" "$con" | head -n1 |
+			sed -n 's/.* stack netdev_core_pick_tx+0x0<-\([^<]*\)<-.*/\1/p')
+		if [ -n "$rets" ] && [ -n "$got" ] && echo "$rets" | grep -qxF "$got"; then
+			ok "the stack's second frame is $got, the return address after __dev_queue_xmit's bl netdev_core_pick_tx (objdump)"
+		else
+			nok "second frame '${got:-none}', expected one of: $(echo $rets) (objdump of __dev_queue_xmit)"
+		fi
+	fi
 	;;
 lockup)
 	# both CPUs spin here (the recipe floods from both): no CPU is left
