@@ -352,11 +352,25 @@ race)
 	# frame: the return address after __dev_queue_xmit's call of it, in
 	# the vmlinux's own disassembly
 	if [ "$arch" = arm64 ] && grep -q 'watching netdev_core_pick_tx (kprobe)' "$con"; then
-		set -- $(nm -S "$kdir/vmlinux" | awk '$4 == "__dev_queue_xmit" { print $1, $2; exit }')
-		rets=$(aarch64-linux-gnu-objdump -d --start-address=0x$1 \
-			--stop-address="$(printf '0x%x' $((0x$1 + 0x$2)))" "$kdir/vmlinux" |
-			sed -n 's/^ *\([0-9a-f]*\):.*\bbl\b.*<netdev_core_pick_tx>$/\1/p' |
-			while read -r a; do printf '__dev_queue_xmit+0x%x\n' $((0x$a + 4 - 0x$1)); done)
+		# (64-bit kernel addresses: python, not sh arithmetic, which
+		# dash clamps at INTMAX_MAX)
+		rets=$(python3 - "$kdir/vmlinux" <<'PY'
+import re, subprocess, sys
+v = sys.argv[1]
+for l in subprocess.run(["nm", "-S", v], capture_output=True, text=True).stdout.splitlines():
+    f = l.split()
+    if len(f) == 4 and f[3] == "__dev_queue_xmit":
+        start, size = int(f[0], 16), int(f[1], 16)
+        break
+else:
+    sys.exit("no __dev_queue_xmit in " + v)
+dis = subprocess.run(["aarch64-linux-gnu-objdump", "-d", "--start-address=%#x" % start,
+                      "--stop-address=%#x" % (start + size), v],
+                     capture_output=True, text=True).stdout
+for m in re.finditer(r"^ *([0-9a-f]+):.*\bbl\b.*<netdev_core_pick_tx>$", dis, re.M):
+    print("__dev_queue_xmit+%#x" % (int(m.group(1), 16) + 4 - start))
+PY
+		)
 		got=$(grep "WARNING transmit to broken device \"$victim\" .* tx_queues real 0 of" "$con" | head -n1 |
 			sed -n 's/.* stack netdev_core_pick_tx+0x0<-\([^<]*\)<-.*/\1/p')
 		if [ -n "$rets" ] && [ -n "$got" ] && echo "$rets" | grep -qxF "$got"; then
