@@ -17,6 +17,8 @@
 #                   module: the same warning, on the kprobe path (no BPF
 #                   trampoline for kernel functions on arm64 before 6.4)
 #   healthy         5.10 arm64: no warning
+#   attribution     6.1 arm64, stock module (BTF): the warning names the
+#                   vport and datapath, the vport program on its kprobe
 #
 # Needs the fixture kernels in the cache (make fixtures) and the watcher,
 # native and arm64 (this builds both: make watch, make watch
@@ -44,6 +46,7 @@ kernel() {	# release-glob [arch]
 k510=$(kernel '5.10.*')
 k61=$(kernel '6.1.*')
 k510arm=$(kernel '5.10.*' arm64)
+k61arm=$(kernel '6.1.*' arm64)
 
 run() {	# mode kernel-dir label
 	case " ${OVSCRASH_WATCH_GUEST_ONLY:-$3} " in *" $3 "*) ;; *) return ;; esac
@@ -80,5 +83,6 @@ run attribution "$k61" attribution-6.1
 run race-mitigated "$k510" race-mitigated-5.10
 run race "$k510arm" race-5.10-arm64
 run healthy "$k510arm" healthy-5.10-arm64
+run attribution "$k61arm" attribution-6.1-arm64
 echo "watch-guest: $pass passed, $fail failed"
 [ "$fail" = 0 ]
