@@ -18,7 +18,8 @@
 #                   (crash session with/without ovscrash; batch with/without index)
 #                   on the fixtures and the scale fixtures
 #   make watch      build/watch/ovscrash-watch, the live watcher (watch/, docs/watch.md):
-#                   CO-RE BPF object + static loader; clang, bpftool, libbpf-dev
+#                   CO-RE BPF object + static loader; clang, bpftool, libbpf-dev;
+#                   WATCH_ARCH=arm64: cross-built into build/watch-arm64/
 #   make scale-fixtures  the scale set: the lockup on hosts of ~100, ~1,000 and
 #                   ~11,000 devices (amd64 6.1; not built by fixtures or check)
 #

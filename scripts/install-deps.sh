@@ -11,6 +11,7 @@ libzstd-dev texinfo libgmp-dev libmpfr-dev dpkg-dev
 libjson-c-dev libelf-dev libdw-dev liblzma-dev libcmocka-dev libdebuginfod-dev debuginfod libarchive-tools
 qemu-system-x86 busybox-static python3 socat kmod iproute2 bc time
 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
+linux-libc-dev-arm64-cross
 libbpf1 libcap-ng0 libnuma1 libssl3 libunbound8 libxdp1
 crash makedumpfile chromium gdb valgrind lz4 bzip2 gzip
 python3-pytest python3-hypothesis

@@ -153,7 +153,7 @@ static __always_inline void dp_name(struct datapath *dp, char *out)
 }
 
 static __always_inline int check(void *ctx, struct net_device *dev,
-				 struct sk_buff *skb, __u32 hook)
+				 struct sk_buff *skb, __u32 hook, __u64 caller)
 {
 	__u32 real, regs, reg, why = 0, zero = 0;
 	struct ow_rate_key key = {};
@@ -228,9 +228,11 @@ static __always_inline int check(void *ctx, struct net_device *dev,
 	if (skb)
 		tmp->queue_mapping = BPF_CORE_READ(skb, queue_mapping);
 	bpf_probe_read_kernel_str(tmp->name, sizeof(tmp->name), dev->name);
-	if (want_stack)
+	if (want_stack) {
 		tmp->stack_len = bpf_get_stack(ctx, tmp->stack,
 					       sizeof(tmp->stack), 0);
+		tmp->caller = caller;
+	}
 
 	/*
 	 * Without the module's BTF the vport relocations cannot resolve; the
@@ -259,13 +261,18 @@ SEC("fentry/netdev_core_pick_tx")
 int BPF_PROG(pick_tx_fentry, struct net_device *dev, struct sk_buff *skb,
 	     struct net_device *sb_dev)
 {
-	return check(ctx, dev, skb, OW_HOOK_FENTRY);
+	return check(ctx, dev, skb, OW_HOOK_FENTRY, 0);
 }
 
 SEC("kprobe/netdev_core_pick_tx")
 int BPF_KPROBE(pick_tx_kprobe, struct net_device *dev, struct sk_buff *skb)
 {
-	return check(ctx, dev, skb, OW_HOOK_KPROBE);
+#ifdef __TARGET_ARCH_arm64
+	/* at the entry the caller is only in the link register (ow_event) */
+	return check(ctx, dev, skb, OW_HOOK_KPROBE, PT_REGS_RET(ctx));
+#else
+	return check(ctx, dev, skb, OW_HOOK_KPROBE, 0);
+#endif
 }
 
 /* OVS: which vport the next transmit on this CPU comes from. */

@@ -346,45 +346,64 @@ static void esc_json(const char *s, size_t max, char *out, size_t len)
 
 /* ---- events -------------------------------------------------------------- */
 
+/* One frame, "sym+0xoff" (or the address), appended to buf if it fits. */
+static void frame_append(char *buf, size_t len, size_t *used, __u64 addr,
+			 int json)
+{
+	const struct ksym *k = ksym_lookup(addr);
+	char frame[320], esc[640];
+
+	if (*used >= len)
+		return;
+	if (k)
+		snprintf(frame, sizeof(frame), "%s+0x%llx", k->name,
+			 (unsigned long long)(addr - k->addr));
+	else
+		snprintf(frame, sizeof(frame), "0x%llx",
+			 (unsigned long long)addr);
+	if (json) {
+		esc_json(frame, sizeof(frame), esc, sizeof(esc));
+		*used += snprintf(buf + *used, len - *used, "%s\"%s\"",
+				  *used ? "," : "", esc);
+	} else {
+		esc_text(frame, sizeof(frame), esc, sizeof(esc));
+		*used += snprintf(buf + *used, len - *used, "%s%s",
+				  *used ? "<-" : "", esc);
+	}
+}
+
 static void stack_string(const struct ow_event *e, int json, char *buf,
 			 size_t len)
 {
-	int i, first, n = e->stack_len > 0 ? e->stack_len / 8 : 0;
+	int i, first, found, n = e->stack_len > 0 ? e->stack_len / 8 : 0;
 	size_t used = 0;
 
 	buf[0] = '\0';
+	if (n > OW_STACK_DEPTH)
+		n = OW_STACK_DEPTH;
 	/*
 	 * Frames before the hooked function are the BPF program's and the
 	 * trampoline's own (fentry; 6.1 names them "... [bpf]", 5.10 has no
 	 * kallsyms for them and they resolve to whatever module text is
 	 * below): start at netdev_core_pick_tx when it is there.
 	 */
-	for (i = 0; i < n && i < OW_STACK_DEPTH; i++) {
+	for (i = 0; i < n; i++) {
 		const struct ksym *k = ksym_lookup(e->stack[i]);
 
 		if (k && !strcmp(k->name, "netdev_core_pick_tx"))
 			break;
 	}
-	first = i < n && i < OW_STACK_DEPTH ? i : 0;
-	for (i = first; i < n && i < OW_STACK_DEPTH && used < len; i++) {
-		const struct ksym *k = ksym_lookup(e->stack[i]);
-		char frame[320], esc[640];
-
-		if (k)
-			snprintf(frame, sizeof(frame), "%s+0x%llx", k->name,
-				 e->stack[i] - k->addr);
-		else
-			snprintf(frame, sizeof(frame), "0x%llx",
-				 (unsigned long long)e->stack[i]);
-		if (json) {
-			esc_json(frame, sizeof(frame), esc, sizeof(esc));
-			used += snprintf(buf + used, len - used, "%s\"%s\"",
-					 used ? "," : "", esc);
-		} else {
-			esc_text(frame, sizeof(frame), esc, sizeof(esc));
-			used += snprintf(buf + used, len - used, "%s%s",
-					 used ? "<-" : "", esc);
-		}
+	found = i < n;
+	first = found ? i : 0;
+	for (i = first; i < n && used < len; i++) {
+		frame_append(buf, len, &used, e->stack[i], json);
+		/*
+		 * the caller the walk missed (arm64 kprobe: the link
+		 * register) right after the hooked function's own frame
+		 */
+		if (i == first && found && e->caller &&
+		    (i + 1 >= n || e->stack[i + 1] != e->caller))
+			frame_append(buf, len, &used, e->caller, json);
 	}
 }
 
@@ -546,6 +565,13 @@ static struct ovscrash_watch *try_load(int trace, int fentry, int ovs,
 	err = ovscrash_watch__load(skel);
 	if (!err)
 		err = ovscrash_watch__attach(skel);
+	/* the kernel's own ENOTSUPP, which libbpf's strerror cannot name */
+	if (err == -524 && trace && fentry) {
+		snprintf(try_log, sizeof(try_log), "fentry attach refused: "
+			 "ENOTSUPP (524): no BPF trampoline for kernel "
+			 "functions on this kernel (arm64 before 6.4)");
+		try_log_specific = 1;
+	}
 	if (err) {
 		ovscrash_watch__destroy(skel);
 		return NULL;

@@ -50,6 +50,13 @@ struct ow_event {
 	__u32 queue_mapping;	/* skb->queue_mapping (rx queue + 1 if recorded) */
 	char name[OW_IFNAMSIZ];
 	char dp_name[OW_IFNAMSIZ];	/* datapath (its local port's name) */
+	/*
+	 * The hooked function's caller when the stack walk cannot see it, else
+	 * 0: a kprobe on arm64 fires at the function's first instruction,
+	 * before it saves its frame record, so the return address into its
+	 * caller is only in the link register (x30).
+	 */
+	__u64 caller;
 };
 
 #endif /* OVSCRASH_WATCH_H */

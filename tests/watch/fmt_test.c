@@ -58,14 +58,16 @@ int main(void)
 	strcpy(state_names.name[0], "PRESENT");
 	strcpy(state_names.name[1], "NOCARRIER");
 	strcpy(state_names.name[2], "LINKWATCH_PENDING");
-	ksyms = calloc(3, sizeof(*ksyms));
+	ksyms = calloc(4, sizeof(*ksyms));	/* sorted, as load_ksyms() */
 	ksyms[0].addr = 0xffffffff81000000ULL;
 	ksyms[0].name = strdup("netdev_core_pick_tx");
-	ksyms[1].addr = 0xffffffffa0000000ULL;
-	ksyms[1].name = strdup("bpf_prog_0123_pick_tx_fentry [bpf]");
-	ksyms[2].addr = 0xffffffffc0001000ULL;
-	ksyms[2].name = strdup("do_execute_actions [openvswitch]");
-	nksyms = 3;
+	ksyms[1].addr = 0xffffffff81001000ULL;
+	ksyms[1].name = strdup("__dev_queue_xmit");
+	ksyms[2].addr = 0xffffffffa0000000ULL;
+	ksyms[2].name = strdup("bpf_prog_0123_pick_tx_fentry [bpf]");
+	ksyms[3].addr = 0xffffffffc0001000ULL;
+	ksyms[3].name = strdup("do_execute_actions [openvswitch]");
+	nksyms = 4;
 	ksyms_loaded = time(NULL);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		emit(names[i], i ? names[i] : "ovs-system", 0);
@@ -89,6 +91,32 @@ int main(void)
 		e.stack_len = sizeof(st);
 		opt.json = 1;
 		on_event(NULL, &e, sizeof(e));
+	}
+	/*
+	 * arm64 kprobe: the walk starts at the hooked function's caller's
+	 * caller; the caller itself comes in the link register.  Then a
+	 * caller the walk did see: not repeated.
+	 */
+	{
+		static const unsigned long long st[2][3] = {
+			{ 0xffffffff81000000ULL, 0xffffffffc0001234ULL, 0 },
+			{ 0xffffffff81000000ULL, 0xffffffff810011a8ULL,
+			  0xffffffffc0001234ULL },
+		};
+		struct ow_event e;
+
+		for (i = 0; i < 2; i++) {
+			memset(&e, 0, sizeof(e));
+			strcpy(e.name, "kprobe-lr");
+			e.vport_port_no = -1;
+			e.why = OW_WHY_NOQUEUES;
+			e.hook = OW_HOOK_KPROBE;
+			memcpy(e.stack, st[i], sizeof(st[i]));
+			e.stack_len = i ? 24 : 16;
+			e.caller = 0xffffffff810011a8ULL;
+			opt.json = 1;
+			on_event(NULL, &e, sizeof(e));
+		}
 	}
 	return 0;
 }

@@ -25,6 +25,14 @@
 #
 # KERNEL_DIR defaults to the cached bullseye 5.10 amd64 kernel, whose stock
 # openvswitch.ko carries neither fix (the real race, no rebuilt module).
+# The guest's architecture is the kernel directory's (fetch-kernel.sh names
+# it <release>-<version>, e.g. 5.10.0-32-cloud-arm64-5.10.223-1): arm64
+# boots as the fixture recipe boots it (fixtures/mkfixture.sh: the virt
+# machine, gic-version=3, cortex-a57, multi-threaded TCG, 1 GB,
+# crashkernel=256M, console ttyAMA0), with the userland and its libraries
+# from the cached arm64 .debs only, the flood and helper modules
+# cross-built (aarch64-linux-gnu-gcc) and build/watch-arm64/ovscrash-watch
+# (make watch WATCH_ARCH=arm64).
 # The initramfs is composed in a temporary directory from the recipe's
 # parts, never under the cache (read only here) and never by editing the
 # hashed recipe files: busybox, ip, tc, ovs-dpctl and kexec with their
@@ -36,7 +44,9 @@
 # watcher and execs the recipe's init.
 #
 # Prints "watch-guest: N passed, M failed".  Needs build/watch/ovscrash-watch
-# (make watch), qemu-system-x86_64, gcc and the kernel's headers.
+# (make watch), qemu-system-x86_64, gcc and the kernel's headers; for arm64
+# build/watch-arm64/ovscrash-watch, qemu-system-aarch64 and
+# gcc-aarch64-linux-gnu.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -44,7 +54,6 @@ mode=${1:-race}
 cache=${OVSCRASH_CACHE:-/var/cache/ovscrash}
 kdir=${2:-$(ls -d "$cache"/kernels/5.10.*-cloud-amd64-* 2>/dev/null | tail -n1)}
 timeout=${OVSCRASH_WATCH_GUEST_TIMEOUT:-600}
-watch_bin=$top/build/watch/ovscrash-watch
 log() { echo "watch-guest: $*" >&2; }
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "PASS: $*"; }
@@ -56,7 +65,41 @@ esac
 rmode=$mode
 [ "$mode" = race-mitigated ] && rmode=race
 [ -d "$kdir" ] && [ -f "$kdir/vmlinuz" ] || { log "no cached kernel at '$kdir'"; exit 2; }
-[ -x "$watch_bin" ] || { log "$watch_bin missing: run make watch"; exit 2; }
+# --- per arch (as fixtures/mkfixture.sh boots each): the watcher build,
+# the toolchain, where the userland comes from, QEMU's machine
+case "$(basename "$kdir")" in
+*-cloud-arm64-*)
+	arch=arm64
+	watch_bin=$top/build/watch-arm64/ovscrash-watch
+	watch_make="make watch WATCH_ARCH=arm64"
+	triplet=aarch64-linux-gnu
+	cc=aarch64-linux-gnu-gcc
+	kmake="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- CC=aarch64-linux-gnu-gcc"
+	host_userland=no	# the host's binaries are x86_64
+	qemu=qemu-system-aarch64
+	machine="-M virt,gic-version=3 -cpu cortex-a57 -smp 2 -m 1024M"
+	accel=${OVSCRASH_WATCH_ACCEL:-tcg,thread=multi}
+	console=ttyAMA0
+	crashkernel=256M
+	;;
+*)
+	arch=amd64
+	watch_bin=$top/build/watch/ovscrash-watch
+	watch_make="make watch"
+	triplet=x86_64-linux-gnu
+	cc=gcc
+	kmake="CC=gcc"
+	host_userland=yes
+	qemu=qemu-system-x86_64
+	machine="-cpu max,la57=off -smp 2 -m 512M"
+	accel=${OVSCRASH_WATCH_ACCEL:-tcg}
+	console=ttyS0
+	crashkernel=128M
+	;;
+esac
+[ -x "$watch_bin" ] || { log "$watch_bin missing: run $watch_make"; exit 2; }
+file -L "$watch_bin" | grep -q "$(case $arch in arm64) echo 'ARM aarch64' ;; *) echo 'x86-64' ;; esac)" ||
+	{ log "$watch_bin is not an $arch executable: $(file -L "$watch_bin" | cut -d: -f2 | cut -c1-80)"; exit 2; }
 headers="$kdir/headers"
 [ -e "$headers" ] || headers="/usr/src/linux-headers-$(cat "$kdir/release")"
 [ -d "$headers" ] || { log "no headers for $(cat "$kdir/release")"; exit 2; }
@@ -66,30 +109,38 @@ work=$(mktemp -d /tmp/ovscrash-watch-guest.XXXXXX)
 root=$work/root x=$work/x
 mkdir -p "$root/bin" "$root/sbin" "$root/modules" "$root/kdump" "$x"
 
-# --- userland: the host's binary when it has one, else the cached .deb's
-debs=$cache/debs/amd64
+# --- userland: the host's binary when it has one (amd64), else the
+# cached .deb's
+debs=$cache/debs/$arch
 from_deb() {	# package path-in-package dest
-	d=$(ls "$debs/$1"_*_amd64.deb 2>/dev/null | tail -n1)
+	d=$(ls "$debs/$1"_*_"$arch".deb 2>/dev/null | tail -n1)
 	[ -n "$d" ] || { log "no cached $1 .deb under $debs"; exit 1; }
 	[ -d "$x/$1" ] || dpkg-deb -x "$d" "$x/$1"
 	cp "$x/$1$2" "$3"
 }
-cp /usr/bin/busybox "$root/bin/busybox" 2>/dev/null || from_deb busybox-static /bin/busybox "$root/bin/busybox"
+if [ "$host_userland" = yes ]; then
+	cp /usr/bin/busybox "$root/bin/busybox" 2>/dev/null || from_deb busybox-static /bin/busybox "$root/bin/busybox"
+	cp /usr/sbin/ip /usr/sbin/tc "$root/sbin/"
+else
+	from_deb busybox-static /bin/busybox "$root/bin/busybox"
+	from_deb iproute2 /bin/ip "$root/sbin/ip"
+	from_deb iproute2 /sbin/tc "$root/sbin/tc"
+fi
 file -L "$root/bin/busybox" | grep -q 'statically linked' || { log "busybox is not static"; exit 1; }
 ln -s busybox "$root/bin/sh"
-cp /usr/sbin/ip /usr/sbin/tc "$root/sbin/"
 from_deb openvswitch-switch /usr/sbin/ovs-dpctl "$root/bin/ovs-dpctl" 2>/dev/null ||
 	from_deb openvswitch-switch /usr/bin/ovs-dpctl "$root/bin/ovs-dpctl"
 from_deb kexec-tools /sbin/kexec "$root/bin/kexec" 2>/dev/null ||
 	from_deb kexec-tools /usr/sbin/kexec "$root/bin/kexec"
 
-# shared libraries: NEEDED closure, from the host's multiarch dirs, else
-# from every cached library .deb (kexec's libxen* chain is not on hosts)
+# shared libraries: NEEDED closure, from the host's multiarch dirs (amd64),
+# else from every cached library .deb (kexec's libxen* chain is not on
+# hosts; zlib1g's name does not start with lib)
 find_lib() {
-	for d in /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu; do
+	[ "$host_userland" = yes ] && for d in /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu; do
 		[ -e "$d/$1" ] && { echo "$d/$1"; return 0; }
 	done
-	for deb in "$debs"/lib*_amd64.deb; do
+	for deb in "$debs"/lib*_"$arch".deb "$debs"/zlib*_"$arch".deb; do
 		p=$(basename "$deb" | cut -d_ -f1)
 		[ -d "$x/$p" ] || dpkg-deb -x "$deb" "$x/$p"
 	done
@@ -97,8 +148,16 @@ find_lib() {
 	[ -n "$f" ] && { echo "$f"; return 0; }
 	return 1
 }
-mkdir -p "$root/lib/x86_64-linux-gnu" "$root/lib64"
-cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
+mkdir -p "$root/lib/$triplet"
+if [ "$arch" = amd64 ]; then
+	mkdir -p "$root/lib64"
+	cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
+else	# the dynamic loader the binaries name (PT_INTERP), from libc6
+	interp=$(readelf -l "$root/sbin/ip" | sed -n 's/.*program interpreter: \(.*\)]/\1/p')
+	[ -n "$interp" ] || { log "no program interpreter in ip"; exit 1; }
+	mkdir -p "$root$(dirname "$interp")"
+	from_deb libc6 "$interp" "$root$interp"
+fi
 todo="$root/sbin/ip $root/sbin/tc $root/bin/ovs-dpctl $root/bin/kexec"
 seen=" "
 while [ -n "$todo" ]; do
@@ -110,8 +169,8 @@ while [ -n "$todo" ]; do
 		case "$seen" in *" $so "*) continue ;; esac
 		seen="$seen$so "
 		src=$(find_lib "$so") || { log "no library $so (needed by ${elf#$root})"; exit 1; }
-		cp -L "$src" "$root/lib/x86_64-linux-gnu/$so"
-		todo="$todo $root/lib/x86_64-linux-gnu/$so"
+		cp -L "$src" "$root/lib/$triplet/$so"
+		todo="$todo $root/lib/$triplet/$so"
 	done
 done
 log "userland: busybox ip tc ovs-dpctl kexec +$(echo $seen | wc -w) libraries"
@@ -140,15 +199,15 @@ cp "$work/modules.base" "$root/modules.order"
 [ "$mode" = race-mitigated ] && touch "$root/watch.mitigate"
 
 # --- the recipe's flood and timing aid, built for this kernel
-gcc -O2 -static -o "$root/flood" "$top/fixtures/guest/flood.c"
+$cc -O2 -static -o "$root/flood" "$top/fixtures/guest/flood.c"
 cp -r "$top/fixtures/helper" "$work/helper"
-make -s -C "$headers" M="$work/helper" CC=gcc CONFIG_DEBUG_INFO_BTF_MODULES= modules \
+make -s -C "$headers" M="$work/helper" $kmake CONFIG_DEBUG_INFO_BTF_MODULES= modules \
 	>"$work/helper.log" 2>&1 || { cat "$work/helper.log" >&2; log "helper modules failed to build"; exit 1; }
 cp "$work/helper/ovscrash_delay.ko" "$work/helper/ovscrash_helper.ko" "$root/"
 # race on a kernel whose stock module has the fixes (6.1): the recipe's
 # rebuilt fix-less module, as fixtures/build-ovs-race.sh cached it
 if [ "$rmode" = race ]; then
-	rmod=$(ls "$cache"/ovs-race/amd64-"$(cat "$kdir/release")"-*/openvswitch.ko 2>/dev/null | tail -n1)
+	rmod=$(ls "$cache"/ovs-race/"$arch"-"$(cat "$kdir/release")"-*/openvswitch.ko 2>/dev/null | tail -n1)
 	if python3 "$top/fixtures/ovsfixes.py" "$kdir/debug/kernel/net/openvswitch/openvswitch.ko" |
 		grep -q true; then
 		[ -n "$rmod" ] || { log "the stock openvswitch.ko has a fix and no rebuilt one is cached"; exit 1; }
@@ -235,7 +294,6 @@ fi
 
 # --- boot
 con=$work/console.log
-accel=${OVSCRASH_WATCH_ACCEL:-tcg}
 # the recipe's modes keep their command line; ours boot our init and
 # reboot (so QEMU, with -no-reboot, exits) on the soft lockup's panic
 append="softlockup_panic=1 watchdog_thresh=5 panic=0 loglevel=7 ovscrash.mode=$rmode"
@@ -251,10 +309,10 @@ case "$mode" in attribution | bench)
 	;;
 esac
 t0=$(date +%s)
-timeout "$timeout" qemu-system-x86_64 -accel "$accel" -cpu max,la57=off -smp 2 -m 512M \
+timeout "$timeout" $qemu -accel "$accel" $machine \
 	-no-reboot -nodefaults -display none -serial "file:$con" \
 	-kernel "$kdir/vmlinuz" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 crashkernel=128M $append" ||
+	-append "console=$console crashkernel=$crashkernel $append" ||
 	log "qemu ended with $? after $(($(date +%s) - t0)) s"
 log "guest ran $(($(date +%s) - t0)) s ($accel); console: $(wc -l <"$con") lines"
 out=${OVSCRASH_WATCH_OUT:-}
@@ -266,6 +324,14 @@ tr -d '\r' <"$con" >"$con.lf" && mv "$con.lf" "$con"
 grep -q 'ovscrash-watch: watching netdev_core_pick_tx' "$con" &&
 	ok "the watcher attached ($(grep -o 'watching netdev_core_pick_tx ([a-z]*)' "$con" | head -n1))" ||
 	nok "the watcher did not attach: $(grep 'ovscrash-watch' "$con" | head -n3 | tr '\n' ' ')"
+# no BPF trampoline for kernel functions without ftrace direct calls
+# (arm64 before 6.4, docs/watch.md section 1): the kernel's own .config
+# says the watcher must have fallen back to its kprobe
+if [ -f "$headers/.config" ] && ! grep -q '^CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS=y' "$headers/.config"; then
+	grep -q 'watching netdev_core_pick_tx (kprobe)' "$con" &&
+		ok "kprobe path, as the kernel's .config (no DYNAMIC_FTRACE_WITH_DIRECT_CALLS) requires" ||
+		nok "not on the kprobe path although the kernel has no ftrace direct calls"
+fi
 lock=$(grep -n 'soft lockup' "$con" | head -n1 | cut -d: -f1)
 # warned_before WHAT PATTERN: a watcher warning whose device part matches
 # PATTERN, on a console line before the lockup's; sets $warn to that line
@@ -293,6 +359,38 @@ race)
 	fi
 	echo "INFO: warnings for the victim: $(grep -c "WARNING transmit to broken device \"$victim\"" "$con" || :)," \
 		"of which with no tx queue: $(grep -c "WARNING transmit to broken device \"$victim\" .* tx_queues real 0 of" "$con" || :)"
+	# arm64's kprobe fires before netdev_core_pick_tx saves its frame
+	# record: its caller comes from the link register.  The expected
+	# frame: the return address after __dev_queue_xmit's call of it, in
+	# the vmlinux's own disassembly
+	if [ "$arch" = arm64 ] && grep -q 'watching netdev_core_pick_tx (kprobe)' "$con"; then
+		# (64-bit kernel addresses: python, not sh arithmetic, which
+		# dash clamps at INTMAX_MAX)
+		rets=$(python3 - "$kdir/vmlinux" <<'PY'
+import re, subprocess, sys
+v = sys.argv[1]
+for l in subprocess.run(["nm", "-S", v], capture_output=True, text=True).stdout.splitlines():
+    f = l.split()
+    if len(f) == 4 and f[3] == "__dev_queue_xmit":
+        start, size = int(f[0], 16), int(f[1], 16)
+        break
+else:
+    sys.exit("no __dev_queue_xmit in " + v)
+dis = subprocess.run(["aarch64-linux-gnu-objdump", "-d", "--start-address=%#x" % start,
+                      "--stop-address=%#x" % (start + size), v],
+                     capture_output=True, text=True).stdout
+for m in re.finditer(r"^ *([0-9a-f]+):.*\bbl\b.*<netdev_core_pick_tx>$", dis, re.M):
+    print("__dev_queue_xmit+%#x" % (int(m.group(1), 16) + 4 - start))
+PY
+		)
+		got=$(grep "WARNING transmit to broken device \"$victim\" .* tx_queues real 0 of" "$con" | head -n1 |
+			sed -n 's/.* stack netdev_core_pick_tx+0x0<-\([^<]*\)<-.*/\1/p')
+		if [ -n "$rets" ] && [ -n "$got" ] && echo "$rets" | grep -qxF "$got"; then
+			ok "the stack's second frame is $got, the return address after __dev_queue_xmit's bl netdev_core_pick_tx (objdump)"
+		else
+			nok "second frame '${got:-none}', expected one of: $(echo $rets) (objdump of __dev_queue_xmit)"
+		fi
+	fi
 	;;
 lockup)
 	# both CPUs spin here (the recipe floods from both): no CPU is left

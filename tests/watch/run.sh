@@ -49,7 +49,7 @@ names = [b"veth-payments", b'<p2"\033[7m&\001\376\\\177>', b"0123456789abcdef"]
 def esc_text(b):
     return "".join(chr(c) if 0x20 <= c < 0x7f and c not in (0x22, 0x5c) else "\\x%02x" % c for c in b)
 lines = open(sys.argv[1], "rb").read().split(b"\n")[:-1]
-assert len(lines) == 8, len(lines)
+assert len(lines) == 10, len(lines)
 for i, n in enumerate(names):
     text, js = lines[2 * i], lines[2 * i + 1]
     assert all(0x20 <= c < 0x7f for c in text), ("raw byte in text", text)
@@ -63,9 +63,15 @@ last = json.loads(lines[6])
 assert last["vport"] == -1 and last["datapath"] is None, last
 loop = json.loads(lines[7])
 assert loop["stack"] == ["netdev_core_pick_tx+0x5", "do_execute_actions [openvswitch]+0x234"], loop["stack"]
+# arm64 kprobe: the caller from the link register after the hooked frame,
+# once (crafted: caller 0xffffffff810011a8 = __dev_queue_xmit + 0x1a8)
+want = ["netdev_core_pick_tx+0x0", "__dev_queue_xmit+0x1a8", "do_execute_actions [openvswitch]+0x234"]
+for j in (8, 9):
+    lr = json.loads(lines[j])
+    assert lr["stack"] == want and lr["hook"] == "kprobe", (j, lr["stack"])
 PY
 	then
-		ok "event lines: JSON parses, hostile names round-trip and are escaped in text (3 names + no-vport); frames before netdev_core_pick_tx (the BPF program's) skipped"
+		ok "event lines: JSON parses, hostile names round-trip and are escaped in text (3 names + no-vport); frames before netdev_core_pick_tx (the BPF program's) skipped; an arm64 kprobe's caller (link register) inserted once"
 	else
 		nok "event lines: see above; $(head -c 300 "$tmp/fmt.out")"
 	fi
